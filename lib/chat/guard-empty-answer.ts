@@ -1,0 +1,61 @@
+import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+
+export const DEFAULT_EMPTY_ANSWER_NOTICE =
+  "[XIPU returned an empty answer. This usually means the prompt contains a word on the service's blocked list; rephrase it and try again.]";
+
+/**
+ * Never lets an empty answer end as an ordinary success. XIPU answers HTTP 200 with an empty
+ * stream when the prompt holds a word on the school's blocked list — docs/xipu-protocol §7 —
+ * and clients treat an empty answer as a failure of their own (docs/client-compat item 23).
+ *
+ * If a `finish` arrives, or the stream ends without one, and no `text-delta` with a
+ * non-whitespace character was seen (reasoning alone is not an answer), emits a `text-delta`
+ * with `options.notice` and `{ type: 'finish', finishReason: 'content_filter' }` in place of the
+ * original finish. A `finish` with `tool_calls` is left alone (calls are an answer). A stream
+ * that ends without a finish after real text passes through as it is (the encoder handles the
+ * missing finish), and an `error` passes through untouched with no notice after it. Parts after
+ * a `finish` or an `error` pass through untouched.
+ */
+export function guardEmptyAnswer(
+  options: { notice?: string } = {},
+): TransformStream<ChatStreamPart, ChatStreamPart> {
+  const notice = options.notice ?? DEFAULT_EMPTY_ANSWER_NOTICE;
+  let hasAnswer = false;
+  let hasEnded = false;
+
+  function reportEmptyAnswer(controller: TransformStreamDefaultController<ChatStreamPart>): void {
+    controller.enqueue({ type: 'text-delta', text: notice });
+    controller.enqueue({ type: 'finish', finishReason: 'content_filter' });
+  }
+
+  return new TransformStream<ChatStreamPart, ChatStreamPart>({
+    transform(part, controller) {
+      if (hasEnded) {
+        controller.enqueue(part);
+        return;
+      }
+      switch (part.type) {
+        case 'text-delta':
+          if (/\S/.test(part.text)) hasAnswer = true;
+          controller.enqueue(part);
+          return;
+        case 'finish':
+          hasEnded = true;
+          if (hasAnswer || part.finishReason === 'tool_calls') controller.enqueue(part);
+          else reportEmptyAnswer(controller);
+          return;
+        case 'error':
+          hasEnded = true;
+          controller.enqueue(part);
+          return;
+        case 'reasoning-delta':
+        case 'usage':
+          controller.enqueue(part);
+          return;
+      }
+    },
+    flush(controller) {
+      if (!hasEnded && !hasAnswer) reportEmptyAnswer(controller);
+    },
+  });
+}

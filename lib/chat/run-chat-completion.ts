@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { logEvent } from '@/lib/log/log-event';
+import { collectChatCompletion } from '@/lib/openai/collect-chat-completion';
+import { createChatStreamEncoder } from '@/lib/openai/encode-chat-stream';
+import { sseResponse } from '@/lib/openai/sse-response';
+import type { ChatProvider, ChatRequest, ChatStreamPart, FinishReason } from '@/lib/providers/chat-provider';
+import { insertKeepAlive } from '@/lib/sse/insert-keep-alive';
+import { countChatUsage } from './count-tokens';
+import { cutAtStopSequences } from './cut-at-stop-sequences';
+import { endAtDeadline } from './end-at-deadline';
+import { guardEmptyAnswer } from './guard-empty-answer';
+
+/** The chat routes' `maxDuration` (s): Vercel Hobby with Fluid compute allows 300. */
+export const CHAT_ROUTE_MAX_DURATION_SECONDS = 300;
+/** Time kept after the answer for cleanup (deleting the upstream session) before the platform's limit. */
+const CLEANUP_RESERVE_MS = 30_000;
+
+export interface ChatRunScope {
+  provider: ChatProvider;
+  requestId: string;
+  signal: AbortSignal;
+  defer: (task: () => Promise<void>) => void;
+  systemFingerprint: string;
+  now: () => number;
+  /** When the request started; the answer ends itself before the route's limit. */
+  startedAt: number;
+}
+
+/**
+ * One chat completion, provider-agnostic: start the provider's stream (failures before it
+ * starts keep their real HTTP status), shape its parts (empty answers, stop sequences,
+ * the time limit), then encode them as SSE or collect one `chat.completion`.
+ */
+export async function runChatCompletion(request: ChatRequest, scope: ChatRunScope): Promise<Response> {
+  const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
+  const created = Math.floor(scope.now() / 1000);
+  const parts = await scope.provider.streamChat(request, {
+    signal: scope.signal,
+    defer: scope.defer,
+    requestId: scope.requestId,
+  });
+
+  const promptText = request.messages.map((message) => message.content).join('\n');
+  let completionText = '';
+  let finishReason: FinishReason | 'error' | undefined;
+  const observe = new TransformStream<ChatStreamPart, ChatStreamPart>({
+    transform(part, controller) {
+      if (part.type === 'text-delta' || part.type === 'reasoning-delta') completionText += part.text;
+      if (part.type === 'finish') finishReason = part.finishReason;
+      if (part.type === 'error') finishReason = 'error';
+      controller.enqueue(part);
+    },
+    flush() {
+      logEvent('info', 'chat_finished', {
+        requestId: scope.requestId,
+        finishReason: finishReason ?? 'none',
+        durationMs: scope.now() - scope.startedAt,
+      });
+    },
+  });
+
+  const shaped = parts
+    .pipeThrough(guardEmptyAnswer())
+    .pipeThrough(cutAtStopSequences(request.stop))
+    .pipeThrough(
+      endAtDeadline({
+        deadlineAt: scope.startedAt + CHAT_ROUTE_MAX_DURATION_SECONDS * 1000 - CLEANUP_RESERVE_MS,
+        now: scope.now,
+      }),
+    )
+    .pipeThrough(observe);
+
+  if (request.stream) {
+    const events = shaped
+      .pipeThrough(
+        createChatStreamEncoder({
+          id,
+          created,
+          model: request.model,
+          systemFingerprint: scope.systemFingerprint,
+          includeUsage: request.includeUsage,
+          countUsage: () => countChatUsage(promptText, completionText),
+        }),
+      )
+      .pipeThrough(insertKeepAlive());
+    return sseResponse(events);
+  }
+
+  const completion = await collectChatCompletion(shaped, {
+    id,
+    created,
+    model: request.model,
+    systemFingerprint: scope.systemFingerprint,
+    countUsage: (text) => countChatUsage(promptText, text),
+  });
+  return Response.json(completion);
+}

@@ -1,0 +1,57 @@
+/**
+ * The one error type that crosses module boundaries. It knows the HTTP status the client
+ * should see, the OpenAI error `type`/`code`/`param`, and whether a retry can help, so one
+ * function (lib/openai/error-response.ts) can turn any failure into OpenAI error JSON.
+ */
+export type GatewayErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'upstream_error';
+
+export interface GatewayErrorOptions {
+  status: number;
+  type: GatewayErrorType;
+  code?: string | null;
+  param?: string | null;
+  /** Seconds the client should wait before retrying; sent as `Retry-After` (429/503). */
+  retryAfterSeconds?: number;
+  /**
+   * Whether a retry of the same request can succeed. `false` adds `x-should-retry: false`,
+   * which openai-node honours, so a client does not burn another upstream session.
+   */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly type: GatewayErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly retryAfterSeconds: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: GatewayErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = 'GatewayError';
+    this.status = options.status;
+    this.type = options.type;
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryable = options.retryable ?? (options.status === 429 || options.status >= 500);
+  }
+}
+
+export function isGatewayError(error: unknown): error is GatewayError {
+  return error instanceof GatewayError;
+}
+
+/** 400 for a request the client must change. */
+export function invalidRequest(message: string, param: string | null = null, code: string | null = null): GatewayError {
+  return new GatewayError(message, { status: 400, type: 'invalid_request_error', param, code, retryable: false });
+}

@@ -1,0 +1,72 @@
+import type { GatewayConfig } from '@/lib/config/env';
+import { createPacer } from '@/lib/pacing/pacer';
+import { createProviderRegistry, type ProviderRegistry } from '@/lib/providers/provider-registry';
+import { createCredentialSource, type CredentialSource } from '@/lib/providers/xipu/credential-source';
+import { createXipuProvider } from '@/lib/providers/xipu/xipu-provider';
+import { storeKeys } from '@/lib/store/keys';
+import type { Store } from '@/lib/store/store';
+
+/** Everything a request needs, built from the configuration and the outside world. */
+export interface GatewayContext {
+  config: GatewayConfig;
+  store: Store;
+  providers: ProviderRegistry;
+  /** Says DEMO MODE in every reply when the upstream is simulated. */
+  systemFingerprint: string;
+  now: () => number;
+}
+
+export const DEMO_FINGERPRINT = 'DEMO MODE: simulated XIPU upstream, not the real service';
+export const GATEWAY_FINGERPRINT = 'fp_xipu_gateway';
+
+/**
+ * Wires the providers to the store, the pacer and the upstream. Pure wiring: tests call it
+ * with their own store, fetch, clock and upstream.
+ */
+export function buildGatewayContext(
+  config: GatewayConfig,
+  dependencies: {
+    store: Store;
+    /** Overrides the XIPU API base (demo mode points it at the in-process simulator). */
+    apiBase?: string;
+    credentials?: CredentialSource;
+    fetch?: typeof fetch;
+    now?: () => number;
+  },
+): GatewayContext {
+  const now = dependencies.now ?? Date.now;
+  const pacer = createPacer({
+    store: dependencies.store,
+    key: storeKeys.pacerSchedule,
+    gapMs: config.pacer.gapMs,
+    allowanceMs: config.pacer.allowanceMs,
+    maxWaitMs: config.pacer.maxWaitMs,
+    serializeStreams: config.pacer.serializeStreams,
+    now,
+  });
+  const credentials =
+    dependencies.credentials ??
+    createCredentialSource({ store: dependencies.store, fromEnvironment: config.xipu.manualCredentials, now });
+  const xipu = createXipuProvider({
+    apiBase: dependencies.apiBase ?? config.xipu.apiBase,
+    portalUrl: config.xipu.portalUrl,
+    models: config.xipu.models,
+    ownedBy: config.demoMode ? 'xipu (DEMO MODE: simulated upstream)' : 'xipu',
+    credentials,
+    store: dependencies.store,
+    pacer,
+    firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+    idleTimeoutMs: config.xipu.idleTimeoutMs,
+    thinkTags: config.xipu.thinkTags,
+    serializeStreams: config.pacer.serializeStreams,
+    fetch: dependencies.fetch,
+    now,
+  });
+  return {
+    config,
+    store: dependencies.store,
+    providers: createProviderRegistry([xipu]),
+    systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
+    now,
+  };
+}

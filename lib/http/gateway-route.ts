@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { after } from 'next/server';
+import { authenticateClient, type ClientIdentity } from '@/lib/auth/authenticate-client';
+import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
+import { getGatewayContext } from '@/lib/gateway/get-gateway-context';
+import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
+import { logEvent, type LogFields } from '@/lib/log/log-event';
+import { errorResponse } from '@/lib/openai/error-response';
+import { corsHeaders } from './cors';
+
+/** What a handler gets besides the request. */
+export interface RouteScope {
+  context: GatewayContext;
+  client: ClientIdentity;
+  requestId: string;
+  /** Runs a task after the response has closed (Next's `after()`): cleanup, never lost. */
+  defer: (task: () => Promise<void>) => void;
+  params: Record<string, string | string[] | undefined>;
+  /** Fields the handler adds to the request's log line (model, …). */
+  logFields: LogFields;
+}
+
+export type RouteHandler = (request: Request, scope: RouteScope) => Promise<Response>;
+
+export interface GatewayRouteOptions {
+  /** Checks the client key (default true). */
+  authenticate?: boolean;
+  /** Test seams; production uses the process context and `after()`. */
+  getContext?: () => Promise<GatewayContext>;
+  defer?: (task: () => Promise<void>) => void;
+}
+
+type NextRouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+/**
+ * Turns a handler into a Next route handler with what every route needs: a request id
+ * (header and log line), configuration checks (503 naming the variable), client
+ * authentication, CORS on every response, and one error policy — any failure becomes
+ * OpenAI error JSON with its real status, never a bare 500.
+ */
+export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions = {}) {
+  return async (request: Request, routeContext?: NextRouteContext): Promise<Response> => {
+    const requestId = `req_${randomBytes(12).toString('hex')}`;
+    const startedAt = Date.now();
+    const logFields: LogFields = {};
+    let client: ClientIdentity | undefined;
+    let response: Response;
+    try {
+      const context = await (options.getContext ?? getGatewayContext)();
+      client = options.authenticate === false ? { name: '-', id: '-' } : authenticateClient(request.headers, context.config);
+      if (client.id === 'anonymous') warnAnonymousOnce();
+      response = await handler(request, {
+        context,
+        client,
+        requestId,
+        defer: options.defer ?? ((task) => after(task)),
+        params: (await routeContext?.params) ?? {},
+        logFields,
+      });
+    } catch (caught) {
+      const error = request.signal.aborted ? clientClosed() : caught;
+      if (!isGatewayError(error)) {
+        logEvent('error', 'unexpected_error', { requestId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      }
+      response = errorResponse(error);
+      if (isGatewayError(error)) logFields.error = error.code ?? error.type;
+    }
+    for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
+    response.headers.set('x-request-id', requestId);
+    logEvent(response.status >= 500 ? 'error' : 'info', 'request', {
+      requestId,
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      client: client?.name,
+      headersMs: Date.now() - startedAt,
+      ...logFields,
+    });
+    return response;
+  };
+}
+
+/** nginx's 499: nobody reads this answer, but the log line says what happened. */
+function clientClosed(): GatewayError {
+  return new GatewayError('The client closed the request.', { status: 499, type: 'invalid_request_error', code: 'client_closed_request', retryable: false });
+}
+
+const WARNED = Symbol.for('xipu-gateway.anonymous-warned');
+function warnAnonymousOnce(): void {
+  const holder = globalThis as { [WARNED]?: boolean };
+  if (holder[WARNED]) return;
+  holder[WARNED] = true;
+  logEvent('warn', 'no_api_keys', {
+    message: 'API_KEYS is not set: anyone who can reach this server can use the XIPU account. Set API_KEYS before exposing it.',
+  });
+}

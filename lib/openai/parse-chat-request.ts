@@ -1,0 +1,68 @@
+import { invalidRequest } from '@/lib/errors/gateway-error';
+import { chatRequestSchema } from '@/lib/openai/chat-request-schema';
+import { convertZodIssue } from '@/lib/openai/convert-zod-issue';
+import { normalizeChatMessage } from '@/lib/openai/normalize-chat-message';
+import type { ChatMessage, ChatRequest } from '@/lib/providers/chat-provider';
+
+/**
+ * Validates a Chat Completions request body (already JSON-parsed) and normalises it into a
+ * ChatRequest. Lenient by design (docs/client-compat §10–12): unknown fields are accepted
+ * everywhere and `null` means "not given" for every optional field.
+ *
+ * - `model` is trimmed and must be non-empty; `messages` must be a non-empty array (see
+ *   normalizeChatMessage for roles and content).
+ * - `max_completion_tokens` wins over `max_tokens`.
+ * - `stop`: string | string[] | null → string[] without empty strings (more than OpenAI's 4
+ *   is accepted).
+ * - `stream` defaults to false; `stream_options.include_usage: true` → `includeUsage`.
+ *
+ * @throws GatewayError 400 `invalid_request_error` whose `param` names the offending field
+ *   (`messages[0].content`) for a non-object body, a missing or wrongly typed field, an
+ *   unknown role, a non-text content part, or `n` other than 1.
+ */
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
+  }
+  const result = chatRequestSchema.safeParse(body);
+  if (!result.success) {
+    const firstIssue = result.error.issues[0];
+    throw firstIssue === undefined
+      ? invalidRequest('The request body is invalid.', null, 'invalid_body')
+      : convertZodIssue(firstIssue, body);
+  }
+  const request = result.data;
+
+  if (request.n != null && request.n !== 1) {
+    throw invalidRequest(
+      `Invalid value for 'n': ${request.n}. This service returns exactly one choice per request; send n = 1 or omit it.`,
+      'n',
+      'unsupported_value',
+    );
+  }
+
+  const messages: ChatMessage[] = [];
+  request.messages.forEach((message, index) => {
+    const normalized = normalizeChatMessage(message, index);
+    if (normalized !== null) messages.push(normalized);
+  });
+  if (messages.length === 0) {
+    throw invalidRequest("Invalid 'messages': no message left besides formatting hints.", 'messages', 'empty_array');
+  }
+
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
+
+  return {
+    model: request.model,
+    messages,
+    ...(request.temperature == null ? {} : { temperature: request.temperature }),
+    ...(request.top_p == null ? {} : { topP: request.top_p }),
+    ...(maxTokens == null ? {} : { maxTokens }),
+    ...(request.presence_penalty == null ? {} : { presencePenalty: request.presence_penalty }),
+    ...(request.frequency_penalty == null ? {} : { frequencyPenalty: request.frequency_penalty }),
+    stop: stop.filter((sequence) => sequence !== ''),
+    stream: request.stream ?? false,
+    includeUsage: request.stream_options?.include_usage === true,
+  };
+}

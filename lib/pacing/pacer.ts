@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { SlotReservation, Store } from '@/lib/store/store';
+import { abortableSleep } from './abortable-sleep';
+import { upstreamBusyError } from './upstream-busy-error';
+
+/** The account's three API calls; every one of them counts toward its frequency limit. */
+export type UpstreamCall = 'saveSession' | 'completions' | 'delSession';
+
+export interface PacerOptions {
+  store: Store;
+  /** The schedule's key (storeKeys.pacerSchedule). */
+  key: string;
+  /** Minimum spacing between calls (docs/xipu-protocol §3: about one second was always safe). */
+  gapMs: number;
+  /** How late an answer may come before it must push the schedule (see SlotRequest). */
+  allowanceMs: number;
+  /** Longest a caller waits for its turn; beyond it the caller gets a 429 at once. */
+  maxWaitMs: number;
+  /** Whether an open completions stream keeps the account busy (PACER_SERIALIZE_STREAMS). */
+  serializeStreams: boolean;
+  /** Lease of a stream's hold; the stream renews it with renewHold(). */
+  holdLeaseMs?: number;
+  /** How often a caller asks again while another call holds the account. */
+  pollMs?: number;
+  /** Epoch ms. */
+  now?: () => number;
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A granted turn: the caller may now send its one upstream call. */
+export interface PacerTurn {
+  /** The slot the schedule granted (epoch ms); the turn is handed out no earlier. */
+  slotAt: number;
+  /** How long waitForTurn took. */
+  waitedMs: number;
+  /**
+   * Reports when the answer came (for completions: the response headers; default now).
+   * Free when it came within `slotAt + allowanceMs`; a later answer pushes the schedule to
+   * `at + gapMs` (one store call).
+   */
+  answered(at?: number): Promise<void>;
+  /** Ends this turn's hold (when it has one), freeing the account `gapMs` from now. Idempotent. */
+  releaseHold(): Promise<void>;
+  /**
+   * Extends this turn's hold by the lease; call it while the stream runs. Resolves false when
+   * the hold was lost (its lease lapsed and another call took the account, or it was
+   * released); true when renewed, or when this turn never held anything.
+   */
+  renewHold(): Promise<boolean>;
+}
+
+export interface Pacer {
+  /**
+   * Waits for the next free slot of the shared schedule and resolves when the call may start.
+   * With `serializeStreams` and `holdStream`, the turn also holds the account until
+   * releaseHold() (or until its lease lapses): everyone else waits meanwhile.
+   *
+   * @throws GatewayError 429 `upstream_busy` (with Retry-After) when the wait would exceed
+   *   maxWaitMs; nothing is reserved then.
+   * @throws the signal's reason when it aborts while waiting: nothing may be sent upstream,
+   *   and a hold taken for this turn is released.
+   * @throws the store's error when the store is unreachable.
+   */
+  waitForTurn(call: UpstreamCall, options?: { signal?: AbortSignal; holdStream?: boolean }): Promise<PacerTurn>;
+}
+
+/**
+ * A quarter of the ~1 s gap: how late a waiter may notice that a hold ended, against one
+ * store command per poll and waiter.
+ */
+const DEFAULT_POLL_MS = 250;
+/** A stream renews its hold every few seconds; a crashed instance frees the account after this. */
+const DEFAULT_HOLD_LEASE_MS = 30_000;
+/**
+ * A timer may fire a millisecond before the clock reads its target; sleeping is repeated until
+ * it does (bounded, in case an injected sleep does not move an injected clock).
+ */
+const MAX_SLEEP_ROUNDS = 5;
+
+/**
+ * The account's pacer: one shared schedule in the store (lib/pacing/slot-schedule.ts) keeps
+ * every instance's upstream calls `gapMs` apart, first come first served, with exact waits
+ * (no polling except while a stream holds the account).
+ */
+export function createPacer(options: PacerOptions): Pacer {
+  const { store, key, gapMs, allowanceMs, maxWaitMs, serializeStreams } = options;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const holdLeaseMs = options.holdLeaseMs ?? DEFAULT_HOLD_LEASE_MS;
+  const clock = options.now ?? Date.now;
+  const now = (): number => Math.floor(clock());
+  const sleep = options.sleep ?? abortableSleep;
+
+  const sleepUntil = async (target: number, signal: AbortSignal | undefined): Promise<void> => {
+    for (let round = 0; round < MAX_SLEEP_ROUNDS && now() < target; round += 1) {
+      await sleep(target - now(), signal);
+    }
+    signal?.throwIfAborted();
+  };
+
+  const createTurn = (
+    reservation: Extract<SlotReservation, { status: 'reserved' }>,
+    startedAt: number,
+    hold: { token: string; leaseMs: number } | undefined,
+  ): PacerTurn => {
+    let holdReleased = false;
+    return {
+      slotAt: reservation.slotAt,
+      waitedMs: now() - startedAt,
+      async answered(at = now()) {
+        if (at > reservation.slotAt + allowanceMs) await store.releaseSlot(key, { now: at, gapMs });
+      },
+      async releaseHold() {
+        if (!hold || holdReleased) return;
+        await store.releaseSlot(key, { now: now(), gapMs, token: hold.token });
+        holdReleased = true;
+      },
+      async renewHold() {
+        if (!hold) return true;
+        if (holdReleased) return false;
+        return await store.renewSlotHold(key, { token: hold.token, now: now(), leaseMs: hold.leaseMs });
+      },
+    };
+  };
+
+  return {
+    async waitForTurn(call, turnOptions = {}) {
+      const { signal, holdStream = false } = turnOptions;
+      signal?.throwIfAborted();
+      const startedAt = now();
+      const deadline = startedAt + maxWaitMs;
+      const hold = serializeStreams && holdStream ? { token: `${call}:${randomUUID()}`, leaseMs: holdLeaseMs } : undefined;
+
+      for (;;) {
+        const askedAt = now();
+        const reservation = await store.reserveSlot(key, {
+          now: askedAt,
+          gapMs,
+          allowanceMs,
+          maxWaitMs: Math.max(0, deadline - askedAt),
+          hold,
+        });
+        if (reservation.status === 'refused') throw upstreamBusyError({ waitMs: reservation.waitMs, maxWaitMs });
+        if (reservation.status === 'busy') {
+          const wakeAt = Math.min(reservation.holdUntil, askedAt + pollMs);
+          if (wakeAt > deadline) throw upstreamBusyError({ waitMs: reservation.holdUntil - askedAt, maxWaitMs });
+          await sleepUntil(wakeAt, signal);
+          continue;
+        }
+        try {
+          await sleepUntil(reservation.slotAt, signal);
+        } catch (error) {
+          // Nothing goes upstream; free the account now rather than when the lease lapses
+          // (should the store fail here too, the lease still ends the hold).
+          if (hold) await store.releaseSlot(key, { now: now(), gapMs, token: hold.token }).catch(() => undefined);
+          throw error;
+        }
+        return createTurn(reservation, startedAt, hold);
+      }
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { createPacer } from '@/lib/pacing/pacer';
+import { logEvent } from '@/lib/log/log-event';
+import { deleteSessions, type XipuApiOptions } from './xipu-api';
+import type { SessionRegistry } from './session-registry';
+
+type Pacer = ReturnType<typeof createPacer>;
+
+/**
+ * Deletes, in one batched delSession call, every recorded session whose owner's lease has
+ * lapsed (a crashed instance's, or one whose cleanup failed). Live sessions, the heartbeat
+ * session and sessions the gateway did not create are never in that list.
+ * @returns the ids deleted.
+ */
+export async function sweepExpiredSessions(options: {
+  registry: SessionRegistry;
+  pacer: Pacer;
+  api: XipuApiOptions;
+  excludeIds?: number[];
+}): Promise<number[]> {
+  const excluded = new Set(options.excludeIds ?? []);
+  const expired = (await options.registry.listExpired()).filter((record) => !excluded.has(record.id));
+  if (expired.length === 0) return [];
+  const ids = expired.map((record) => record.id);
+  const turn = await options.pacer.waitForTurn('delSession', { signal: options.api.signal });
+  const reply = await deleteSessions(ids, options.api);
+  await turn.answered();
+  if (!reply.ok) {
+    logEvent('warn', 'sweep_failed', { sessions: ids.length, upstreamMessage: reply.message });
+    return [];
+  }
+  await options.registry.forget(...ids);
+  logEvent('info', 'sessions_swept', { sessions: ids.length });
+  return ids;
+}

@@ -1,0 +1,303 @@
+import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
+import { logEvent } from '@/lib/log/log-event';
+import type { createPacer, PacerTurn } from '@/lib/pacing/pacer';
+import type { Store } from '@/lib/store/store';
+import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelCard } from '@/lib/providers/chat-provider';
+import { splitThinkTags } from '@/lib/chat/split-think-tags';
+import { endStreamWithFinish } from '@/lib/chat/end-stream-with-finish';
+import { parseEventStream } from '@/lib/sse/parse-event-stream';
+import type { CredentialSource } from './credential-source';
+import { detectCannedRefusal } from './detect-canned-refusal';
+import { flattenMessages } from './flatten-messages';
+import { parseXipuStream } from './parse-xipu-stream';
+import { createSessionRegistry, type SessionRegistry } from './session-registry';
+import { sweepExpiredSessions } from './sweep-expired-sessions';
+import { deleteSessions, openCompletions, saveSession, type SessionSettings, type XipuApiOptions } from './xipu-api';
+import { isSessionCapMessage, sessionCapReached, upstreamRefused } from './xipu-errors';
+
+type Pacer = ReturnType<typeof createPacer>;
+
+export interface XipuProviderOptions {
+  apiBase: string;
+  portalUrl: string;
+  models: string[];
+  /** `owned_by` in the model list (says DEMO MODE when the upstream is simulated). */
+  ownedBy: string;
+  credentials: CredentialSource;
+  store: Store;
+  pacer: Pacer;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  thinkTags: 'split' | 'pass';
+  /** Hold the account's schedule while a stream is open (PACER_SERIALIZE_STREAMS). */
+  serializeStreams: boolean;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** 429s retried before any byte reached the client (issue: "at most twice"). */
+const MAX_RATE_LIMIT_RETRIES = 2;
+/** OpenAI's default when the client sends none. */
+const DEFAULT_TEMPERATURE = 1;
+/** Models listed with this creation time (the list is static; clients only display it). */
+const MODEL_LIST_CREATED = 1_735_689_600;
+
+/**
+ * XIPU as a ChatProvider. Each request gets a fresh upstream session configured from the
+ * request, the whole conversation flattened into one text, and the session is deleted after
+ * the response has closed — on success, upstream errors, timeouts and client disconnects
+ * at any stage (docs/xipu-protocol.md §1, §4). Every upstream call waits for its turn in
+ * the account's shared schedule (§3).
+ */
+export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
+  const now = options.now ?? Date.now;
+  const registry = createSessionRegistry(options.store, now);
+  const knownModels = new Set(options.models);
+
+  return {
+    id: 'xipu',
+
+    listModels(): ModelCard[] {
+      return options.models.map((id) => ({ id, ownedBy: options.ownedBy, created: MODEL_LIST_CREATED }));
+    },
+
+    async streamChat(request: ChatRequest, call: ChatCallOptions): Promise<ReadableStream<ChatStreamPart>> {
+      const credentials = await options.credentials.current();
+      const api: XipuApiOptions = {
+        apiBase: options.apiBase,
+        portalUrl: options.portalUrl,
+        credentials,
+        firstByteTimeoutMs: options.firstByteTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs,
+        signal: call.signal,
+        fetch: options.fetch,
+      };
+
+      const sessionId = await openSession(request, api, call);
+      const lifecycle = createSessionLifecycle({ sessionId, registry, pacer: options.pacer, api, requestId: call.requestId, model: request.model, now });
+      call.defer(() => lifecycle.close());
+
+      try {
+        const opened = await openCompletionsPaced(sessionId, flattenMessages(request.messages), api, lifecycle);
+        return assembleParts(opened, lifecycle, options.thinkTags);
+      } catch (error) {
+        await lifecycle.endStream();
+        throw error;
+      }
+    },
+  };
+
+  /** saveSession with retries: 429 → next slot (twice at most); the session cap → sweep, once. */
+  async function openSession(request: ChatRequest, api: XipuApiOptions, call: ChatCallOptions): Promise<number> {
+    const settings: SessionSettings = {
+      name: sessionName(request.model, now()),
+      model: request.model,
+      temperature: request.temperature ?? DEFAULT_TEMPERATURE,
+      maxToken: request.maxTokens ?? 0,
+      presencePenalty: request.presencePenalty ?? 0,
+      frequencyPenalty: request.frequencyPenalty ?? 0,
+    };
+    let rateLimitRetries = 0;
+    let swept = false;
+    for (;;) {
+      const turn = await options.pacer.waitForTurn('saveSession', { signal: call.signal });
+      let reply: Awaited<ReturnType<typeof saveSession>>;
+      try {
+        reply = await saveSession(settings, api);
+        await turn.answered();
+      } catch (error) {
+        await turn.answered();
+        if (isRateLimited(error) && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
+          rateLimitRetries += 1;
+          continue;
+        }
+        throw error;
+      }
+      if (reply.ok) {
+        await registry.record({ id: reply.id, owner: call.requestId, model: request.model, createdAt: now() });
+        return reply.id;
+      }
+      if (isSessionCapMessage(reply.message)) {
+        if (!swept) {
+          swept = true;
+          const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api });
+          logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length });
+          if (deleted.length > 0) continue;
+        }
+        throw sessionCapReached(reply.message);
+      }
+      throw upstreamRefused(reply.message, request.model, knownModels.has(request.model));
+    }
+  }
+
+  /** completions with 429 retries; resolves once the answer's headers arrived. */
+  async function openCompletionsPaced(
+    sessionId: number,
+    text: string,
+    api: XipuApiOptions,
+    lifecycle: SessionLifecycle,
+  ): Promise<Awaited<ReturnType<typeof openCompletions>>> {
+    let rateLimitRetries = 0;
+    for (;;) {
+      const turn = await options.pacer.waitForTurn('completions', { signal: api.signal, holdStream: options.serializeStreams });
+      lifecycle.holdWith(turn);
+      try {
+        const opened = await openCompletions(sessionId, text, api);
+        await turn.answered();
+        lifecycle.attachUpstream(opened.abort);
+        return opened;
+      } catch (error) {
+        await turn.answered();
+        await lifecycle.endStream();
+        if (isRateLimited(error) && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
+          rateLimitRetries += 1;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
+
+/**
+ * Everything one upstream session owns: its lease (renewed while alive), the schedule hold
+ * of its stream (serialised mode), the open upstream connection — and its deletion, which
+ * runs exactly once after the response has closed.
+ */
+function createSessionLifecycle(context: {
+  sessionId: number;
+  registry: SessionRegistry;
+  pacer: Pacer;
+  api: XipuApiOptions;
+  requestId: string;
+  model: string;
+  now: () => number;
+}) {
+  const createdAt = context.now();
+  let heldTurn: PacerTurn | undefined;
+  let abortUpstream: ((reason?: unknown) => void) | undefined;
+  let closed: Promise<void> | undefined;
+
+  const renewTimer = setInterval(() => {
+    void renew();
+  }, Math.floor(context.registry.leaseMs / 3));
+  renewTimer.unref?.();
+
+  async function renew(): Promise<void> {
+    try {
+      await context.registry.record({ id: context.sessionId, owner: context.requestId, model: context.model, createdAt });
+      await heldTurn?.renewHold();
+    } catch (error) {
+      logEvent('warn', 'session_lease_renewal_failed', { requestId: context.requestId, error: describeError(error) });
+    }
+  }
+
+  return {
+    holdWith(turn: PacerTurn) {
+      heldTurn = turn;
+    },
+    attachUpstream(abort: (reason?: unknown) => void) {
+      abortUpstream = abort;
+    },
+    /** The stream is over (ended, failed or cancelled): close it and free the schedule. */
+    async endStream(): Promise<void> {
+      abortUpstream?.();
+      const turn = heldTurn;
+      heldTurn = undefined;
+      await turn?.releaseHold().catch((error: unknown) => {
+        logEvent('warn', 'pacer_release_failed', { requestId: context.requestId, error: describeError(error) });
+      });
+    },
+    /** Deletes the session (once). A failure leaves it to the sweep, with its lease ended. */
+    close(): Promise<void> {
+      closed ??= (async () => {
+        clearInterval(renewTimer);
+        await this.endStream();
+        const api = { ...context.api, signal: undefined };
+        for (let attempt = 0; attempt <= MAX_RATE_LIMIT_RETRIES; attempt += 1) {
+          try {
+            const turn = await context.pacer.waitForTurn('delSession');
+            const reply = await deleteSessions([context.sessionId], api);
+            await turn.answered();
+            if (!reply.ok) throw new Error(`delSession refused: ${reply.message}`);
+            await context.registry.forget(context.sessionId);
+            return;
+          } catch (error) {
+            if (isRateLimited(error) && attempt < MAX_RATE_LIMIT_RETRIES) continue;
+            logEvent('warn', 'session_delete_failed', {
+              requestId: context.requestId,
+              session: context.sessionId,
+              error: describeError(error),
+            });
+            break;
+          }
+        }
+        // Leave it to the sweep: end the lease now so it need not wait for it to lapse.
+        await context.registry.expire(context.sessionId).catch(() => undefined);
+      })();
+      return closed;
+    },
+  };
+}
+
+/** The upstream answer as stream parts: SSE → text → finish; think tags and refusals mapped. */
+function assembleParts(
+  opened: Awaited<ReturnType<typeof openCompletions>>,
+  lifecycle: SessionLifecycle,
+  thinkTags: 'split' | 'pass',
+): ReadableStream<ChatStreamPart> {
+  const body = opened.response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  const textParts =
+    opened.kind === 'event-stream' ? parseXipuEvents(body) : plainBodyAsParts(body);
+  let parts = endStreamWithFinish(textParts, {
+    finishReason: 'stop',
+    onEnd: () => lifecycle.endStream(),
+  });
+  if (thinkTags === 'split') parts = parts.pipeThrough(splitThinkTags());
+  return parts.pipeThrough(detectCannedRefusal());
+}
+
+/** XIPU's `data:` lines, each its own event (no blank lines promised between them). */
+function parseXipuEvents(body: ReadableStream<Uint8Array>): ReadableStream<ChatStreamPart> {
+  return parseEventStream(body, { eachDataLineIsAnEvent: true }).pipeThrough(parseXipuStream());
+}
+
+/**
+ * A completions answer that is not an event stream: `Request Err!` arrives as a plain body
+ * (docs §7). A plain body that is SSE after all is parsed as such.
+ */
+function plainBodyAsParts(body: ReadableStream<Uint8Array>): ReadableStream<ChatStreamPart> {
+  return new ReadableStream<ChatStreamPart>({
+    async start(controller) {
+      const text = await new Response(body).text();
+      if (/^data:/m.test(text)) {
+        const reader = parseXipuEvents(new Response(text).body!).getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          controller.enqueue(value);
+        }
+      } else if (text.trim()) {
+        controller.enqueue({ type: 'text-delta', text: text.trim() });
+      }
+      controller.close();
+    },
+  });
+}
+
+/** `API · gpt-4.1 · 2026-11-22 04:36 UTC`: the owner recognises the gateway's sessions in the web history. */
+export function sessionName(model: string, at: number): string {
+  const stamp = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+  return `API · ${model} · ${stamp} UTC`;
+}
+
+function isRateLimited(error: unknown): boolean {
+  return isGatewayError(error) && error.code === 'upstream_rate_limited';
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof GatewayError) return `${error.status} ${error.code ?? ''} ${error.message}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}

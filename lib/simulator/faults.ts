@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** The three XIPU API endpoints — docs/xipu-protocol "Endpoints". */
+export type Endpoint = 'saveSession' | 'completions' | 'delSession';
+export const endpoints: readonly Endpoint[] = ['saveSession', 'completions', 'delSession'];
+
+/**
+ * A misbehaviour to inject. Faults wait in a queue and a call takes the first pending fault
+ * of its endpoint; each applies `times` times (default 1). `expire-tokens` is not queued: it
+ * takes effect when injected.
+ */
+export type Fault =
+  /** Answer with this HTTP status (and body, else a fitting default: 429 rate text, 403 token expired, 500 token error). */
+  | { endpoint: Endpoint; kind: 'status'; status: number; body?: string; times?: number }
+  /** HTTP 200 with `code: 1` and this `msg`. */
+  | { endpoint: 'saveSession'; kind: 'refuse'; msg: string; times?: number }
+  | { endpoint: 'completions'; kind: 'stall-before-headers'; ms: number; times?: number }
+  | { endpoint: 'completions'; kind: 'stall-mid-stream'; afterPieces: number; ms: number; times?: number }
+  /** Destroys the socket after this many answer pieces. */
+  | { endpoint: 'completions'; kind: 'drop-mid-stream'; afterPieces: number; times?: number }
+  | { endpoint: 'completions'; kind: 'empty-stream' | 'canned-refusal' | 'request-err'; times?: number }
+  | { kind: 'expire-tokens' };
+
+/** A fault as queued: one that belongs to an endpoint. */
+export type QueuedFault = Exclude<Fault, { kind: 'expire-tokens' }>;
+export type FaultKind = QueuedFault['kind'];
+
+const times = z.number().int().min(1).optional();
+const duration = z.number().min(0);
+const pieceCount = z.number().int().min(0);
+
+/** Validates faults sent over HTTP (`POST /__sim/faults`). */
+export const faultSchema: z.ZodType<Fault> = z.union([
+  z.object({
+    endpoint: z.enum(['saveSession', 'completions', 'delSession']),
+    kind: z.literal('status'),
+    status: z.number().int().min(100).max(599),
+    body: z.string().optional(),
+    times,
+  }),
+  z.object({ endpoint: z.literal('saveSession'), kind: z.literal('refuse'), msg: z.string(), times }),
+  z.object({ endpoint: z.literal('completions'), kind: z.literal('stall-before-headers'), ms: duration, times }),
+  z.object({ endpoint: z.literal('completions'), kind: z.literal('stall-mid-stream'), afterPieces: pieceCount, ms: duration, times }),
+  z.object({ endpoint: z.literal('completions'), kind: z.literal('drop-mid-stream'), afterPieces: pieceCount, times }),
+  z.object({ endpoint: z.literal('completions'), kind: z.enum(['empty-stream', 'canned-refusal', 'request-err']), times }),
+  z.object({ kind: z.literal('expire-tokens') }),
+]);
+
+export interface FaultQueue {
+  add(...faults: QueuedFault[]): void;
+  /**
+   * Takes one application of the first pending fault of `endpoint`, but only when its kind is
+   * one of `kinds` (a call checks for answer faults before reading its body and for stream
+   * faults once it streams; order within an endpoint is kept).
+   */
+  take<Kind extends FaultKind>(endpoint: Endpoint, kinds: readonly Kind[]): Extract<QueuedFault, { kind: Kind }> | undefined;
+  /** Applications still pending, over all faults. */
+  pending(): number;
+  clear(): void;
+}
+
+/** A queue of injected faults, consumed in order. */
+export function createFaultQueue(): FaultQueue {
+  let queue: Array<{ fault: QueuedFault; remaining: number }> = [];
+
+  return {
+    add(...faults) {
+      for (const fault of faults) queue.push({ fault, remaining: fault.times ?? 1 });
+    },
+    take<Kind extends FaultKind>(endpoint: Endpoint, kinds: readonly Kind[]) {
+      const entry = queue.find((candidate) => candidate.fault.endpoint === endpoint);
+      if (entry === undefined || !isKind(entry.fault, kinds)) return undefined;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) queue = queue.filter((candidate) => candidate !== entry);
+      return entry.fault;
+    },
+    pending() {
+      return queue.reduce((sum, entry) => sum + entry.remaining, 0);
+    },
+    clear() {
+      queue = [];
+    },
+  };
+}
+
+function isKind<Kind extends FaultKind>(fault: QueuedFault, kinds: readonly Kind[]): fault is Extract<QueuedFault, { kind: Kind }> {
+  return (kinds as readonly FaultKind[]).includes(fault.kind);
+}

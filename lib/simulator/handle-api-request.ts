@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createCallExchange, type CallExchange } from '@/lib/simulator/call-exchange';
+import type { Endpoint, QueuedFault } from '@/lib/simulator/faults';
+import { handleCompletions } from '@/lib/simulator/handle-completions';
+import { handleDelSession } from '@/lib/simulator/handle-del-session';
+import { handleSaveSession } from '@/lib/simulator/handle-save-session';
+import { readJsonBody } from '@/lib/simulator/read-json-body';
+import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+
+/**
+ * One call to a XIPU API endpoint, in the order the real service is assumed to judge it:
+ * the credentials are read (to learn the account), the frequency limit judges the arrival
+ * (every arrival of a known account counts, rejected ones too), then credentials are
+ * enforced, then an injected status/refuse fault may answer, then the endpoint runs.
+ *
+ * Credential answers — docs/xipu-protocol §5: expired → 403 `token expired`; missing, forged
+ * or with the wrong `sdp-app-session` → 403 `token invalid`, except that the strict profile
+ * answers a missing or forged token with 500 `token error` (expired stays 403).
+ *
+ * @param arrivedAt when the request arrived, epoch ms.
+ */
+export async function handleApiRequest(
+  context: SimulatorContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  endpoint: Endpoint,
+  arrivedAt: number,
+): Promise<void> {
+  context.counters.calls[endpoint] += 1;
+  const credentials = context.credentials.check({
+    jmToken: singleHeader(request, 'jm-token'),
+    sdpSession: singleHeader(request, 'sdp-app-session'),
+  });
+
+  let exchange: CallExchange;
+  if (credentials.account !== null) {
+    const decision = context.pacer.arrive(credentials.account, arrivedAt);
+    exchange = createCallExchange(context, response, endpoint, decision.call);
+    if (!decision.allowed) {
+      exchange.sendJson(429, { code: 429, msg: decision.message });
+      return;
+    }
+  } else {
+    exchange = createCallExchange(context, response, endpoint, null);
+  }
+
+  if (credentials.status === 'expired') {
+    exchange.sendJson(403, { code: 403, msg: upstreamMessages.tokenExpired });
+    return;
+  }
+  if (credentials.status === 'invalid') {
+    if (context.settings.profile === 'strict' && credentials.reason !== 'wrong-session') {
+      exchange.sendJson(500, { code: 500, msg: upstreamMessages.tokenError });
+    } else {
+      exchange.sendJson(403, { code: 403, msg: upstreamMessages.tokenInvalid });
+    }
+    return;
+  }
+  const account = credentials.account;
+
+  const fault = context.faults.take(endpoint, ['status', 'refuse']);
+  if (fault !== undefined) {
+    answerFault(exchange, fault);
+    return;
+  }
+
+  const body = await readJsonBody(request);
+  if (!body.ok) {
+    exchange.sendJson(200, { code: 1, msg: upstreamMessages.invalidBody });
+    return;
+  }
+  if (endpoint === 'saveSession') handleSaveSession(context, exchange, account, body.value);
+  else if (endpoint === 'delSession') handleDelSession(context, exchange, account, body.value);
+  else await handleCompletions(context, exchange, account, body.value);
+}
+
+/** Answers an injected status or refuse fault. */
+function answerFault(exchange: CallExchange, fault: Extract<QueuedFault, { kind: 'status' | 'refuse' }>): void {
+  if (fault.kind === 'refuse') {
+    exchange.sendJson(200, { code: 1, msg: fault.msg });
+    return;
+  }
+  if (fault.body !== undefined) {
+    exchange.sendRaw(fault.status, fault.body);
+    return;
+  }
+  exchange.sendJson(fault.status, { code: fault.status, msg: defaultFaultMessage(fault.status) });
+}
+
+/** What XIPU says with each status, as far as known — docs/xipu-protocol "Common errors". */
+function defaultFaultMessage(status: number): string {
+  if (status === 429) return upstreamMessages.tooFast;
+  if (status === 403) return upstreamMessages.tokenExpired;
+  if (status === 500) return upstreamMessages.tokenError;
+  return 'error';
+}
+
+function singleHeader(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

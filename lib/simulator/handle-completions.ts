@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { CallExchange } from '@/lib/simulator/call-exchange';
+import { classifyPrompt, type PromptClass } from '@/lib/simulator/classify-prompt';
+import type { QueuedFault } from '@/lib/simulator/faults';
+import { generateReply } from '@/lib/simulator/generate-reply';
+import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import { splitIntoPieces } from '@/lib/simulator/split-into-pieces';
+import { streamReply, type StreamOutcome } from '@/lib/simulator/stream-reply';
+import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import { wait } from '@/lib/simulator/wait';
+
+/** The completions body — docs/xipu-protocol "Endpoints". */
+const completionsBodySchema = z.object({
+  text: z.string(),
+  files: z.array(z.unknown()).optional(),
+  sessionId: z.number().int(),
+});
+
+/** The faults that shape a completions answer once its session is known. */
+const STREAM_FAULT_KINDS = [
+  'stall-before-headers',
+  'stall-mid-stream',
+  'drop-mid-stream',
+  'empty-stream',
+  'canned-refusal',
+  'request-err',
+] as const;
+type StreamFault = Extract<QueuedFault, { kind: (typeof STREAM_FAULT_KINDS)[number] }>;
+
+/** Content faults act as the filter would on a prompt of that class. */
+const FAULT_PROMPT_CLASS: Partial<Record<StreamFault['kind'], PromptClass>> = {
+  'empty-stream': 'banned',
+  'canned-refusal': 'poisonous',
+  'request-err': 'request-error',
+};
+
+/**
+ * `completions`: answers the prompt in the session's context. An unknown session is HTTP 200
+ * JSON `code: 1`; `Request Err!` prompts get a plain-text body; everything else is an event
+ * stream — empty for banned words, the canned refusal one character per piece for poisonous
+ * prompts, else the generated reply in 1–4 code-point pieces. The turn joins the session's
+ * history, so later replies in the same session see it. Open streams are tracked (the strict
+ * profile counts them as busy) and their outcome counted.
+ */
+export async function handleCompletions(
+  context: SimulatorContext,
+  exchange: CallExchange,
+  account: string,
+  body: unknown,
+): Promise<void> {
+  const parsed = completionsBodySchema.safeParse(body);
+  if (!parsed.success) {
+    exchange.sendJson(200, { code: 1, msg: upstreamMessages.invalidBody });
+    return;
+  }
+  const { text, sessionId } = parsed.data;
+  const session = context.sessions.find(account, sessionId);
+  if (session === undefined) {
+    exchange.sendJson(200, { code: 1, msg: upstreamMessages.sessionNotFound });
+    return;
+  }
+
+  const fault = context.faults.take('completions', STREAM_FAULT_KINDS);
+  const closing = context.closing.signal;
+  if (fault?.kind === 'stall-before-headers') {
+    const waited = await wait(fault.ms, AbortSignal.any([exchange.clientGone, closing]));
+    if (!waited) {
+      exchange.response.destroy();
+      return;
+    }
+  }
+
+  const promptClass = (fault !== undefined ? FAULT_PROMPT_CLASS[fault.kind] : undefined) ?? classifyPrompt(text, context.settings.bannedWords);
+  if (promptClass === 'request-error') {
+    exchange.sendText(200, upstreamMessages.requestError);
+    return;
+  }
+
+  const reply = generateReply({ text, model: session.model, earlierTurns: session.turns.length });
+  const pieces =
+    promptClass === 'banned' ? [] : promptClass === 'poisonous' ? Array.from(upstreamMessages.cannedRefusal) : splitIntoPieces(reply.text, session.id);
+  session.turns.push({ text, reply: pieces.join('') });
+
+  const strict = context.settings.profile === 'strict';
+  exchange.openEventStream();
+  const liveStream = { account, sessionId: session.id, response: exchange.response };
+  context.liveStreams.add(liveStream);
+  context.pacer.streamOpened(account);
+  context.counters.maxConcurrentStreams = Math.max(context.counters.maxConcurrentStreams, context.liveStreams.size);
+  let outcome: StreamOutcome;
+  try {
+    outcome = await streamReply(
+      exchange.response,
+      {
+        sessionId: session.id,
+        pieces,
+        pieceDelayMs: reply.pieceDelayMs ?? context.settings.chunkDelayMs,
+        lineEnding: strict ? '\r\n' : '\n',
+        // About half the replies end with [DONE], the same ones every run.
+        includeDone: session.id % 2 === 0,
+        splitWrites: strict,
+        stall: fault?.kind === 'stall-mid-stream' ? { afterPieces: fault.afterPieces, ms: fault.ms } : undefined,
+        dropAfterPieces: fault?.kind === 'drop-mid-stream' ? fault.afterPieces : undefined,
+      },
+      { clientGone: exchange.clientGone, closing },
+    );
+  } finally {
+    context.liveStreams.delete(liveStream);
+    context.pacer.streamClosed(account);
+  }
+  if (outcome === 'completed') context.counters.completedStreams += 1;
+  if (outcome === 'aborted') context.counters.abortedStreams += 1;
+  if (outcome === 'dropped') context.counters.droppedStreams += 1;
+  if (outcome === 'closed') exchange.response.destroy();
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { CallExchange } from '@/lib/simulator/call-exchange';
+import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+
+/** The delSession body: several ids at once — docs/xipu-protocol "Endpoints". */
+const delSessionBodySchema = z.object({ ids: z.array(z.number().int()) });
+
+/**
+ * `delSession`: deletes every listed session the account has, ignores the rest, and answers
+ * `code: 0`. Each handled call is recorded as a batch with its id count.
+ */
+export function handleDelSession(context: SimulatorContext, exchange: CallExchange, account: string, body: unknown): void {
+  const parsed = delSessionBodySchema.safeParse(body);
+  if (!parsed.success) {
+    exchange.sendJson(200, { code: 1, msg: upstreamMessages.invalidBody });
+    return;
+  }
+  const { ids } = parsed.data;
+  context.counters.sessionsDeleted += context.sessions.delete(account, ids);
+  context.counters.delSessionBatches.calls += 1;
+  context.counters.delSessionBatches.idsPerCall.push(ids.length);
+  exchange.sendJson(200, { code: 0, msg: upstreamMessages.success });
+}

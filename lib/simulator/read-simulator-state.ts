@@ -1,0 +1,88 @@
+import type { Endpoint } from '@/lib/simulator/faults';
+import type { SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+import type { SessionCreator } from '@/lib/simulator/session-book';
+import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+
+export interface SimulatorSessionSummary {
+  id: number;
+  account: string;
+  name: string;
+  model: string;
+  createdBy: SessionCreator;
+  /** Completions the session has answered (its history length). */
+  turns: number;
+}
+
+/** A snapshot of the simulator (`state()`, `GET /__sim/state`); counters run since the last reset. */
+export interface SimulatorState {
+  profile: SimulatorProfile;
+  minGapMs: number;
+  chunkDelayMs: number;
+  sessionCap: number;
+  staleSessionUpdate: StaleSessionUpdate;
+  /** Arrivals per endpoint, rejected ones included. */
+  calls: Record<Endpoint, number>;
+  /** API answers per HTTP status. */
+  statusCounts: Record<string, number>;
+  /** 429 answers. */
+  rateLimited: number;
+  /** Accepted API calls whose answer has not gone out yet. */
+  callsInFlight: number;
+  /** Sessions that exist, all accounts. */
+  sessionsOpen: number;
+  sessions: SimulatorSessionSummary[];
+  sessionsCreated: number;
+  sessionsDeleted: number;
+  openStreams: number;
+  maxConcurrentStreams: number;
+  completedStreams: number;
+  abortedStreams: number;
+  droppedStreams: number;
+  /** Smallest arrival-to-arrival gap between consecutive calls of one account; null until two calls. */
+  minArrivalGapMs: number | null;
+  /**
+   * Smallest gap from a call's answer to the account's next arrival; negative when the next
+   * call arrived before the previous one was answered. Null until two calls.
+   */
+  minAnswerToArrivalGapMs: number | null;
+  /** delSession calls handled and the number of ids in each. */
+  delSessionBatches: { calls: number; idsPerCall: number[] };
+  /** Fault applications still waiting. */
+  faultsPending: number;
+}
+
+/** Takes a snapshot; later changes do not affect it. */
+export function readSimulatorState(context: SimulatorContext): SimulatorState {
+  const { settings, counters } = context;
+  const sessions = context.sessions.list();
+  return {
+    profile: settings.profile,
+    minGapMs: settings.minGapMs,
+    chunkDelayMs: settings.chunkDelayMs,
+    sessionCap: settings.sessionCap,
+    staleSessionUpdate: settings.staleSessionUpdate,
+    calls: { ...counters.calls },
+    statusCounts: { ...counters.statusCounts },
+    rateLimited: counters.rateLimited,
+    callsInFlight: context.pacer.callsInFlight(),
+    sessionsOpen: sessions.length,
+    sessions: sessions.map((session) => ({
+      id: session.id,
+      account: session.account,
+      name: session.name,
+      model: session.model,
+      createdBy: session.createdBy,
+      turns: session.turns.length,
+    })),
+    sessionsCreated: counters.sessionsCreated,
+    sessionsDeleted: counters.sessionsDeleted,
+    openStreams: context.liveStreams.size,
+    maxConcurrentStreams: counters.maxConcurrentStreams,
+    completedStreams: counters.completedStreams,
+    abortedStreams: counters.abortedStreams,
+    droppedStreams: counters.droppedStreams,
+    ...context.pacer.observedGaps(),
+    delSessionBatches: { calls: counters.delSessionBatches.calls, idsPerCall: [...counters.delSessionBatches.idsPerCall] },
+    faultsPending: context.faults.pending(),
+  };
+}

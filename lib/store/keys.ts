@@ -1,0 +1,29 @@
+/**
+ * Every key the gateway keeps in the store, and how long it lives. One prefix so a shared
+ * Upstash database can hold other data too.
+ */
+const PREFIX = 'xipu-gw:';
+
+export const storeKeys = {
+  /** Hash: the account's call schedule (lib/pacing/slot-schedule.ts). */
+  pacerSchedule: `${PREFIX}pacer`,
+  /** Hash: upstream session id → JSON {owner, leaseUntil, createdAt, model} of sessions we created. */
+  upstreamSessions: `${PREFIX}sessions`,
+  /** String: JSON of the upstream credentials (token, session string, expiry, source). */
+  credentials: `${PREFIX}credentials`,
+  /** String: the persistent heartbeat session's id (never swept). */
+  heartbeatSessionId: `${PREFIX}heartbeat-session`,
+  /** Sorted set per client key: open requests with their lease expiry. */
+  concurrency: (clientKeyId: string) => `${PREFIX}concurrency:${clientKeyId}`,
+  /** Prefix handed to @upstash/ratelimit for the per-client-key limit. */
+  rateLimit: (clientKeyId: string) => `${PREFIX}ratelimit:${clientKeyId}`,
+} as const;
+
+export const storeTtls = {
+  /** A session's lease: renewed while it streams; after it lapses anyone may sweep it. */
+  sessionLeaseMs: 90_000,
+  /** A concurrency slot outlives the longest request (route maxDuration 300 s) slightly. */
+  concurrencyLeaseMs: 320_000,
+  /** The schedule key expires when idle; it only ever holds near-future times. */
+  pacerIdleMs: 600_000,
+} as const;

@@ -1,0 +1,187 @@
+import {
+  readSlotSchedule,
+  releaseSlotInSchedule,
+  renewSlotHoldInSchedule,
+  reserveSlotInSchedule,
+  type SlotScheduleWrite,
+} from '@/lib/pacing/slot-schedule';
+import { acquireLeaseInSet } from './concurrency-lease';
+import { storeTtls } from './keys';
+import { limitSlidingWindow } from './limit-sliding-window';
+import type { Store } from './store';
+
+type Entry =
+  | { kind: 'string'; value: string; expiresAt: number | null }
+  | { kind: 'hash'; fields: Map<string, string>; expiresAt: number | null }
+  | { kind: 'sorted-set'; members: Map<string, number>; expiresAt: number | null };
+
+const WRONG_TYPE_MESSAGE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+
+/** Where the process-wide instance lives: one per process, whatever bundle loaded this module. */
+const GLOBAL_STORE_KEY = Symbol.for('xipu-gateway.memory-store');
+
+/**
+ * The in-memory store of this process. Next.js may load this module once per route bundle,
+ * so the instance lives on `globalThis`: every route of one `next start` process shares it.
+ * Only correct for a single process (local use); serverless instances need Upstash.
+ */
+export function getMemoryStore(): Store {
+  const holder = globalThis as typeof globalThis & { [GLOBAL_STORE_KEY]?: Store };
+  holder[GLOBAL_STORE_KEY] ??= createMemoryStore();
+  return holder[GLOBAL_STORE_KEY];
+}
+
+/**
+ * A fresh in-memory Store with Redis semantics: values are exact strings, TTLs are honoured
+ * (lazily, on access, by `now`), empty hashes and sets disappear, and using a key as the
+ * wrong kind throws WRONGTYPE. The schedule, leases and rate limit run the same algorithms
+ * as the Upstash store's scripts. `now` (epoch ms) drives expiry and the rate limit; tests
+ * inject a fake clock.
+ */
+export function createMemoryStore(options: { now?: () => number } = {}): Store {
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+
+  /** The live entry at `key`, dropping it when expired. */
+  const read = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (entry?.expiresAt != null && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const readString = (key: string): Extract<Entry, { kind: 'string' }> | undefined => {
+    const entry = read(key);
+    if (entry && entry.kind !== 'string') throw new Error(WRONG_TYPE_MESSAGE);
+    return entry;
+  };
+  const readHash = (key: string): Extract<Entry, { kind: 'hash' }> | undefined => {
+    const entry = read(key);
+    if (entry && entry.kind !== 'hash') throw new Error(WRONG_TYPE_MESSAGE);
+    return entry;
+  };
+  const readSortedSet = (key: string): Extract<Entry, { kind: 'sorted-set' }> | undefined => {
+    const entry = read(key);
+    if (entry && entry.kind !== 'sorted-set') throw new Error(WRONG_TYPE_MESSAGE);
+    return entry;
+  };
+  const expiryAfter = (ttlMs: number | undefined): number | null => {
+    if (ttlMs === undefined) return null;
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new Error(`ERR invalid expire time: ${ttlMs}`);
+    return now() + ttlMs;
+  };
+  const scheduleFields = (key: string): Record<string, string> =>
+    Object.fromEntries(readHash(key)?.fields ?? new Map<string, string>());
+  const writeSchedule = (key: string, write: SlotScheduleWrite): void => {
+    entries.set(key, { kind: 'hash', fields: new Map(Object.entries(write.fields)), expiresAt: now() + write.ttlMs });
+  };
+
+  return {
+    backend: 'memory',
+
+    async get(key) {
+      return readString(key)?.value ?? null;
+    },
+
+    async set(key, value, setOptions) {
+      entries.set(key, { kind: 'string', value, expiresAt: expiryAfter(setOptions?.ttlMs) });
+    },
+
+    async setIfAbsent(key, value, ttlMs) {
+      const expiresAt = expiryAfter(ttlMs);
+      if (read(key)) return false;
+      entries.set(key, { kind: 'string', value, expiresAt });
+      return true;
+    },
+
+    async deleteIfEquals(key, expected) {
+      if (readString(key)?.value !== expected) return false;
+      entries.delete(key);
+      return true;
+    },
+
+    async delete(...keys) {
+      for (const key of keys) entries.delete(key);
+    },
+
+    async hashSet(key, fields) {
+      const names = Object.keys(fields);
+      if (names.length === 0) return;
+      const entry = readHash(key) ?? { kind: 'hash', fields: new Map<string, string>(), expiresAt: null };
+      for (const [name, value] of Object.entries(fields)) entry.fields.set(name, value);
+      entries.set(key, entry);
+    },
+
+    async hashGetAll(key) {
+      return Object.fromEntries(readHash(key)?.fields ?? []);
+    },
+
+    async hashDelete(key, ...fields) {
+      const entry = readHash(key);
+      if (!entry) return;
+      for (const field of fields) entry.fields.delete(field);
+      if (entry.fields.size === 0) entries.delete(key);
+    },
+
+    async reserveSlot(key, request) {
+      const { reservation, write } = reserveSlotInSchedule(
+        readSlotSchedule(scheduleFields(key)),
+        request,
+        storeTtls.pacerIdleMs,
+      );
+      if (write) writeSchedule(key, write);
+      return reservation;
+    },
+
+    async releaseSlot(key, release) {
+      writeSchedule(key, releaseSlotInSchedule(readSlotSchedule(scheduleFields(key)), release, storeTtls.pacerIdleMs));
+    },
+
+    async renewSlotHold(key, renewal) {
+      const { renewed, write } = renewSlotHoldInSchedule(
+        readSlotSchedule(scheduleFields(key)),
+        renewal,
+        storeTtls.pacerIdleMs,
+      );
+      if (write) writeSchedule(key, write);
+      return renewed;
+    },
+
+    async acquireLease(key, lease) {
+      const entry = readSortedSet(key) ?? { kind: 'sorted-set', members: new Map<string, number>(), expiresAt: null };
+      const outcome = acquireLeaseInSet(entry.members, lease);
+      if (outcome.acquired) {
+        entry.expiresAt = now() + outcome.ttlMs;
+        entries.set(key, entry);
+      } else if (entry.members.size === 0) {
+        entries.delete(key);
+      }
+      return outcome.acquired;
+    },
+
+    async releaseLease(key, member) {
+      const entry = readSortedSet(key);
+      if (!entry) return;
+      entry.members.delete(member);
+      if (entry.members.size === 0) entries.delete(key);
+    },
+
+    async limitRate(key, limit, windowMs) {
+      return limitSlidingWindow(
+        {
+          read: (counterKey) => Number.parseInt(readString(counterKey)?.value ?? '0', 10),
+          increment: (counterKey, ttlMs) => {
+            const entry = readString(counterKey);
+            const count = Number.parseInt(entry?.value ?? '0', 10) + 1;
+            entries.set(counterKey, { kind: 'string', value: String(count), expiresAt: entry ? entry.expiresAt : now() + ttlMs });
+            return count;
+          },
+        },
+        { key, limit, windowMs, now: now() },
+      );
+    },
+
+    async ping() {},
+  };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '@/lib/errors/gateway-error';
+import type { ChatCompletion } from '@/lib/openai/chat-completion-types';
+import { collectChatCompletion, type CollectChatCompletionOptions } from '@/lib/openai/collect-chat-completion';
+import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+import { streamOf } from './stream-helpers';
+
+const base = { id: 'chatcmpl-abc', created: 1760000000, model: 'o3' };
+
+function completion(
+  message: Record<string, unknown>,
+  finishReason: string,
+  usage?: { prompt: number; completion: number },
+  extra: Record<string, unknown> = {},
+): ChatCompletion {
+  return {
+    id: 'chatcmpl-abc',
+    object: 'chat.completion',
+    created: 1760000000,
+    model: 'o3',
+    ...extra,
+    choices: [{ index: 0, message: { role: 'assistant', refusal: null, ...message }, logprobs: null, finish_reason: finishReason }],
+    ...(usage === undefined
+      ? {}
+      : { usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion } }),
+  } as ChatCompletion;
+}
+
+describe('collectChatCompletion', () => {
+  it.each<[string, ChatStreamPart[], Partial<CollectChatCompletionOptions>, ChatCompletion]>([
+    [
+      'text with reported usage',
+      [
+        { type: 'text-delta', text: 'Hel' },
+        { type: 'text-delta', text: 'lo' },
+        { type: 'usage', promptTokens: 10, completionTokens: 2 },
+        { type: 'finish', finishReason: 'stop' },
+      ],
+      { countUsage: () => ({ promptTokens: 99, completionTokens: 99 }) },
+      completion({ content: 'Hello' }, 'stop', { prompt: 10, completion: 2 }),
+    ],
+    [
+      'reasoning kept apart; countUsage gets reasoning then answer',
+      [
+        { type: 'reasoning-delta', text: 'Let me ' },
+        { type: 'reasoning-delta', text: 'think.' },
+        { type: 'text-delta', text: '42' },
+        { type: 'finish', finishReason: 'length' },
+      ],
+      { countUsage: (text) => ({ promptTokens: 5, completionTokens: text.length }) },
+      completion({ content: '42', reasoning_content: 'Let me think.' }, 'length', { prompt: 5, completion: 'Let me think.42'.length }),
+    ],
+    [
+      'no counts at all: usage omitted; empty reasoning omitted',
+      [{ type: 'reasoning-delta', text: '' }, { type: 'text-delta', text: 'ok' }, { type: 'finish', finishReason: 'content_filter' }],
+      {},
+      completion({ content: 'ok' }, 'content_filter'),
+    ],
+    [
+      'system_fingerprint and parts after finish ignored',
+      [
+        { type: 'text-delta', text: 'done' },
+        { type: 'finish', finishReason: 'stop' },
+        { type: 'text-delta', text: ' late' },
+        { type: 'error', error: new GatewayError('late', { status: 502, type: 'upstream_error' }) },
+      ],
+      { systemFingerprint: 'fp_1', countUsage: () => ({ promptTokens: 1, completionTokens: 1 }) },
+      completion({ content: 'done' }, 'stop', { prompt: 1, completion: 1 }, { system_fingerprint: 'fp_1' }),
+    ],
+  ])('%s', async (_name, parts, options, expected) => {
+    const result = await collectChatCompletion(streamOf(parts), { ...base, ...options });
+    expect(result).toEqual(expected);
+    // toEqual ignores undefined keys: check absent keys really are absent on the wire.
+    expect(JSON.parse(JSON.stringify(result))).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(Object.keys(result)).toEqual(Object.keys(expected));
+  });
+
+  it('throws the GatewayError of an error part', async () => {
+    const failure = new GatewayError('Upstream refused.', { status: 502, type: 'upstream_error', code: 'upstream_failed' });
+    const parts: ChatStreamPart[] = [{ type: 'text-delta', text: 'partial' }, { type: 'error', error: failure }];
+    await expect(collectChatCompletion(streamOf(parts), base)).rejects.toBe(failure);
+  });
+
+  it.each<[string, ChatStreamPart[]]>([
+    ['text without finish', [{ type: 'text-delta', text: 'Hi' }]],
+    ['empty stream', []],
+  ])('throws a server_error when the stream ends without finish: %s', async (_name, parts) => {
+    const error = await collectChatCompletion(streamOf(parts), base).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ status: 502, type: 'server_error', code: 'incomplete_stream', message: 'The upstream stream ended without a finish.' });
+  });
+
+  it('rethrows what a failing stream rejects with', async () => {
+    const broken = new Error('socket hang up');
+    const parts = new ReadableStream<ChatStreamPart>({
+      start(controller) {
+        controller.enqueue({ type: 'text-delta', text: 'Hi' });
+        controller.error(broken);
+      },
+    });
+    await expect(collectChatCompletion(parts, base)).rejects.toBe(broken);
+  });
+});

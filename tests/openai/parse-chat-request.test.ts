@@ -1,0 +1,390 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '@/lib/errors/gateway-error';
+import { parseChatRequest } from '@/lib/openai/parse-chat-request';
+import type { ChatRequest } from '@/lib/providers/chat-provider';
+
+const hello = [{ role: 'user', content: 'Hello' }];
+
+/** The ChatRequest for `{model:'gpt-4.1', messages:hello}` with the given overrides. */
+function expected(overrides: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    model: 'gpt-4.1',
+    messages: [{ role: 'user', content: 'Hello' }],
+    stop: [],
+    stream: false,
+    includeUsage: false,
+    ...overrides,
+  };
+}
+
+function parseError(body: unknown): GatewayError {
+  try {
+    parseChatRequest(body);
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected parseChatRequest to throw');
+}
+
+describe('parseChatRequest: accepted shapes', () => {
+  it.each<[string, Record<string, unknown>, ChatRequest]>([
+    ['minimal body', { model: 'gpt-4.1', messages: hello }, expected()],
+    ['model is trimmed', { model: '  gpt-4.1\n', messages: hello }, expected()],
+    [
+      'every optional field null',
+      {
+        model: 'gpt-4.1',
+        messages: hello,
+        stop: null,
+        max_tokens: null,
+        max_completion_tokens: null,
+        temperature: null,
+        top_p: null,
+        presence_penalty: null,
+        frequency_penalty: null,
+        n: null,
+        stream: null,
+        stream_options: null,
+        tools: null,
+        tool_choice: null,
+      },
+      expected(),
+    ],
+    ['empty tools array', { model: 'gpt-4.1', messages: hello, tools: [] }, expected()],
+    [
+      'every unknown field from client-compat §10',
+      {
+        model: 'gpt-4.1',
+        messages: hello,
+        stream_options: { include_usage: false, continuous_usage_stats: true },
+        reasoning_effort: 'high',
+        parallel_tool_calls: true,
+        tool_choice: 'auto',
+        response_format: { type: 'json_object' },
+        seed: 42,
+        user: 'user-1',
+        n: 1,
+        logprobs: false,
+        top_logprobs: null,
+        prediction: { type: 'content', content: 'x' },
+        service_tier: 'auto',
+        verbosity: 'low',
+        prompt_cache_key: 'key',
+        metadata: { a: 'b' },
+        store: false,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        enable_thinking: true,
+        include_reasoning: true,
+        web_search_options: {},
+        extra_body: { anything: [1, 2] },
+        tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+      },
+      expected(),
+    ],
+    [
+      'unknown fields inside messages and parts (cache_control, name, refusal)',
+      {
+        model: 'gpt-4.1',
+        messages: [
+          {
+            role: 'user',
+            name: 'alice',
+            content: [{ type: 'text', text: 'Hello', cache_control: { type: 'ephemeral' } }],
+            extra: 1,
+          },
+        ],
+      },
+      expected(),
+    ],
+    [
+      'sampling numbers and stream options',
+      {
+        model: 'gpt-4.1',
+        messages: hello,
+        temperature: 0.7,
+        top_p: 1,
+        presence_penalty: -0.5,
+        frequency_penalty: 0,
+        max_tokens: 100,
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      expected({
+        temperature: 0.7,
+        topP: 1,
+        presencePenalty: -0.5,
+        frequencyPenalty: 0,
+        maxTokens: 100,
+        stream: true,
+        includeUsage: true,
+      }),
+    ],
+    [
+      'max_completion_tokens wins over max_tokens',
+      { model: 'gpt-4.1', messages: hello, max_tokens: 100, max_completion_tokens: 2000 },
+      expected({ maxTokens: 2000 }),
+    ],
+    [
+      'max_completion_tokens alone',
+      { model: 'gpt-4.1', messages: hello, max_completion_tokens: 50 },
+      expected({ maxTokens: 50 }),
+    ],
+    [
+      'max_tokens used when max_completion_tokens is null',
+      { model: 'gpt-4.1', messages: hello, max_tokens: 30, max_completion_tokens: null },
+      expected({ maxTokens: 30 }),
+    ],
+    ['stop as a string', { model: 'gpt-4.1', messages: hello, stop: 'END' }, expected({ stop: ['END'] })],
+    ['stop as an empty string', { model: 'gpt-4.1', messages: hello, stop: '' }, expected({ stop: [] })],
+    [
+      'stop as an array: empty strings dropped, more than 4 accepted',
+      { model: 'gpt-4.1', messages: hello, stop: ['a', '', 'b', 'c', 'd', 'e'] },
+      expected({ stop: ['a', 'b', 'c', 'd', 'e'] }),
+    ],
+    [
+      'include_usage without stream',
+      { model: 'gpt-4.1', messages: hello, stream_options: { include_usage: true } },
+      expected({ includeUsage: true }),
+    ],
+    ['stream_options without include_usage', { model: 'gpt-4.1', messages: hello, stream: true, stream_options: {} }, expected({ stream: true })],
+  ])('%s', (_name, body, result) => {
+    expect(parseChatRequest(body)).toEqual(result);
+  });
+});
+
+describe('parseChatRequest: messages', () => {
+  it.each<[string, unknown[], ChatRequest['messages']]>([
+    [
+      'developer becomes system',
+      [
+        { role: 'developer', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    ],
+    [
+      'NextChat "Formatting re-enabled" developer message dropped',
+      [
+        { role: 'developer', content: 'Formatting re-enabled' },
+        { role: 'system', content: 'You are helpful.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      [
+        { role: 'system', content: 'You are helpful.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    ],
+    [
+      '"Formatting re-enabled" as a system text part with whitespace dropped',
+      [
+        { role: 'system', content: [{ type: 'text', text: ' Formatting re-enabled \n' }] },
+        { role: 'user', content: 'Hi' },
+      ],
+      [{ role: 'user', content: 'Hi' }],
+    ],
+    [
+      'Roo "Formatting re-enabled\\n<system prompt>" keeps the prompt',
+      [
+        { role: 'developer', content: 'Formatting re-enabled\nYou are Roo.\nBe careful.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      [
+        { role: 'system', content: 'You are Roo.\nBe careful.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    ],
+    [
+      '"Formatting re-enabled" in a user message is kept',
+      [{ role: 'user', content: 'Formatting re-enabled' }],
+      [{ role: 'user', content: 'Formatting re-enabled' }],
+    ],
+    [
+      'text parts joined with "\\n", empty parts skipped',
+      [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'first' },
+            { type: 'text', text: '' },
+            { type: 'text', text: 'second' },
+          ],
+        },
+      ],
+      [{ role: 'user', content: 'first\nsecond' }],
+    ],
+    ['empty parts array', [{ role: 'user', content: [] }], [{ role: 'user', content: '' }]],
+    ['null user content', [{ role: 'user', content: null }], [{ role: 'user', content: '' }]],
+    [
+      'assistant content null with tool_calls, tool result with tool_call_id and name',
+      [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Suzhou"}' } },
+            { id: 'call_2', type: 'function', function: { name: 'get_time', arguments: { zone: 'CST' } } },
+            { id: 'call_3', type: 'function', function: { name: 'ping' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', name: 'get_weather', content: 'sunny' },
+        { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '12:00' }] },
+      ],
+      [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [
+            { id: 'call_1', name: 'get_weather', arguments: '{"city":"Suzhou"}' },
+            { id: 'call_2', name: 'get_time', arguments: '{"zone":"CST"}' },
+            { id: 'call_3', name: 'ping', arguments: '' },
+          ],
+        },
+        { role: 'tool', content: 'sunny', name: 'get_weather', toolCallId: 'call_1' },
+        { role: 'tool', content: '12:00', toolCallId: 'call_2' },
+      ],
+    ],
+    [
+      'empty tool_calls array and missing content on assistant',
+      [{ role: 'assistant', tool_calls: [] }],
+      [{ role: 'assistant', content: '' }],
+    ],
+    [
+      'assistant reasoning_content ignored, refusal part kept as text',
+      [
+        { role: 'assistant', content: 'Answer', reasoning_content: 'thinking…' },
+        { role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot.' }] },
+      ],
+      [
+        { role: 'assistant', content: 'Answer' },
+        { role: 'assistant', content: 'I cannot.' },
+      ],
+    ],
+    [
+      'legacy function role and function_call',
+      [
+        { role: 'assistant', content: null, function_call: { name: 'lookup', arguments: '{"q":1}' } },
+        { role: 'function', name: 'lookup', content: 'result' },
+      ],
+      [
+        { role: 'assistant', content: '', toolCalls: [{ id: '', name: 'lookup', arguments: '{"q":1}' }] },
+        { role: 'tool', content: 'result', name: 'lookup' },
+      ],
+    ],
+    [
+      'user participant name is not carried over',
+      [{ role: 'user', name: 'bob', content: 'Hi' }],
+      [{ role: 'user', content: 'Hi' }],
+    ],
+  ])('%s', (_name, messages, result) => {
+    expect(parseChatRequest({ model: 'gpt-4.1', messages }).messages).toEqual(result);
+  });
+});
+
+describe('parseChatRequest: rejected shapes', () => {
+  it.each<[string, unknown, { param: string | null; code: string; message: RegExp }]>([
+    ['null body', null, { param: null, code: 'invalid_body', message: /JSON object/ }],
+    ['array body', [], { param: null, code: 'invalid_body', message: /JSON object/ }],
+    ['string body', 'hello', { param: null, code: 'invalid_body', message: /JSON object/ }],
+    ['missing model', { messages: hello }, { param: 'model', code: 'missing_required_parameter', message: /^Missing required parameter: 'model'\.$/ }],
+    ['blank model', { model: '   ', messages: hello }, { param: 'model', code: 'empty_string', message: /'model': empty string/ }],
+    ['model not a string', { model: 4, messages: hello }, { param: 'model', code: 'invalid_type', message: /expected a string, but got a number/ }],
+    ['missing messages', { model: 'm' }, { param: 'messages', code: 'missing_required_parameter', message: /'messages'/ }],
+    ['empty messages', { model: 'm', messages: [] }, { param: 'messages', code: 'empty_array', message: /'messages': empty array/ }],
+    ['messages not an array', { model: 'm', messages: 'hi' }, { param: 'messages', code: 'invalid_type', message: /expected an array, but got a string/ }],
+    ['message not an object', { model: 'm', messages: ['hi'] }, { param: 'messages[0]', code: 'invalid_type', message: /'messages\[0\]': expected an object/ }],
+    ['missing role', { model: 'm', messages: [{ content: 'x' }] }, { param: 'messages[0].role', code: 'missing_required_parameter', message: /'messages\[0\]\.role'/ }],
+    [
+      'unknown role',
+      { model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'robot', content: 'x' }] },
+      { param: 'messages[1].role', code: 'invalid_value', message: /'messages\[1\]\.role': 'robot'\. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', 'function'/ },
+    ],
+    [
+      'content of the wrong type',
+      { model: 'm', messages: [{ role: 'user', content: 42 }] },
+      { param: 'messages[0].content', code: 'invalid_type', message: /'messages\[0\]\.content': expected a string or an array, but got a number/ },
+    ],
+    [
+      'content part without type',
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { text: 'x' }] }] },
+      { param: 'messages[0].content[1].type', code: 'missing_required_parameter', message: /'messages\[0\]\.content\[1\]\.type'/ },
+    ],
+    [
+      'text part without text',
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'text' }] }] },
+      { param: 'messages[0].content[0].text', code: 'invalid_type', message: /'messages\[0\]\.content\[0\]\.text': expected a string/ },
+    ],
+    [
+      'image_url part',
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }] },
+      { param: 'messages[0].content[1]', code: 'unsupported_content', message: /type 'image_url'\. This service accepts text only/ },
+    ],
+    [
+      'input_audio part',
+      { model: 'm', messages: [{ role: 'system', content: 'x' }, { role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] },
+      { param: 'messages[1].content[0]', code: 'unsupported_content', message: /type 'input_audio'\. This service accepts text only/ },
+    ],
+    [
+      'file part',
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,AA' } }] }] },
+      { param: 'messages[0].content[0]', code: 'unsupported_content', message: /type 'file'\. This service accepts text only/ },
+    ],
+    [
+      'video_url part',
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'video_url', video_url: { url: 'https://x/v.mp4' } }] }] },
+      { param: 'messages[0].content[0]', code: 'unsupported_content', message: /type 'video_url'\. This service accepts text only/ },
+    ],
+    [
+      'refusal part outside an assistant message',
+      { model: 'm', messages: [{ role: 'user', content: [{ type: 'refusal', refusal: 'no' }] }] },
+      { param: 'messages[0].content[0]', code: 'unsupported_content', message: /type 'refusal'/ },
+    ],
+    ['n = 2', { model: 'm', messages: hello, n: 2 }, { param: 'n', code: 'unsupported_value', message: /'n': 2\. .*one choice/ }],
+    ['n = 0', { model: 'm', messages: hello, n: 0 }, { param: 'n', code: 'unsupported_value', message: /'n': 0/ }],
+    ['temperature "hot"', { model: 'm', messages: hello, temperature: 'hot' }, { param: 'temperature', code: 'invalid_type', message: /^Invalid type for 'temperature': expected a number, but got a string\.$/ }],
+    ['top_p as a numeric string', { model: 'm', messages: hello, top_p: '0.9' }, { param: 'top_p', code: 'invalid_type', message: /'top_p'/ }],
+    ['max_tokens decimal', { model: 'm', messages: hello, max_tokens: 1.5 }, { param: 'max_tokens', code: 'invalid_type', message: /expected an integer, but got a decimal \(1\.5\)/ }],
+    ['max_tokens zero', { model: 'm', messages: hello, max_tokens: 0 }, { param: 'max_tokens', code: 'invalid_value', message: /'max_tokens'.*> 0/ }],
+    ['max_completion_tokens string', { model: 'm', messages: hello, max_completion_tokens: '10' }, { param: 'max_completion_tokens', code: 'invalid_type', message: /'max_completion_tokens'/ }],
+    ['stream as a string', { model: 'm', messages: hello, stream: 'true' }, { param: 'stream', code: 'invalid_type', message: /expected a boolean, but got a string/ }],
+    ['stream_options.include_usage wrong type', { model: 'm', messages: hello, stream_options: { include_usage: 'yes' } }, { param: 'stream_options.include_usage', code: 'invalid_type', message: /'stream_options\.include_usage'/ }],
+    ['stop array with a number', { model: 'm', messages: hello, stop: ['a', 3] }, { param: 'stop[1]', code: 'invalid_type', message: /'stop\[1\]': expected a string, but got a number/ }],
+    ['stop as a number', { model: 'm', messages: hello, stop: 3 }, { param: 'stop', code: 'invalid_type', message: /expected a string or an array/ }],
+    [
+      'tool call without function name',
+      { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: {} }] }] },
+      { param: 'messages[0].tool_calls[0].function.name', code: 'missing_required_parameter', message: /'messages\[0\]\.tool_calls\[0\]\.function\.name'/ },
+    ],
+    [
+      'only a formatting hint left',
+      { model: 'm', messages: [{ role: 'developer', content: 'Formatting re-enabled' }] },
+      { param: 'messages', code: 'empty_array', message: /no message left/ },
+    ],
+  ])('%s', (_name, body, failure) => {
+    const error = parseError(body);
+    expect({
+      status: error.status,
+      type: error.type,
+      param: error.param,
+      code: error.code,
+      retryable: error.retryable,
+    }).toEqual({ status: 400, type: 'invalid_request_error', param: failure.param, code: failure.code, retryable: false });
+    expect(error.message).toMatch(failure.message);
+  });
+
+  it('reports the first problem in document order', () => {
+    const error = parseError({
+      model: 'm',
+      messages: [
+        { role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] },
+        { role: 'robot', content: 'x' },
+      ],
+    });
+    expect(error.param).toBe('messages[0].content[0]');
+  });
+});

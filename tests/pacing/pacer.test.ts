@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { GatewayError } from '@/lib/errors/gateway-error';
+import { createPacer, type UpstreamCall } from '@/lib/pacing/pacer';
+import { createMemoryStore } from '@/lib/store/memory-store';
+import type { Store } from '@/lib/store/store';
+import { createUpstashStore } from '@/lib/store/upstash-store';
+import { recordStoreCalls } from './record-store-calls';
+
+/** Real clock, real sleeps: timing assertions only on what the pacer guarantees. */
+const storeFactories: [string, () => Store][] = [
+  ['real Redis (Upstash bridge)', () => createUpstashStore({ url: inject('upstashUrl'), token: inject('upstashToken'), retry: false })],
+  ['the memory store', () => createMemoryStore()],
+];
+
+/**
+ * Waits for a turn and notes when it was handed out.
+ *
+ * A turn granted "now" is handed out one store round trip after its slot, which shortens the
+ * real gap to the next call by that round trip (allowanceMs must cover it). So each burst
+ * below starts behind an opening turn: every turn in it waits, and is handed out at its slot.
+ */
+async function takeTurn(pacer: ReturnType<typeof createPacer>, call: UpstreamCall, index: number) {
+  const turn = await pacer.waitForTurn(call);
+  return { index, slotAt: turn.slotAt, startedAt: Date.now() };
+}
+
+function expectSpacedTurns(turns: { slotAt: number; startedAt: number }[], gapMs: number): void {
+  console.log('lateness', turns.map((turn) => turn.startedAt - turn.slotAt).join(','));
+  const bySlot = [...turns].sort((first, second) => first.slotAt - second.slotAt);
+  expect(new Set(turns.map((turn) => turn.slotAt)).size).toBe(turns.length);
+  for (const turn of turns) expect(turn.startedAt).toBeGreaterThanOrEqual(turn.slotAt);
+  for (let index = 1; index < bySlot.length; index += 1) {
+    const previous = bySlot[index - 1];
+    const current = bySlot[index];
+    if (!previous || !current) throw new Error('unreachable');
+    expect(current.slotAt - previous.slotAt).toBeGreaterThanOrEqual(gapMs);
+    expect(current.startedAt - previous.startedAt).toBeGreaterThanOrEqual(gapMs - 2);
+  }
+  const first = bySlot[0];
+  const last = bySlot[bySlot.length - 1];
+  if (!first || !last) throw new Error('unreachable');
+  expect(last.startedAt - first.startedAt).toBeGreaterThanOrEqual((turns.length - 1) * gapMs - 2);
+}
+
+describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
+  let store: Store;
+  let key: string;
+  beforeEach(() => {
+    store = createStore();
+    key = `pacer-test:${randomUUID()}`;
+  });
+
+  it('spaces 12 concurrent callers one gap apart, first come first served', async () => {
+    const gapMs = 40;
+    const pacer = createPacer({ store, key, gapMs, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: false });
+    const opening = await pacer.waitForTurn('saveSession');
+    const turns = await Promise.all(Array.from({ length: 12 }, (_, index) => takeTurn(pacer, 'completions', index)));
+
+    expect(Math.min(...turns.map((turn) => turn.slotAt))).toBeGreaterThanOrEqual(opening.slotAt + gapMs);
+    expectSpacedTurns(turns, gapMs);
+    const order = [...turns].sort((first, second) => first.slotAt - second.slotAt).map((turn) => turn.index);
+    expect(order).toEqual(turns.map((turn) => turn.index));
+  });
+
+  it('refuses with 429 upstream_busy and Retry-After beyond maxWait, reserving nothing', async () => {
+    const pacer = createPacer({ store, key, gapMs: 200, allowanceMs: 0, maxWaitMs: 300, serializeStreams: false });
+    const outcomes = await Promise.allSettled([0, 1, 2].map(() => pacer.waitForTurn('saveSession')));
+
+    const granted = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.slotAt] : []));
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    expect(granted).toHaveLength(2);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(GatewayError);
+    expect(refused[0]).toMatchObject({
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'upstream_busy',
+      retryAfterSeconds: 1,
+      retryable: true,
+      message: expect.stringMatching(/queue is full/),
+    });
+    expect(await store.hashGetAll(key)).toEqual({ next: String(Math.max(...granted) + 200) });
+  });
+
+  it('stops waiting when the client disconnects while queued, leaving no hold', async () => {
+    const recorded = recordStoreCalls(store);
+    const pacer = createPacer({ store: recorded.store, key, gapMs: 2_000, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: true });
+    await pacer.waitForTurn('saveSession');
+    const controller = new AbortController();
+    const queued = pacer.waitForTurn('completions', { signal: controller.signal, holdStream: true });
+    queued.catch(() => undefined);
+
+    const [, queuedReservation] = await recorded.reservationsAnswered(2);
+    expect(queuedReservation).toMatchObject({ status: 'reserved' });
+    expect((await store.hashGetAll(key)).holder).toBeDefined();
+
+    const reason = new Error('client went away');
+    controller.abort(reason);
+    await expect(queued).rejects.toBe(reason);
+    if (queuedReservation?.status !== 'reserved') throw new Error('unreachable');
+    expect(Date.now()).toBeLessThan(queuedReservation.slotAt);
+    expect(await store.hashGetAll(key)).toEqual({ next: String(queuedReservation.slotAt + 2_000) });
+  });
+
+  it('stops waiting when the client disconnects while a stream holds the account', async () => {
+    const recorded = recordStoreCalls(store);
+    const pacer = createPacer({ store: recorded.store, key, gapMs: 40, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: true, pollMs: 10 });
+    const streaming = await pacer.waitForTurn('completions', { holdStream: true });
+    const controller = new AbortController();
+    const queued = pacer.waitForTurn('saveSession', { signal: controller.signal });
+    queued.catch(() => undefined);
+
+    await recorded.reservationAnswered('busy');
+    controller.abort(new Error('client went away'));
+    await expect(queued).rejects.toThrow('client went away');
+    await streaming.releaseHold();
+    expect(recorded.reservations.filter((reservation) => reservation.status === 'reserved')).toHaveLength(1);
+  });
+
+  it('with serializeStreams, a held turn makes others wait until releaseHold, then one gap more', async () => {
+    const gapMs = 40;
+    const recorded = recordStoreCalls(store);
+    const pacer = createPacer({ store: recorded.store, key, gapMs, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: true, pollMs: 10 });
+    const streaming = await pacer.waitForTurn('completions', { holdStream: true });
+    const waiting = Promise.all([
+      takeTurn(pacer, 'delSession', 0),
+      takeTurn(pacer, 'saveSession', 1),
+    ]);
+
+    await recorded.reservationAnswered('busy');
+    expect(await streaming.renewHold()).toBe(true);
+    const releasedAt = Date.now();
+    await streaming.releaseHold();
+    const turns = await waiting;
+
+    for (const turn of turns) expect(turn.slotAt).toBeGreaterThanOrEqual(releasedAt + gapMs);
+    expectSpacedTurns(turns, gapMs);
+    expect(await streaming.renewHold()).toBe(false);
+  });
+
+  it('without serializeStreams, holdStream holds nothing', async () => {
+    const pacer = createPacer({ store, key, gapMs: 40, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: false });
+    const streaming = await pacer.waitForTurn('completions', { holdStream: true });
+    const next = await takeTurn(pacer, 'saveSession', 0);
+    expect(next.slotAt).toBe(streaming.slotAt + 40);
+    expect(await store.hashGetAll(key)).toEqual({ next: String(next.slotAt + 40) });
+    expect(await streaming.renewHold()).toBe(true);
+  });
+
+  it('an answer within the allowance is free; a late answer pushes the schedule', async () => {
+    const recorded = recordStoreCalls(store);
+    const pacer = createPacer({ store: recorded.store, key, gapMs: 50, allowanceMs: 20, maxWaitMs: 10_000, serializeStreams: false });
+    const first = await pacer.waitForTurn('saveSession');
+    await first.answered(first.slotAt + 20);
+    expect(recorded.releases).toEqual([]);
+
+    const second = await pacer.waitForTurn('completions');
+    expect(second.slotAt).toBeGreaterThanOrEqual(first.slotAt + 70);
+    await second.answered(second.slotAt + 300);
+    expect(recorded.releases).toEqual([{ now: second.slotAt + 300, gapMs: 50 }]);
+
+    const third = await pacer.waitForTurn('delSession');
+    expect(third.slotAt).toBeGreaterThanOrEqual(second.slotAt + 350);
+  });
+});
+
+describe('pacer across two Upstash store instances (two processes)', () => {
+  it('keeps both instances’ callers on one schedule', async () => {
+    const connection = { url: inject('upstashUrl'), token: inject('upstashToken'), retry: false as const };
+    const key = `pacer-test:${randomUUID()}`;
+    const gapMs = 40;
+    const pacers = [createUpstashStore(connection), createUpstashStore(connection)].map((store) =>
+      createPacer({ store, key, gapMs, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: false }),
+    );
+    await Promise.all(pacers.map((pacer) => pacer.waitForTurn('saveSession')));
+    const turns = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => {
+        const pacer = pacers[index % 2];
+        if (!pacer) throw new Error('unreachable');
+        return takeTurn(pacer, 'completions', index);
+      }),
+    );
+    expectSpacedTurns(turns, gapMs);
+  });
+});
+
+describe('pacer with a fake clock', () => {
+  const start = Date.UTC(2026, 10, 22, 12, 0);
+
+  function setup(options: { gapMs?: number; maxWaitMs?: number; pollMs?: number; holdLeaseMs?: number } = {}) {
+    let time = start;
+    const now = (): number => time;
+    const sleeps: number[] = [];
+    let afterSleep: (() => Promise<void>) | undefined;
+    const store = createMemoryStore({ now });
+    const recorded = recordStoreCalls(store);
+    const pacerOptions = {
+      store: recorded.store,
+      key: 'schedule',
+      gapMs: options.gapMs ?? 1_000,
+      allowanceMs: 100,
+      maxWaitMs: options.maxWaitMs ?? 5_000,
+      pollMs: options.pollMs ?? 250,
+      holdLeaseMs: options.holdLeaseMs ?? 30_000,
+      now,
+      sleep: async (ms: number, signal?: AbortSignal) => {
+        signal?.throwIfAborted();
+        sleeps.push(ms);
+        time += ms;
+        await afterSleep?.();
+      },
+    };
+    return {
+      store,
+      recorded,
+      sleeps,
+      now,
+      onSleep: (hook: () => Promise<void>) => void (afterSleep = hook),
+      serialized: createPacer({ ...pacerOptions, serializeStreams: true }),
+      unserialized: createPacer({ ...pacerOptions, serializeStreams: false }),
+    };
+  }
+
+  it('sleeps exactly until each slot, and never when the slot is now', async () => {
+    const { unserialized: pacer, sleeps } = setup();
+    const first = await pacer.waitForTurn('saveSession');
+    expect(first).toMatchObject({ slotAt: start, waitedMs: 0 });
+    expect(sleeps).toEqual([]);
+    const second = await pacer.waitForTurn('completions');
+    expect(second).toMatchObject({ slotAt: start + 1_100, waitedMs: 1_100 });
+    expect(sleeps).toEqual([1_100]);
+  });
+
+  it('polls a held account every pollMs and takes the slot one gap after the release', async () => {
+    const { serialized: pacer, sleeps, onSleep, now } = setup();
+    const streaming = await pacer.waitForTurn('completions', { holdStream: true });
+    onSleep(async () => {
+      if (sleeps.length === 2) await streaming.releaseHold();
+    });
+    const next = await pacer.waitForTurn('delSession');
+    expect(sleeps).toEqual([250, 250, 1_000]);
+    expect(next.slotAt).toBe(start + 1_500);
+    expect(now()).toBe(start + 1_500);
+  });
+
+  it('wakes when a hold lapses if that comes before the next poll', async () => {
+    const { serialized: pacer, sleeps } = setup({ holdLeaseMs: 100 });
+    await pacer.waitForTurn('completions', { holdStream: true });
+    const next = await pacer.waitForTurn('saveSession');
+    expect(sleeps).toEqual([100, 1_000]);
+    expect(next.slotAt).toBe(start + 1_100);
+  });
+
+  it('gives up on a held account with 429 once the next poll would pass maxWaitMs', async () => {
+    const { serialized: pacer, sleeps, recorded } = setup({ maxWaitMs: 600 });
+    await pacer.waitForTurn('completions', { holdStream: true });
+    await expect(pacer.waitForTurn('saveSession')).rejects.toMatchObject({
+      status: 429,
+      code: 'upstream_busy',
+      retryAfterSeconds: 30,
+    });
+    expect(sleeps).toEqual([250, 250]);
+    expect(recorded.reservations.map((reservation) => reservation.status)).toEqual(['reserved', 'busy', 'busy', 'busy']);
+  });
+
+  it('asks for Retry-After = ceil(wait / 1 s) when refused', async () => {
+    const { unserialized: pacer, sleeps } = setup({ maxWaitMs: 1_500 });
+    await pacer.waitForTurn('saveSession');
+    await pacer.waitForTurn('completions');
+    // Now start + 1100; the next slot is start + 2200: a wait of 1100 fits.
+    await pacer.waitForTurn('delSession');
+    // Now start + 2200; the next slot is start + 3300: 1100 again. Push it with a late answer.
+    await (await pacer.waitForTurn('saveSession')).answered(start + 3_300 + 1_400);
+    await expect(pacer.waitForTurn('completions')).rejects.toMatchObject({ retryAfterSeconds: 3 });
+    expect(sleeps).toEqual([1_100, 1_100, 1_100]);
+  });
+
+  it('rejects at once, touching nothing, when the signal already aborted', async () => {
+    const { unserialized: pacer, recorded } = setup();
+    const controller = new AbortController();
+    controller.abort(new Error('gone'));
+    await expect(pacer.waitForTurn('completions', { signal: controller.signal })).rejects.toThrow('gone');
+    expect(recorded.reservations).toEqual([]);
+  });
+
+  it('answered() is free up to slotAt + allowanceMs and one release after', async () => {
+    const { unserialized: pacer, recorded } = setup();
+    const turn = await pacer.waitForTurn('completions');
+    await turn.answered(turn.slotAt + 100);
+    expect(recorded.releases).toEqual([]);
+    await turn.answered(turn.slotAt + 101);
+    expect(recorded.releases).toEqual([{ now: turn.slotAt + 101, gapMs: 1_000 }]);
+  });
+
+  it('a turn without a hold releases nothing and renews trivially', async () => {
+    const { serialized: pacer, recorded } = setup();
+    const turn = await pacer.waitForTurn('saveSession');
+    await turn.releaseHold();
+    expect(recorded.releases).toEqual([]);
+    expect(await turn.renewHold()).toBe(true);
+  });
+});

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Store } from '@/lib/store/store';
+
+/** What the contract suite needs from one store implementation. */
+export interface StoreContractHarness {
+  store: Store;
+  /** Epoch ms on the store's clock (fake for memory, real for Redis). */
+  now(): number;
+  /**
+   * Makes `ms` pass for the store's TTLs. Memory moves its fake clock; Redis does nothing,
+   * because real time passes while `eventually` polls.
+   */
+  letTimePass(ms: number): void;
+}
+
+/** Polls an assertion until it holds (memory: at once; Redis: until a real TTL has run out). */
+async function eventually(assertion: () => Promise<void>): Promise<void> {
+  await vi.waitFor(assertion, { timeout: 5_000, interval: 5 });
+}
+
+const AWKWARD_VALUES: [string, string][] = [
+  ['a number with a leading zero', '0123'],
+  ['a number', '42'],
+  ['the word null', 'null'],
+  ['a JSON object', '{"a":1}'],
+  ['a JSON array', '[1,2]'],
+  ['the word true', 'true'],
+  ['the word OK', 'OK'],
+  ['Chinese text', '你好，世界'],
+  ['emoji', '😀👍🏽'],
+  ['an empty string', ''],
+  ['whitespace and newlines', ' \r\n\t '],
+  ['a quoted string', '"quoted"'],
+  ['a long string', 'x你😀'.repeat(40_000)],
+];
+
+/**
+ * The one behaviour every Store must have, run on memory and on real Redis (through the
+ * Upstash bridge). Each test works under its own random key prefix.
+ */
+export function runStoreContract(createHarness: () => StoreContractHarness | Promise<StoreContractHarness>): void {
+  let harness: StoreContractHarness;
+  let store: Store;
+  let prefix: string;
+  const key = (name: string): string => `${prefix}${name}`;
+
+  beforeEach(async () => {
+    harness = await createHarness();
+    store = harness.store;
+    prefix = `contract:${randomUUID()}:`;
+  });
+
+  describe('strings', () => {
+    it('answers null for a missing key and the value for a set one', async () => {
+      expect(await store.get(key('missing'))).toBeNull();
+      await store.set(key('a'), 'one');
+      await store.set(key('a'), 'two');
+      expect(await store.get(key('a'))).toBe('two');
+    });
+
+    it.each(AWKWARD_VALUES)('round-trips %s exactly', async (_label, value) => {
+      await store.set(key('value'), value);
+      expect(await store.get(key('value'))).toBe(value);
+      await store.hashSet(key('hash'), { [value.slice(0, 50) || 'empty']: value });
+      expect(await store.hashGetAll(key('hash'))).toEqual({ [value.slice(0, 50) || 'empty']: value });
+    });
+
+    it('expires a key after its TTL, and a later SET without TTL keeps it', async () => {
+      await store.set(key('short'), 'gone soon', { ttlMs: 40 });
+      await store.set(key('long'), 'stays', { ttlMs: 60_000 });
+      await store.set(key('reset'), 'first', { ttlMs: 40 });
+      await store.set(key('reset'), 'second');
+      expect(await store.get(key('short'))).toBe('gone soon');
+
+      harness.letTimePass(41);
+      await eventually(async () => expect(await store.get(key('short'))).toBeNull());
+      expect(await store.get(key('long'))).toBe('stays');
+      expect(await store.get(key('reset'))).toBe('second');
+    });
+
+    it('rejects a TTL that is not a positive integer', async () => {
+      await expect(store.set(key('a'), 'v', { ttlMs: 0 })).rejects.toThrow();
+      await expect(store.setIfAbsent(key('b'), 'v', -5)).rejects.toThrow();
+    });
+
+    it('setIfAbsent creates only a missing key, and again once it expired', async () => {
+      expect(await store.setIfAbsent(key('lock'), 'owner-1', 40)).toBe(true);
+      expect(await store.setIfAbsent(key('lock'), 'owner-2', 40)).toBe(false);
+      expect(await store.get(key('lock'))).toBe('owner-1');
+
+      harness.letTimePass(41);
+      await eventually(async () => expect(await store.setIfAbsent(key('lock'), 'owner-2', 60_000)).toBe(true));
+      expect(await store.get(key('lock'))).toBe('owner-2');
+    });
+
+    it('deleteIfEquals deletes only while the key holds the expected value', async () => {
+      await store.set(key('lock'), '0123');
+      expect(await store.deleteIfEquals(key('lock'), '123')).toBe(false);
+      expect(await store.get(key('lock'))).toBe('0123');
+      expect(await store.deleteIfEquals(key('lock'), '0123')).toBe(true);
+      expect(await store.get(key('lock'))).toBeNull();
+      expect(await store.deleteIfEquals(key('lock'), '0123')).toBe(false);
+    });
+
+    it('delete removes several keys of any kind, and nothing when given none', async () => {
+      await store.set(key('a'), '1');
+      await store.hashSet(key('b'), { f: '2' });
+      await store.set(key('c'), '3');
+      await store.delete();
+      await store.delete(key('a'), key('b'), key('missing'));
+      expect(await store.get(key('a'))).toBeNull();
+      expect(await store.hashGetAll(key('b'))).toEqual({});
+      expect(await store.get(key('c'))).toBe('3');
+    });
+
+    it('rejects reading a hash as a string (WRONGTYPE)', async () => {
+      await store.hashSet(key('hash'), { f: 'v' });
+      await expect(store.get(key('hash'))).rejects.toThrow(/WRONGTYPE/);
+    });
+  });
+
+  describe('hashes', () => {
+    it('sets, merges, reads and deletes fields; an emptied hash is gone', async () => {
+      expect(await store.hashGetAll(key('h'))).toEqual({});
+      await store.hashSet(key('h'), { a: '1', b: 'null', c: '{"x":[1]}' });
+      await store.hashSet(key('h'), { b: '0123', d: '' });
+      await store.hashSet(key('h'), {});
+      expect(await store.hashGetAll(key('h'))).toEqual({ a: '1', b: '0123', c: '{"x":[1]}', d: '' });
+
+      await store.hashDelete(key('h'), 'a', 'missing');
+      await store.hashDelete(key('h'));
+      expect(await store.hashGetAll(key('h'))).toEqual({ b: '0123', c: '{"x":[1]}', d: '' });
+      await store.hashDelete(key('h'), 'b', 'c', 'd');
+      expect(await store.hashGetAll(key('h'))).toEqual({});
+      await store.set(key('h'), 'a string now');
+      expect(await store.get(key('h'))).toBe('a string now');
+    });
+  });
+
+  describe('slot schedule', () => {
+    const gapMs = 1_000;
+    const allowanceMs = 200;
+    const slotSpacing = gapMs + allowanceMs;
+
+    it('grants now, then one slot after another, and refuses without change beyond maxWait', async () => {
+      const t = harness.now();
+      const request = { gapMs, allowanceMs, maxWaitMs: 2_500 };
+      expect(await store.reserveSlot(key('s'), { ...request, now: t })).toEqual({ status: 'reserved', slotAt: t, waitMs: 0 });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 10 })).toEqual({
+        status: 'reserved',
+        slotAt: t + slotSpacing,
+        waitMs: slotSpacing - 10,
+      });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 10 })).toEqual({
+        status: 'reserved',
+        slotAt: t + 2 * slotSpacing,
+        waitMs: 2 * slotSpacing - 10,
+      });
+      // The fourth would wait 3590 ms > 2500: refused, and the schedule is unchanged.
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 10 })).toEqual({
+        status: 'refused',
+        waitMs: 3 * slotSpacing - 10,
+      });
+      expect(await store.hashGetAll(key('s'))).toEqual({ next: String(t + 3 * slotSpacing) });
+      // After a long idle time the slot is "now" again.
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 10_000 })).toEqual({
+        status: 'reserved',
+        slotAt: t + 10_000,
+        waitMs: 0,
+      });
+    });
+
+    it('a late answer pushes the schedule to answer + gap; an earlier release changes nothing', async () => {
+      const t = harness.now();
+      const request = { gapMs, allowanceMs, maxWaitMs: 60_000 };
+      await store.reserveSlot(key('s'), { ...request, now: t });
+      await store.releaseSlot(key('s'), { now: t + 100, gapMs });
+      expect(await store.hashGetAll(key('s'))).toEqual({ next: String(t + slotSpacing) });
+      await store.releaseSlot(key('s'), { now: t + 5_000, gapMs });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 5_010 })).toEqual({
+        status: 'reserved',
+        slotAt: t + 6_000,
+        waitMs: 990,
+      });
+    });
+
+    it('a hold makes everyone else busy until its token releases it, then one gap later', async () => {
+      const t = harness.now();
+      const request = { gapMs, allowanceMs, maxWaitMs: 60_000 };
+      const hold = { token: 'stream-1', leaseMs: 30_000 };
+      expect(await store.reserveSlot(key('s'), { ...request, now: t, hold })).toEqual({
+        status: 'reserved',
+        slotAt: t,
+        waitMs: 0,
+      });
+      expect(await store.hashGetAll(key('s'))).toEqual({
+        next: String(t + slotSpacing),
+        holder: 'stream-1',
+        holdUntil: String(t + 30_000),
+      });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 5_000 })).toEqual({
+        status: 'busy',
+        holdUntil: t + 30_000,
+      });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 5_000, hold: { token: 'stream-2', leaseMs: 30_000 } })).toEqual({
+        status: 'busy',
+        holdUntil: t + 30_000,
+      });
+
+      // Another token's release pushes the schedule but keeps the hold.
+      await store.releaseSlot(key('s'), { now: t + 6_000, gapMs, token: 'someone-else' });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 6_000 })).toMatchObject({ status: 'busy' });
+
+      await store.releaseSlot(key('s'), { now: t + 8_000, gapMs, token: 'stream-1' });
+      expect(await store.hashGetAll(key('s'))).toEqual({ next: String(t + 9_000) });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 8_000 })).toEqual({
+        status: 'reserved',
+        slotAt: t + 9_000,
+        waitMs: 1_000,
+      });
+    });
+
+    it('a hold whose lease lapsed no longer blocks, and its token can no longer renew it', async () => {
+      const t = harness.now();
+      const request = { gapMs, allowanceMs, maxWaitMs: 60_000 };
+      await store.reserveSlot(key('s'), { ...request, now: t, hold: { token: 'stream-1', leaseMs: 3_000 } });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 2_999 })).toMatchObject({ status: 'busy' });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 3_000 })).toEqual({
+        status: 'reserved',
+        slotAt: t + 3_000,
+        waitMs: 0,
+      });
+      expect(await store.hashGetAll(key('s'))).toEqual({ next: String(t + 3_000 + slotSpacing) });
+      expect(await store.renewSlotHold(key('s'), { token: 'stream-1', now: t + 3_001, leaseMs: 3_000 })).toBe(false);
+    });
+
+    it('renewing extends only the owner’s hold', async () => {
+      const t = harness.now();
+      const request = { gapMs, allowanceMs, maxWaitMs: 60_000 };
+      await store.reserveSlot(key('s'), { ...request, now: t, hold: { token: 'stream-1', leaseMs: 3_000 } });
+      expect(await store.renewSlotHold(key('s'), { token: 'intruder', now: t + 2_000, leaseMs: 3_000 })).toBe(false);
+      expect(await store.renewSlotHold(key('s'), { token: 'stream-1', now: t + 2_000, leaseMs: 3_000 })).toBe(true);
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 4_000 })).toEqual({
+        status: 'busy',
+        holdUntil: t + 5_000,
+      });
+      await store.releaseSlot(key('s'), { now: t + 4_500, gapMs, token: 'stream-1' });
+      expect(await store.renewSlotHold(key('s'), { token: 'stream-1', now: t + 4_600, leaseMs: 3_000 })).toBe(false);
+      expect(await store.renewSlotHold(key('missing'), { token: 'stream-1', now: t, leaseMs: 3_000 })).toBe(false);
+    });
+  });
+
+  describe('concurrency leases', () => {
+    it('admits up to the limit, renews a holder, and admits again after a release', async () => {
+      const t = harness.now();
+      const lease = { limit: 2, now: t, ttlMs: 60_000 };
+      expect(await store.acquireLease(key('c'), { ...lease, member: 'a' })).toBe(true);
+      expect(await store.acquireLease(key('c'), { ...lease, member: 'b' })).toBe(true);
+      expect(await store.acquireLease(key('c'), { ...lease, member: 'c' })).toBe(false);
+      expect(await store.acquireLease(key('c'), { ...lease, member: 'a', now: t + 10 })).toBe(true);
+      await store.releaseLease(key('c'), 'a');
+      await store.releaseLease(key('c'), 'never-held');
+      expect(await store.acquireLease(key('c'), { ...lease, member: 'c' })).toBe(true);
+      expect(await store.acquireLease(key('c'), { ...lease, member: 'd' })).toBe(false);
+    });
+
+    it('lets lapsed leases go (a crashed holder never releases)', async () => {
+      const t = harness.now();
+      expect(await store.acquireLease(key('c'), { member: 'a', limit: 1, now: t, ttlMs: 1_000 })).toBe(true);
+      expect(await store.acquireLease(key('c'), { member: 'b', limit: 1, now: t + 999, ttlMs: 1_000 })).toBe(false);
+      expect(await store.acquireLease(key('c'), { member: 'b', limit: 1, now: t + 1_000, ttlMs: 1_000 })).toBe(true);
+    });
+
+    it('refuses everything with a limit of zero', async () => {
+      expect(await store.acquireLease(key('c'), { member: 'a', limit: 0, now: harness.now(), ttlMs: 1_000 })).toBe(false);
+    });
+  });
+
+  describe('rate limit', () => {
+    // An hour-long window: a real-clock run cannot straddle a window edge in practice.
+    const windowMs = 3_600_000;
+
+    it('allows up to the limit, then refuses until a reset in the future', async () => {
+      const results = [];
+      for (let call = 0; call < 4; call += 1) results.push(await store.limitRate(key('r'), 3, windowMs));
+      expect(results.map(({ allowed, remaining }) => ({ allowed, remaining }))).toEqual([
+        { allowed: true, remaining: 2 },
+        { allowed: true, remaining: 1 },
+        { allowed: true, remaining: 0 },
+        { allowed: false, remaining: 0 },
+      ]);
+      const refused = results[3];
+      expect(refused?.resetAt).toBeGreaterThan(harness.now());
+      expect(refused?.resetAt).toBeLessThanOrEqual(harness.now() + windowMs);
+      expect((await store.limitRate(key('other'), 3, windowMs)).allowed).toBe(true);
+    });
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+}

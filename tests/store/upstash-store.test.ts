@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { storeTtls } from '@/lib/store/keys';
+import { createUpstashStore } from '@/lib/store/upstash-store';
+import { connectResp, type RespClient } from '@/tests/support/resp-client';
+import { runStoreContract } from './store-contract';
+
+describe('upstash store on real Redis', () => {
+  const connection = { url: inject('upstashUrl'), token: inject('upstashToken'), retry: false as const };
+
+  runStoreContract(() => ({
+    store: createUpstashStore(connection),
+    now: Date.now,
+    letTimePass: () => undefined,
+  }));
+
+  describe('against redis-server directly', () => {
+    let redis: RespClient;
+    beforeAll(async () => {
+      redis = await connectResp({ port: inject('redisPort') });
+    });
+    afterAll(async () => {
+      await redis.close();
+    });
+
+    it('sets the schedule to expire pacerIdleMs after the latest time it holds', async () => {
+      const store = createUpstashStore(connection);
+      const key = `upstash-store-test:${randomUUID()}`;
+      const t = Date.now();
+      await store.reserveSlot(key, { now: t, gapMs: 1_000, allowanceMs: 200, maxWaitMs: 0, hold: { token: 'x', leaseMs: 5_000 } });
+      const ttlMs = Number(await redis.send(['PTTL', key]));
+      // The script computed 5000 + pacerIdleMs from the caller's clock; Redis counts down since.
+      expect(ttlMs).toBeLessThanOrEqual(5_000 + storeTtls.pacerIdleMs);
+      expect(ttlMs).toBeGreaterThan(5_000 + storeTtls.pacerIdleMs - 5_000);
+    });
+
+    it('shares one database between two store instances (two serverless instances)', async () => {
+      const first = createUpstashStore(connection);
+      const second = createUpstashStore(connection);
+      const key = `upstash-store-test:${randomUUID()}`;
+      await first.set(key, '0123');
+      expect(await second.get(key)).toBe('0123');
+      expect(await redis.send(['GET', key])).toEqual(Buffer.from('0123'));
+    });
+  });
+
+  describe('when Upstash cannot answer', () => {
+    let hungServer: Server;
+    const openSockets = new Set<Socket>();
+    beforeAll(async () => {
+      // Accepts connections and never answers: a hung Upstash.
+      hungServer = createServer((socket) => {
+        openSockets.add(socket);
+        socket.on('close', () => openSockets.delete(socket));
+      });
+      await new Promise<void>((resolve) => hungServer.listen(0, '127.0.0.1', resolve));
+    });
+    afterAll(async () => {
+      for (const socket of openSockets) socket.destroy();
+      await new Promise<void>((resolve) => hungServer.close(() => resolve()));
+    });
+
+    it('fails with a timeout error instead of hanging', async () => {
+      const address = hungServer.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const store = createUpstashStore({ url: `http://127.0.0.1:${port}`, token: 't', retry: false, timeoutMs: 200 });
+      await expect(store.get('any')).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(store.ping()).rejects.toMatchObject({ name: 'TimeoutError' });
+    });
+
+    it('fails when nothing listens', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const address = closed.address();
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const store = createUpstashStore({ url: `http://127.0.0.1:${port}`, token: 't', retry: false });
+      await expect(store.ping()).rejects.toThrow();
+    });
+
+    it('rejects a wrong token', async () => {
+      const store = createUpstashStore({ ...connection, token: 'wrong' });
+      await expect(store.get('any')).rejects.toThrow(/Unauthorized/);
+    });
+  });
+});

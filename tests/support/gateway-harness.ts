@@ -1,0 +1,97 @@
+import { parseConfig, type GatewayConfig } from '@/lib/config/env';
+import { buildGatewayContext, type GatewayContext } from '@/lib/gateway/build-gateway-context';
+import { routeSet } from '@/lib/handlers/route-set';
+import { chatCompletions } from '@/lib/handlers/chat-completions';
+import { listModels, retrieveModel } from '@/lib/handlers/models';
+import { responsesNotSupported, unknownPath } from '@/lib/handlers/unsupported-paths';
+import { createMemoryStore } from '@/lib/store/memory-store';
+import type { Store } from '@/lib/store/store';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+
+export interface GatewayHarness {
+  simulator: SimulatorHandle;
+  context: GatewayContext;
+  store: Store;
+  config: GatewayConfig;
+  routes: {
+    chat: ReturnType<typeof routeSet>;
+    models: ReturnType<typeof routeSet>;
+    model: ReturnType<typeof routeSet>;
+    responses: ReturnType<typeof routeSet>;
+    unknown: ReturnType<typeof routeSet>;
+  };
+  /** POST /v1/chat/completions with a JSON body. */
+  chat(body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
+  /** Runs every task deferred with after() so far (session deletions, lease releases): call it once the response is read or cancelled. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway wired like production — real handlers, real pacer and store code, a real
+ * simulator over HTTP — with a fresh in-memory store (or the given one) and `after()`
+ * replaced by a collector the test can await.
+ */
+export async function startGatewayHarness(options: {
+  environment?: Record<string, string>;
+  simulator?: SimulatorOptions;
+  store?: Store;
+} = {}): Promise<GatewayHarness> {
+  const simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1, ...options.simulator });
+  const credentials = simulator.mintCredentials();
+  const parsed = parseConfig({
+    JM_TOKEN: credentials.jmToken,
+    SDP_SESSION: credentials.sdpSession,
+    XIPU_API_BASE: simulator.apiBase,
+    UPSTREAM_MIN_GAP_MS: '50',
+    UPSTREAM_ANSWER_ALLOWANCE_MS: '20',
+    UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '5000',
+    UPSTREAM_IDLE_TIMEOUT_MS: '3000',
+    RATE_LIMIT_RPM: '1000',
+    MAX_CONCURRENT_PER_KEY: '50',
+    ...options.environment,
+  });
+  if (!parsed.ok) throw new Error(parsed.problem.message);
+  const store = options.store ?? createMemoryStore();
+  const context = buildGatewayContext(parsed.config, { store });
+  // Like after(): tasks wait until the response is over, which the test signals with settle().
+  const deferred: Array<() => Promise<void>> = [];
+  const defer = (task: () => Promise<void>) => {
+    deferred.push(task);
+  };
+  const routeOptions = { getContext: async () => context, defer };
+  const routes = {
+    chat: routeSet({ POST: chatCompletions }, routeOptions),
+    models: routeSet({ GET: listModels }, routeOptions),
+    model: routeSet({ GET: retrieveModel }, routeOptions),
+    responses: routeSet({ POST: responsesNotSupported }, { ...routeOptions, authenticate: false }),
+    unknown: routeSet({ GET: unknownPath, POST: unknownPath }, { ...routeOptions, authenticate: false }),
+  };
+  return {
+    simulator,
+    context,
+    store,
+    config: parsed.config,
+    routes,
+    chat: (body, init = {}) =>
+      routes.chat.POST(
+        new Request('http://gateway.test/v1/chat/completions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...init.headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+          signal: init.signal,
+        }),
+      ),
+    async settle() {
+      while (deferred.length > 0) {
+        const tasks = deferred.splice(0);
+        const results = await Promise.allSettled(tasks.map((task) => task()));
+        const failure = results.find((result) => result.status === 'rejected');
+        if (failure) throw (failure as PromiseRejectedResult).reason;
+      }
+    },
+    async close() {
+      await simulator.close();
+    },
+  };
+}
