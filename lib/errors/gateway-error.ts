@@ -27,7 +27,21 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Next.js bundles a module once per route (and once more for instrumentation.ts), and the
+ * process-wide context built in one bundle throws errors seen by another: a plain
+ * `instanceof` would compare two copies of this class. A registered symbol brands every
+ * instance and makes `instanceof` and isGatewayError work across copies.
+ */
+const GATEWAY_ERROR_BRAND = Symbol.for('xipu-gateway.gateway-error');
+
 export class GatewayError extends Error {
+  readonly [GATEWAY_ERROR_BRAND] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && GATEWAY_ERROR_BRAND in value;
+  }
+
   readonly status: number;
   readonly type: GatewayErrorType;
   readonly code: string | null;

@@ -12,7 +12,11 @@ export interface PacerOptions {
   key: string;
   /** Minimum spacing between calls (docs/xipu-protocol §3: about one second was always safe). */
   gapMs: number;
-  /** How late an answer may come before it must push the schedule (see SlotRequest). */
+  /**
+   * How late an answer may come before it must push the schedule (see SlotRequest). It must
+   * also cover the store's round trip: a turn granted "now" is handed out one round trip after
+   * its slot, which brings its call that much closer to the next one.
+   */
   allowanceMs: number;
   /** Longest a caller waits for its turn; beyond it the caller gets a 429 at once. */
   maxWaitMs: number;
@@ -72,6 +76,13 @@ export interface Pacer {
 const DEFAULT_POLL_MS = 250;
 /** A stream renews its hold every few seconds; a crashed instance frees the account after this. */
 const DEFAULT_HOLD_LEASE_MS = 30_000;
+/** Timers fire a few milliseconds late even on an idle machine. */
+const TIMER_SLACK_MS = 10;
+/** Slots are asked for at most this far ahead to cover the store's round trip. */
+const MAX_LEAD_MS = 200;
+/** The round-trip estimate follows a slower store at once and a faster one gradually. */
+const ROUND_TRIP_DECAY = 0.8;
+
 /**
  * A timer may fire a millisecond before the clock reads its target; sleeping is repeated until
  * it does (bounded, in case an injected sleep does not move an injected clock).
@@ -90,6 +101,14 @@ export function createPacer(options: PacerOptions): Pacer {
   const clock = options.now ?? Date.now;
   const now = (): number => Math.floor(clock());
   const sleep = options.sleep ?? abortableSleep;
+  /**
+   * A call may start at most this long after its slot: half the allowance, so the other half
+   * still covers the answer's latency before the next slot (slots are gap + allowance apart),
+   * but never less than a timer's ordinary slack.
+   */
+  const lateToleranceMs = Math.max(TIMER_SLACK_MS, Math.floor(allowanceMs / 2));
+  /** This instance's recent store round trip (a per-process estimate, not shared state). */
+  let roundTripMs = 0;
 
   const sleepUntil = async (target: number, signal: AbortSignal | undefined): Promise<void> => {
     for (let round = 0; round < MAX_SLEEP_ROUNDS && now() < target; round += 1) {
@@ -129,17 +148,23 @@ export function createPacer(options: PacerOptions): Pacer {
       signal?.throwIfAborted();
       const startedAt = now();
       const deadline = startedAt + maxWaitMs;
-      const hold = serializeStreams && holdStream ? { token: `${call}:${randomUUID()}`, leaseMs: holdLeaseMs } : undefined;
+      const hold =
+        serializeStreams && holdStream ? { token: `${call}:${randomUUID()}`, leaseMs: holdLeaseMs } : undefined;
 
       for (;;) {
         const askedAt = now();
+        // Ask for a slot this caller can reach: its answer arrives one store round trip
+        // after asking, and a call that starts late crowds the next caller's slot.
+        const lead = Math.min(Math.round(roundTripMs), MAX_LEAD_MS);
         const reservation = await store.reserveSlot(key, {
-          now: askedAt,
+          now: askedAt + lead,
           gapMs,
           allowanceMs,
-          maxWaitMs: Math.max(0, deadline - askedAt),
+          maxWaitMs: Math.max(0, deadline - askedAt - lead),
           hold,
         });
+        const roundTrip = now() - askedAt;
+        roundTripMs = Math.max(roundTrip, roundTripMs * ROUND_TRIP_DECAY);
         if (reservation.status === 'refused') throw upstreamBusyError({ waitMs: reservation.waitMs, maxWaitMs });
         if (reservation.status === 'busy') {
           const wakeAt = Math.min(reservation.holdUntil, askedAt + pollMs);
@@ -154,6 +179,12 @@ export function createPacer(options: PacerOptions): Pacer {
           // (should the store fail here too, the lease still ends the hold).
           if (hold) await store.releaseSlot(key, { now: now(), gapMs, token: hold.token }).catch(() => undefined);
           throw error;
+        }
+        // Woke too late (a slow store answer, a busy event loop, a frozen instance): starting
+        // now would crowd the next slot. Give this one up and queue again.
+        if (now() - reservation.slotAt > lateToleranceMs && now() < deadline) {
+          if (hold) await store.releaseSlot(key, { now: now(), gapMs, token: hold.token });
+          continue;
         }
         return createTurn(reservation, startedAt, hold);
       }

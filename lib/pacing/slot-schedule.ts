@@ -221,10 +221,14 @@ export function reserveSlotInSchedule(
 }
 
 /** RELEASE_SLOT_SCRIPT as a pure function. */
-export function releaseSlotInSchedule(state: SlotScheduleState, release: SlotRelease, idleMs: number): SlotScheduleWrite {
+export function releaseSlotInSchedule(
+  state: SlotScheduleState,
+  release: SlotRelease,
+  idleMs: number,
+): SlotScheduleWrite {
   const now = wholeMs(release.now);
   const next = Math.max(state.next, now + wholeMs(release.gapMs));
-  const endsHold = state.holder !== null && release.token !== undefined && release.token !== '' && state.holder === release.token;
+  const endsHold = state.holder !== null && Boolean(release.token) && state.holder === release.token;
   const keepsHold = state.holder !== null && !endsHold;
   return {
     fields: keepsHold

@@ -14,6 +14,8 @@ export type Fault =
   | { endpoint: Endpoint; kind: 'status'; status: number; body?: string; times?: number }
   /** HTTP 200 with `code: 1` and this `msg`. */
   | { endpoint: 'saveSession'; kind: 'refuse'; msg: string; times?: number }
+  /** Creates the session, then answers `ms` later (a slow network after the upstream acted). */
+  | { endpoint: 'saveSession'; kind: 'slow-answer'; ms: number; times?: number }
   | { endpoint: 'completions'; kind: 'stall-before-headers'; ms: number; times?: number }
   | { endpoint: 'completions'; kind: 'stall-mid-stream'; afterPieces: number; ms: number; times?: number }
   /** Destroys the socket after this many answer pieces. */
@@ -39,6 +41,7 @@ export const faultSchema: z.ZodType<Fault> = z.union([
     times,
   }),
   z.object({ endpoint: z.literal('saveSession'), kind: z.literal('refuse'), msg: z.string(), times }),
+  z.object({ endpoint: z.literal('saveSession'), kind: z.literal('slow-answer'), ms: duration, times }),
   z.object({ endpoint: z.literal('completions'), kind: z.literal('stall-before-headers'), ms: duration, times }),
   z.object({ endpoint: z.literal('completions'), kind: z.literal('stall-mid-stream'), afterPieces: pieceCount, ms: duration, times }),
   z.object({ endpoint: z.literal('completions'), kind: z.literal('drop-mid-stream'), afterPieces: pieceCount, times }),

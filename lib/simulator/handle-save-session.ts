@@ -62,7 +62,10 @@ export function handleSaveSession(context: SimulatorContext, exchange: CallExcha
   };
   const session = context.sessions.create(account, settings, 'api');
   context.counters.sessionsCreated += 1;
-  exchange.sendJson(200, { code: 0, msg: upstreamMessages.success, data: { id: session.id } });
+  const slow = context.faults.take('saveSession', ['slow-answer']);
+  const answer = () => exchange.sendJson(200, { code: 0, msg: upstreamMessages.success, data: { id: session.id } });
+  if (slow) setTimeout(answer, slow.ms);
+  else answer();
 }
 
 /** The settings the body gives, without the ones it leaves out. */

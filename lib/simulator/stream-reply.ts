@@ -29,6 +29,9 @@ const NOISE_AFTER_PIECES = 2;
 const BLANK_LINE_PERIOD = 6;
 const BLANK_LINE_PHASE = 4;
 
+/** A drop waits at most this long for earlier pieces to leave (a client not reading stalls them). */
+const FLUSH_WAIT_LIMIT_MS = 1_000;
+
 /**
  * Writes a completions body in XIPU's framing — docs/xipu-protocol "Endpoints": lines of
  * `data:<json>` (no space after the colon, one line per piece, no blank line between events),
@@ -48,13 +51,16 @@ export async function streamReply(
   const noiseLine = script.sessionId % 2 === 0 ? ': ping' : 'id:1';
   const noiseAfter = Math.min(NOISE_AFTER_PIECES, script.pieces.length);
 
+  /** Settles once the latest write has been handed to the socket. */
+  let lastWriteFlushed: Promise<void> = Promise.resolve();
   const writeLine = async (line: string): Promise<boolean> => {
     if (stopped.aborted) return false;
     const bytes = Buffer.from(line + script.lineEnding);
-    const cut = Math.floor(bytes.length / 2);
-    const parts = script.splitWrites && cut > 0 ? [bytes.subarray(0, cut), bytes.subarray(cut)] : [bytes];
+    const cut = script.splitWrites ? cutPoint(bytes) : 0;
+    const parts = cut > 0 ? [bytes.subarray(0, cut), bytes.subarray(cut)] : [bytes];
     for (const part of parts) {
-      if (!response.write(part) && !(await waitForDrain(response, stopped))) return false;
+      lastWriteFlushed = new Promise((resolve) => response.write(part, () => resolve()));
+      if (response.writableNeedDrain && !(await waitForDrain(response, stopped))) return false;
     }
     return !stopped.aborted;
   };
@@ -69,6 +75,8 @@ export async function streamReply(
       if (!(await wait(script.stall.ms, stopped))) return stoppedOutcome();
     }
     if (script.dropAfterPieces !== undefined && index === Math.min(script.dropAfterPieces, script.pieces.length)) {
+      // Let the pieces already written reach the client, then cut the connection.
+      await Promise.race([lastWriteFlushed, wait(FLUSH_WAIT_LIMIT_MS, stopped)]);
       response.destroy();
       return 'dropped';
     }
@@ -85,6 +93,15 @@ export async function streamReply(
   if (script.includeDone && !(await writeLine('data:[DONE]'))) return stoppedOutcome();
   response.end();
   return 'completed';
+}
+
+/**
+ * Where to cut a line written in two parts: just inside its first multi-byte UTF-8 sequence
+ * (as a network split would land), else half-way.
+ */
+function cutPoint(bytes: Buffer): number {
+  const firstMultiByte = bytes.findIndex((byte) => byte >= 0xc0);
+  return firstMultiByte >= 0 ? firstMultiByte + 1 : Math.floor(bytes.length / 2);
 }
 
 /**

@@ -174,7 +174,8 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
           increment: (counterKey, ttlMs) => {
             const entry = readString(counterKey);
             const count = Number.parseInt(entry?.value ?? '0', 10) + 1;
-            entries.set(counterKey, { kind: 'string', value: String(count), expiresAt: entry ? entry.expiresAt : now() + ttlMs });
+            const expiresAt = entry ? entry.expiresAt : now() + ttlMs;
+            entries.set(counterKey, { kind: 'string', value: String(count), expiresAt });
             return count;
           },
         },

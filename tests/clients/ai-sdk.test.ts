@@ -18,7 +18,7 @@ beforeAll(async () => {
     SDP_SESSION: credentials.sdpSession,
     XIPU_API_BASE: simulator.apiBase,
     UPSTREAM_MIN_GAP_MS: '50',
-    UPSTREAM_ANSWER_ALLOWANCE_MS: '20',
+    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
     API_KEYS: API_KEY,
   });
   provider = createOpenAICompatible({ name: 'xipu', baseURL: `${gateway.url}/v1`, apiKey: API_KEY, includeUsage: true });

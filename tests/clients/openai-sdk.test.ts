@@ -17,7 +17,7 @@ beforeAll(async () => {
     SDP_SESSION: credentials.sdpSession,
     XIPU_API_BASE: simulator.apiBase,
     UPSTREAM_MIN_GAP_MS: '50',
-    UPSTREAM_ANSWER_ALLOWANCE_MS: '20',
+    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
     API_KEYS: `tester:${API_KEY}`,
     RATE_LIMIT_RPM: '1000',
   });

@@ -45,6 +45,20 @@ describe.each(['default', 'strict'] as const)('client disconnects (%s profile)',
     expect(state.sessionsOpen).toBe(0);
   });
 
+  it('while saveSession is in flight: its answer is still read, and the session it created deleted', async () => {
+    await start();
+    gateway.simulator.injectFaults({ endpoint: 'saveSession', kind: 'slow-answer', ms: 300 });
+    const controller = new AbortController();
+    const pending = gateway.chat({ model: 'gpt-4.1', messages: [user('hello')], stream: true }, { signal: controller.signal });
+    await until(() => gateway.simulator.state().sessionsCreated === 1, 'the session to exist upstream');
+    controller.abort(); // the upstream created the session; its answer has not arrived yet
+    expect((await pending).status).toBe(499);
+    await gateway.settle();
+    const state = gateway.simulator.state();
+    expect(state.calls.completions).toBe(0);
+    expect(state.sessionsOpen).toBe(0);
+  });
+
   it('between saveSession and completions: the session is deleted, completions never called', async () => {
     await start({ UPSTREAM_MIN_GAP_MS: '800' });
     const controller = new AbortController();

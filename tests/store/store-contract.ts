@@ -146,7 +146,11 @@ export function runStoreContract(createHarness: () => StoreContractHarness | Pro
     it('grants now, then one slot after another, and refuses without change beyond maxWait', async () => {
       const t = harness.now();
       const request = { gapMs, allowanceMs, maxWaitMs: 2_500 };
-      expect(await store.reserveSlot(key('s'), { ...request, now: t })).toEqual({ status: 'reserved', slotAt: t, waitMs: 0 });
+      expect(await store.reserveSlot(key('s'), { ...request, now: t })).toEqual({
+        status: 'reserved',
+        slotAt: t,
+        waitMs: 0,
+      });
       expect(await store.reserveSlot(key('s'), { ...request, now: t + 10 })).toEqual({
         status: 'reserved',
         slotAt: t + slotSpacing,
@@ -203,7 +207,8 @@ export function runStoreContract(createHarness: () => StoreContractHarness | Pro
         status: 'busy',
         holdUntil: t + 30_000,
       });
-      expect(await store.reserveSlot(key('s'), { ...request, now: t + 5_000, hold: { token: 'stream-2', leaseMs: 30_000 } })).toEqual({
+      const otherHold = { token: 'stream-2', leaseMs: 30_000 };
+      expect(await store.reserveSlot(key('s'), { ...request, now: t + 5_000, hold: otherHold })).toEqual({
         status: 'busy',
         holdUntil: t + 30_000,
       });
@@ -273,7 +278,8 @@ export function runStoreContract(createHarness: () => StoreContractHarness | Pro
     });
 
     it('refuses everything with a limit of zero', async () => {
-      expect(await store.acquireLease(key('c'), { member: 'a', limit: 0, now: harness.now(), ttlMs: 1_000 })).toBe(false);
+      const lease = { member: 'a', limit: 0, now: harness.now(), ttlMs: 1_000 };
+      expect(await store.acquireLease(key('c'), lease)).toBe(false);
     });
   });
 

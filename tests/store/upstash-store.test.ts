@@ -28,7 +28,8 @@ describe('upstash store on real Redis', () => {
       const store = createUpstashStore(connection);
       const key = `upstash-store-test:${randomUUID()}`;
       const t = Date.now();
-      await store.reserveSlot(key, { now: t, gapMs: 1_000, allowanceMs: 200, maxWaitMs: 0, hold: { token: 'x', leaseMs: 5_000 } });
+      const hold = { token: 'x', leaseMs: 5_000 };
+      await store.reserveSlot(key, { now: t, gapMs: 1_000, allowanceMs: 200, maxWaitMs: 0, hold });
       const ttlMs = Number(await redis.send(['PTTL', key]));
       // The script computed 5000 + pacerIdleMs from the caller's clock; Redis counts down since.
       expect(ttlMs).toBeLessThanOrEqual(5_000 + storeTtls.pacerIdleMs);

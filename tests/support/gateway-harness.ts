@@ -44,7 +44,7 @@ export async function startGatewayHarness(options: {
     SDP_SESSION: credentials.sdpSession,
     XIPU_API_BASE: simulator.apiBase,
     UPSTREAM_MIN_GAP_MS: '50',
-    UPSTREAM_ANSWER_ALLOWANCE_MS: '20',
+    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
     UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '5000',
     UPSTREAM_IDLE_TIMEOUT_MS: '3000',
     RATE_LIMIT_RPM: '1000',

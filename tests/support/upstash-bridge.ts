@@ -77,7 +77,8 @@ export async function startUpstashBridge(options: { redisPort: number; token: st
       commandCount += valid.length;
       if (path === '/pipeline') return sendJson(response, 200, await run(redis, valid, scriptHashes, base64));
       const transaction = await runTransaction(redis, valid, scriptHashes, base64);
-      return 'error' in transaction ? sendJson(response, 400, transaction) : sendJson(response, 200, transaction.results);
+      if ('error' in transaction) return sendJson(response, 400, transaction);
+      return sendJson(response, 200, transaction.results);
     }
     return sendJson(response, 404, { error: `ERR unknown path ${path}` });
   }

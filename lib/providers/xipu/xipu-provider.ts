@@ -103,7 +103,9 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       const turn = await options.pacer.waitForTurn('saveSession', { signal: call.signal });
       let reply: Awaited<ReturnType<typeof saveSession>>;
       try {
-        reply = await saveSession(settings, api);
+        // Not aborted by the client: once sent, the upstream may create the session, and
+        // only its answer tells us which one to delete. Its own timeouts still bound it.
+        reply = await saveSession(settings, { ...api, signal: undefined });
         await turn.answered();
       } catch (error) {
         await turn.answered();

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { contentOf, dataOf, readSse } from '../support/read-sse';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
+
+/**
+ * Three gateway processes (three serverless instances) share one Redis through the Upstash
+ * REST protocol. A burst of concurrent streaming requests spread over them must cause zero
+ * upstream 429s and zero client failures, and leave zero sessions behind — in both
+ * simulator profiles.
+ */
+const API_KEY = 'sk-burst-test-123456';
+const BURST = 12;
+
+describe.each(['default', 'strict'] as const)('three gateway processes, one Redis (%s profile)', (profile) => {
+  let redis: RealRedisUpstash;
+  let simulator: SimulatorHandle;
+  let gateways: GatewayProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRealRedisUpstash();
+    simulator = await startSimulator({ profile, minGapMs: 40, chunkDelayMs: 1 });
+    const credentials = simulator.mintCredentials();
+    const environment = {
+      JM_TOKEN: credentials.jmToken,
+      SDP_SESSION: credentials.sdpSession,
+      XIPU_API_BASE: simulator.apiBase,
+      UPSTASH_REDIS_REST_URL: redis.url,
+      UPSTASH_REDIS_REST_TOKEN: redis.token,
+      UPSTREAM_MIN_GAP_MS: '50',
+      UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
+      API_KEYS: API_KEY,
+      RATE_LIMIT_RPM: '1000',
+      MAX_CONCURRENT_PER_KEY: '50',
+      ...(profile === 'strict' ? { PACER_SERIALIZE_STREAMS: 'true' } : {}),
+    };
+    gateways = await Promise.all([1, 2, 3].map(() => startGatewayProcess(environment)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await simulator?.close();
+    await redis?.close();
+  });
+
+  it(`serves a burst of ${BURST} concurrent streams with no 429 and no session left`, async () => {
+    const results = await Promise.all(
+      Array.from({ length: BURST }, async (_, index) => {
+        const gateway = gateways[index % gateways.length]!;
+        const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+          body: JSON.stringify({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: `SIM-REPLY: answer ${index}` }] }),
+        });
+        const events = response.status === 200 ? await readSse(response) : [];
+        return { index, status: response.status, events };
+      }),
+    );
+    for (const result of results) {
+      expect(result.status, `request ${result.index}`).toBe(200);
+      expect(contentOf(result.events)).toBe(`answer ${result.index}`);
+      expect(dataOf(result.events).at(-1).choices[0].finish_reason).toBe('stop');
+    }
+    const deadline = Date.now() + 20_000;
+    while (simulator.state().sessionsOpen > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const state = simulator.state();
+    expect(state.rateLimited).toBe(0);
+    expect(state.sessionsCreated).toBe(BURST);
+    expect(state.sessionsOpen).toBe(0);
+    if (profile === 'strict') expect(state.maxConcurrentStreams).toBe(1);
+  }, 120_000);
+});
