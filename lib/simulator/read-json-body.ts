@@ -24,7 +24,9 @@ export function readJsonBody(request: IncomingMessage): Promise<JsonBody> {
       chunks.push(chunk);
     });
     request.on('error', () => resolve({ ok: false, reason: 'aborted' }));
-    request.on('aborted', () => resolve({ ok: false, reason: 'aborted' }));
+    request.on('close', () => {
+      if (!request.complete) resolve({ ok: false, reason: 'aborted' });
+    });
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') {
