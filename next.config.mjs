@@ -1,9 +1,16 @@
+/** The only routes that launch the browser: they get Chromium's compressed binaries. */
+const BROWSER_ROUTES = ['/api/login', '/api/cron/keepalive'];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The gateway is an API: no powered-by header, no compression of SSE streams (client-compat §17).
   poweredByHeader: false,
   compress: false,
   reactStrictMode: true,
+  // @sparticuz/chromium's bin/*.br files are not traced automatically (stack-notes).
+  outputFileTracingIncludes: Object.fromEntries(
+    BROWSER_ROUTES.map((route) => [route, ['./node_modules/@sparticuz/chromium/bin/**']]),
+  ),
 };
 
 export default nextConfig;

@@ -24,6 +24,8 @@ export interface ChatRunScope {
   now: () => number;
   /** When the request started; the answer ends itself before the route's limit. */
   startedAt: number;
+  /** This deployment's origin as the client reached it. */
+  origin?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function runChatCompletion(request: ChatRequest, scope: ChatRunScop
     signal: scope.signal,
     defer: scope.defer,
     requestId: scope.requestId,
+    origin: scope.origin,
   });
 
   const promptText = request.messages.map((message) => message.content).join('\n');

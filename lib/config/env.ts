@@ -108,6 +108,12 @@ const environmentSchema = z.object({
   MAX_REQUEST_BYTES: wholeNumber(4_000_000, { min: 1_024, max: 50_000_000 }),
   THINK_TAGS: z.preprocess(emptyToUndefined, z.enum(['split', 'pass']).default('split')),
   DEMO_SIMULATOR_PORT: wholeNumber(0, { max: 65_535 }),
+  CRON_SECRET: optionalText,
+  VERCEL_AUTOMATION_BYPASS_SECRET: optionalText,
+  CHROMIUM_PATH: optionalText,
+  LOGIN_REFRESH_MARGIN_MINUTES: wholeNumber(30, { min: 1, max: 24 * 60 }),
+  LOGIN_WAIT_MS: wholeNumber(25_000, { min: 1_000, max: 55_000 }),
+  SESSION_LEASE_MS: wholeNumber(90_000, { min: 1_000, max: 600_000 }),
   VERCEL: optionalText,
 });
 
@@ -135,6 +141,21 @@ export interface GatewayConfig {
     thinkTags: 'split' | 'pass';
   };
   upstash?: { url: string; token: string };
+  login: {
+    /** Both XJTLU_USERNAME and XJTLU_PASSWORD set: the gateway logs in by itself. */
+    enabled: boolean;
+    chromiumPath?: string;
+    /** Refresh this long before expiry (capped at a third of the token's lifetime). */
+    refreshMarginMs: number;
+    /** Longest a request waits for a login before answering 503 with Retry-After. */
+    waitMs: number;
+  };
+  /** Bearer secret of the cron and login routes (Vercel sends it to crons). */
+  cronSecret?: string;
+  /** Vercel's "Protection Bypass for Automation" secret, so the gateway can reach its own login route. */
+  vercelProtectionBypass?: string;
+  /** A session's lease: renewed while it streams; anyone may sweep it once it lapses. */
+  sessionLeaseMs: number;
   clientKeys: ClientKey[];
   allowAnonymous: boolean;
   pacer: { gapMs: number; allowanceMs: number; maxWaitMs: number; serializeStreams: boolean };
@@ -205,6 +226,15 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         thinkTags: values.THINK_TAGS,
       },
       upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
+      login: {
+        enabled: Boolean(values.XJTLU_USERNAME && values.XJTLU_PASSWORD),
+        chromiumPath: values.CHROMIUM_PATH,
+        refreshMarginMs: values.LOGIN_REFRESH_MARGIN_MINUTES * 60_000,
+        waitMs: values.LOGIN_WAIT_MS,
+      },
+      cronSecret: values.CRON_SECRET,
+      vercelProtectionBypass: values.VERCEL_AUTOMATION_BYPASS_SECRET,
+      sessionLeaseMs: values.SESSION_LEASE_MS,
       clientKeys,
       allowAnonymous: values.ALLOW_ANONYMOUS,
       pacer: {

@@ -1,7 +1,9 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { createPacer } from '@/lib/pacing/pacer';
+import { createPacer, type Pacer } from '@/lib/pacing/pacer';
 import { createProviderRegistry, type ProviderRegistry } from '@/lib/providers/provider-registry';
-import { createCredentialSource, type CredentialSource } from '@/lib/providers/xipu/credential-source';
+import { createCredentialManager, type CredentialSource, type LoginTrigger } from '@/lib/credentials/credential-manager';
+import { routeSecret } from '@/lib/credentials/route-secret';
+import { createHttpLoginTrigger } from '@/lib/credentials/trigger-login-over-http';
 import { createXipuProvider } from '@/lib/providers/xipu/xipu-provider';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
@@ -11,6 +13,10 @@ export interface GatewayContext {
   config: GatewayConfig;
   store: Store;
   providers: ProviderRegistry;
+  /** The account's shared call schedule (the keep-alive job's calls take turns too). */
+  pacer: Pacer;
+  /** Where the XIPU API is (the simulator's in demo mode). */
+  xipuApiBase: string;
   /** Says DEMO MODE in every reply when the upstream is simulated. */
   systemFingerprint: string;
   now: () => number;
@@ -30,6 +36,8 @@ export function buildGatewayContext(
     /** Overrides the XIPU API base (demo mode points it at the in-process simulator). */
     apiBase?: string;
     credentials?: CredentialSource;
+    /** How a login is asked for; default: this deployment's login route over HTTP. */
+    loginTrigger?: LoginTrigger;
     fetch?: typeof fetch;
     now?: () => number;
   },
@@ -46,7 +54,20 @@ export function buildGatewayContext(
   });
   const credentials =
     dependencies.credentials ??
-    createCredentialSource({ store: dependencies.store, fromEnvironment: config.xipu.manualCredentials, now });
+    createCredentialManager({
+      store: dependencies.store,
+      fromEnvironment: config.xipu.manualCredentials,
+      now,
+      login: config.login.enabled
+        ? {
+            trigger:
+              dependencies.loginTrigger ??
+              createHttpLoginTrigger({ secret: routeSecret(config), bypassSecret: config.vercelProtectionBypass }),
+            refreshMarginMs: config.login.refreshMarginMs,
+            waitMs: config.login.waitMs,
+          }
+        : undefined,
+    });
   const xipu = createXipuProvider({
     apiBase: dependencies.apiBase ?? config.xipu.apiBase,
     portalUrl: config.xipu.portalUrl,
@@ -59,6 +80,7 @@ export function buildGatewayContext(
     idleTimeoutMs: config.xipu.idleTimeoutMs,
     thinkTags: config.xipu.thinkTags,
     serializeStreams: config.pacer.serializeStreams,
+    sessionLeaseMs: config.sessionLeaseMs,
     fetch: dependencies.fetch,
     now,
   });
@@ -66,6 +88,8 @@ export function buildGatewayContext(
     config,
     store: dependencies.store,
     providers: createProviderRegistry([xipu]),
+    pacer,
+    xipuApiBase: dependencies.apiBase ?? config.xipu.apiBase,
     systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
     now,
   };

@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { logEvent } from '@/lib/log/log-event';
-import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
+import type { CredentialSource } from '@/lib/credentials/credential-manager';
+import { loginExpired } from '@/lib/providers/xipu/xipu-errors';
 
 /** Demo credentials live long: a demo should not expire under a newcomer. */
 const DEMO_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
@@ -38,7 +39,13 @@ export function startDemoUpstream(config: GatewayConfig): Promise<DemoUpstream> 
       message: 'DEMO MODE: no XIPU credentials are set, so answers come from the built-in simulator, not XIPU.',
       simulator: simulator.apiBase,
     });
-    return { apiBase: simulator.apiBase, credentials: { current: async () => credentials } };
+    const source: CredentialSource = {
+      current: async () => credentials,
+      replaceRejected: async () => {
+        throw loginExpired('the demo simulator rejected its own token; restart the gateway');
+      },
+    };
+    return { apiBase: simulator.apiBase, credentials: source };
   })();
   return holder[DEMO];
 }

@@ -22,5 +22,6 @@ export const chatCompletions: RouteHandler = async (request, scope) => {
     systemFingerprint: scope.context.systemFingerprint,
     now: scope.context.now,
     startedAt,
+    origin: new URL(request.url).origin,
   });
 };

@@ -58,6 +58,8 @@ export interface ChatCallOptions {
    */
   defer: (task: () => Promise<void>) => void;
   requestId: string;
+  /** This deployment's origin as the client reached it (for work in other routes, e.g. a login). */
+  origin?: string;
 }
 
 export interface ChatProvider {

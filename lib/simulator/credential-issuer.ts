@@ -15,14 +15,21 @@ export interface MintedCredentials {
 export type CredentialCheck =
   | { status: 'valid'; account: string }
   | { status: 'expired'; account: string }
+  /** The token is fine but its sdp-app-session died of idleness (the `sdpSessionIdleMs` profile). */
+  | { status: 'session-expired'; account: string }
   | { status: 'invalid'; account: string | null; reason: InvalidCredentialReason };
 
 export type InvalidCredentialReason = 'missing-token' | 'malformed-token' | 'bad-signature' | 'unknown-token' | 'wrong-session';
 
 export interface CredentialIssuer {
   mint(request: { account: string; lifetimeSeconds: number }): MintedCredentials;
-  /** Checks the `jm-token` and `sdp-app-session` header values. */
+  /**
+   * Checks the `jm-token` and `sdp-app-session` header values. With an idle limit, a session
+   * found idle for longer than it is marked dead and stays dead.
+   */
   check(headers: { jmToken: string | undefined; sdpSession: string | undefined }): CredentialCheck;
+  /** Records a successful use of an sdp-app-session (restarts its idle time); dead or unknown ones are ignored. */
+  recordUse(sdpSession: string): void;
   /** The `expire-tokens` fault: every token minted so far is treated as expired. */
   expireAllMinted(): void;
   /** Undoes `expireAllMinted` (a reset clears faults); tokens past their `exp` stay expired. */
@@ -39,6 +46,10 @@ const JWT_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 interface MintedRecord {
   sdpSession: string;
   forcedExpired: boolean;
+  /** Epoch ms of the minting or the last successful call. */
+  lastUsedAt: number;
+  /** Found idle past the limit once: dead for good (the user must log in again). */
+  idleExpired: boolean;
 }
 
 /**
@@ -47,12 +58,16 @@ interface MintedRecord {
  * synchronous (`SimulatorHandle.mintCredentials`) and jose only signs asynchronously. Checking
  * is synchronous too, so the frequency limit can judge a call at its arrival.
  *
- * @param options.now clock, epoch ms; `exp` is compared against it.
+ * @param options.now clock, epoch ms; `exp` and idle times are measured with it.
  * @param options.secret signing secret; random when omitted.
+ * @param options.sdpSessionIdleMs a session unused for longer than this dies; null/omitted: never.
  */
-export function createCredentialIssuer(options: { now: () => number; secret?: Uint8Array }): CredentialIssuer {
+export function createCredentialIssuer(options: { now: () => number; secret?: Uint8Array; sdpSessionIdleMs?: number | null }): CredentialIssuer {
   const secret = Buffer.from(options.secret ?? randomBytes(SECRET_BYTES));
+  const idleLimitMs = options.sdpSessionIdleMs ?? null;
+  /** By token id (`jti`). */
   const minted = new Map<string, MintedRecord>();
+  const bySdpSession = new Map<string, MintedRecord>();
 
   const sign = (signingInput: string) => createHmac('sha256', secret).update(signingInput).digest();
 
@@ -65,7 +80,9 @@ export function createCredentialIssuer(options: { now: () => number; secret?: Ui
       const signingInput = `${encodeJson(JWT_HEADER)}.${encodeJson(payload)}`;
       const jmToken = `${signingInput}.${sign(signingInput).toString('base64url')}`;
       const sdpSession = randomBytes(24).toString('base64url');
-      minted.set(tokenId, { sdpSession, forcedExpired: false });
+      const record: MintedRecord = { sdpSession, forcedExpired: false, lastUsedAt: options.now(), idleExpired: false };
+      minted.set(tokenId, record);
+      bySdpSession.set(sdpSession, record);
       return { jmToken, sdpSession, expiresAt };
     },
 
@@ -91,7 +108,16 @@ export function createCredentialIssuer(options: { now: () => number; secret?: Ui
       if (sdpSession === undefined || !equalStrings(sdpSession, record.sdpSession)) {
         return { status: 'invalid', account, reason: 'wrong-session' };
       }
+      if (idleLimitMs !== null && (record.idleExpired || options.now() - record.lastUsedAt > idleLimitMs)) {
+        record.idleExpired = true;
+        return { status: 'session-expired', account };
+      }
       return { status: 'valid', account };
+    },
+
+    recordUse(sdpSession) {
+      const record = bySdpSession.get(sdpSession);
+      if (record !== undefined && !record.idleExpired) record.lastUsedAt = Math.max(record.lastUsedAt, options.now());
     },
 
     expireAllMinted() {

@@ -4,7 +4,9 @@ import type { Endpoint, QueuedFault } from '@/lib/simulator/faults';
 import { handleCompletions } from '@/lib/simulator/handle-completions';
 import { handleDelSession } from '@/lib/simulator/handle-del-session';
 import { handleSaveSession } from '@/lib/simulator/handle-save-session';
+import { judgeCredentials } from '@/lib/simulator/judge-credentials';
 import { readJsonBody } from '@/lib/simulator/read-json-body';
+import { readSingleHeader } from '@/lib/simulator/read-single-header';
 import type { SimulatorContext } from '@/lib/simulator/simulator-context';
 import { upstreamMessages } from '@/lib/simulator/upstream-messages';
 
@@ -14,9 +16,9 @@ import { upstreamMessages } from '@/lib/simulator/upstream-messages';
  * (every arrival of a known account counts, rejected ones too), then credentials are
  * enforced, then an injected status/refuse fault may answer, then the endpoint runs.
  *
- * Credential answers — docs/xipu-protocol §5: expired → 403 `token expired`; missing, forged
- * or with the wrong `sdp-app-session` → 403 `token invalid`, except that the strict profile
- * answers a missing or forged token with 500 `token error` (expired stays 403).
+ * Credential answers: see `judgeCredentials`. A call the frequency limit and the credentials
+ * let through counts as a use of its sdp-app-session (for the `sdpSessionIdleMs` profile),
+ * whatever the endpoint then answers: a service checks its session before the business logic.
  *
  * @param arrivedAt when the request arrived, epoch ms.
  */
@@ -28,10 +30,8 @@ export async function handleApiRequest(
   arrivedAt: number,
 ): Promise<void> {
   context.counters.calls[endpoint] += 1;
-  const credentials = context.credentials.check({
-    jmToken: singleHeader(request, 'jm-token'),
-    sdpSession: singleHeader(request, 'sdp-app-session'),
-  });
+  const sdpSession = readSingleHeader(request, 'sdp-app-session');
+  const credentials = context.credentials.check({ jmToken: readSingleHeader(request, 'jm-token'), sdpSession });
 
   let exchange: CallExchange;
   if (credentials.account !== null) {
@@ -45,19 +45,13 @@ export async function handleApiRequest(
     exchange = createCallExchange(context, response, endpoint, null);
   }
 
-  if (credentials.status === 'expired') {
-    exchange.sendJson(403, { code: 403, msg: upstreamMessages.tokenExpired });
+  const verdict = judgeCredentials(credentials, context.settings.profile);
+  if (!verdict.accepted) {
+    exchange.sendJson(verdict.status, verdict.body);
     return;
   }
-  if (credentials.status === 'invalid') {
-    if (context.settings.profile === 'strict' && credentials.reason !== 'wrong-session') {
-      exchange.sendJson(500, { code: 500, msg: upstreamMessages.tokenError });
-    } else {
-      exchange.sendJson(403, { code: 403, msg: upstreamMessages.tokenInvalid });
-    }
-    return;
-  }
-  const account = credentials.account;
+  const account = verdict.account;
+  if (sdpSession !== undefined) context.credentials.recordUse(sdpSession);
 
   const fault = context.faults.take(endpoint, ['status', 'refuse']);
   if (fault !== undefined) {
@@ -94,9 +88,4 @@ function defaultFaultMessage(status: number): string {
   if (status === 403) return upstreamMessages.tokenExpired;
   if (status === 500) return upstreamMessages.tokenError;
   return 'error';
-}
-
-function singleHeader(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -2,6 +2,7 @@ import type { Endpoint } from '@/lib/simulator/faults';
 import type { SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
 import type { SessionCreator } from '@/lib/simulator/session-book';
 import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import type { PortalCounters } from '@/lib/simulator/simulator-counters';
 
 export interface SimulatorSessionSummary {
   id: number;
@@ -20,9 +21,9 @@ export interface SimulatorState {
   chunkDelayMs: number;
   sessionCap: number;
   staleSessionUpdate: StaleSessionUpdate;
-  /** Arrivals per endpoint, rejected ones included. */
+  /** Arrivals per endpoint, rejected ones included (userInfo is counted in `portal`). */
   calls: Record<Endpoint, number>;
-  /** API answers per HTTP status. */
+  /** API answers per HTTP status, of the three endpoints (not userInfo). */
   statusCounts: Record<string, number>;
   /** 429 answers. */
   rateLimited: number;
@@ -49,6 +50,8 @@ export interface SimulatorState {
   delSessionBatches: { calls: number; idsPerCall: number[] };
   /** Fault applications still waiting. */
   faultsPending: number;
+  /** The login portal, its SSO and the page's userInfo calls. */
+  portal: PortalCounters;
 }
 
 /** Takes a snapshot; later changes do not affect it. */
@@ -84,5 +87,6 @@ export function readSimulatorState(context: SimulatorContext): SimulatorState {
     ...context.pacer.observedGaps(),
     delSessionBatches: { calls: counters.delSessionBatches.calls, idsPerCall: [...counters.delSessionBatches.idsPerCall] },
     faultsPending: context.faults.pending(),
+    portal: { ...counters.portal },
   };
 }

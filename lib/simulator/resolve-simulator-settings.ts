@@ -10,6 +10,17 @@ export type SimulatorProfile = 'default' | 'strict';
  */
 export type StaleSessionUpdate = 'error' | 'new-id';
 
+/** The simulated login portal and its SSO — docs/xipu-protocol "Login". */
+export interface PortalSettings {
+  /** The one account the SSO accepts; the credentials its logins mint belong to it. */
+  username: string;
+  password: string;
+  /** The SSO server's port (0: a free one). */
+  ssoPort: number;
+  /** How long after the chat's textarea appears the page sends its token-bearing XHR. */
+  tokenXhrDelayMs: number;
+}
+
 /** The simulator's behaviour; the fields marked live can change at run time (`/__sim/options`). */
 export interface SimulatorSettings {
   /** Live. */
@@ -25,6 +36,12 @@ export interface SimulatorSettings {
   tokenLifetimeSeconds: number;
   models: readonly string[];
   bannedWords: readonly string[];
+  portal: PortalSettings;
+  /**
+   * Unknown profile (docs/xipu-protocol "Unknowns"): an sdp-app-session unused for longer than
+   * this is dead for good. Null: sessions never expire when idle.
+   */
+  sdpSessionIdleMs: number | null;
 }
 
 /** The models the ancestor adapter hard-coded — docs/xipu-protocol "Models". */
@@ -53,10 +70,18 @@ const DEFAULT_CHUNK_DELAY_MS = 3;
 /** The real lifetime is unknown (docs/xipu-protocol §5); an hour keeps demo runs simple. */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
+/** The simulated SSO's account: simulator-only values, never a real login. */
+const DEFAULT_PORTAL_USERNAME = 'student';
+const DEFAULT_PORTAL_PASSWORD = 'correct-horse-battery';
+/** Long enough that a login must wait for the XHR after the textarea shows, as on the real page. */
+const DEFAULT_TOKEN_XHR_DELAY_MS = 300;
+const MAX_PORT = 65_535;
+
 /**
  * Fills in defaults and checks the numbers.
  *
- * @throws RangeError for a negative gap/delay, a cap below 1 or an empty model list.
+ * @throws RangeError for a negative gap/delay/idle time, a cap below 1, an empty model list,
+ *   an empty portal username or an invalid SSO port.
  */
 export function resolveSimulatorSettings(options: SimulatorOptions): SimulatorSettings {
   const settings: SimulatorSettings = {
@@ -68,6 +93,13 @@ export function resolveSimulatorSettings(options: SimulatorOptions): SimulatorSe
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
     models: [...(options.models ?? defaultSimulatorModels)],
     bannedWords: [...(options.bannedWords ?? defaultBannedWords)],
+    portal: {
+      username: options.portal?.username ?? DEFAULT_PORTAL_USERNAME,
+      password: options.portal?.password ?? DEFAULT_PORTAL_PASSWORD,
+      ssoPort: options.portal?.ssoPort ?? 0,
+      tokenXhrDelayMs: options.portal?.tokenXhrDelayMs ?? DEFAULT_TOKEN_XHR_DELAY_MS,
+    },
+    sdpSessionIdleMs: options.sdpSessionIdleMs ?? null,
   };
   if (!(settings.minGapMs >= 0)) throw new RangeError('minGapMs must be ≥ 0');
   if (!(settings.chunkDelayMs >= 0)) throw new RangeError('chunkDelayMs must be ≥ 0');
@@ -75,5 +107,12 @@ export function resolveSimulatorSettings(options: SimulatorOptions): SimulatorSe
     throw new RangeError('sessionCap must be an integer ≥ 1');
   }
   if (settings.models.length === 0) throw new RangeError('models must not be empty');
+  const { portal } = settings;
+  if (portal.username === '') throw new RangeError('portal.username must not be empty');
+  if (!Number.isInteger(portal.ssoPort) || portal.ssoPort < 0 || portal.ssoPort > MAX_PORT) {
+    throw new RangeError(`portal.ssoPort must be an integer in [0, ${MAX_PORT}]`);
+  }
+  if (!(portal.tokenXhrDelayMs >= 0)) throw new RangeError('portal.tokenXhrDelayMs must be ≥ 0');
+  if (settings.sdpSessionIdleMs !== null && !(settings.sdpSessionIdleMs >= 0)) throw new RangeError('sdpSessionIdleMs must be ≥ 0');
   return settings;
 }

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { logEvent } from '@/lib/log/log-event';
+import { answerSimulatorFailure } from '@/lib/simulator/answer-simulator-failure';
 import type { Endpoint } from '@/lib/simulator/faults';
 import { handleApiRequest } from '@/lib/simulator/handle-api-request';
 import { controlPathPrefix, handleControlRequest } from '@/lib/simulator/handle-control-request';
+import { faviconPath, handlePortalRequest, isPortalPath, sendNoFavicon } from '@/lib/simulator/handle-portal-request';
+import { handleUserInfo, userInfoEndpoint } from '@/lib/simulator/handle-user-info';
 import type { SimulatorContext } from '@/lib/simulator/simulator-context';
 import type { SimulatorControls } from '@/lib/simulator/simulator-controls';
 
@@ -10,12 +12,18 @@ import type { SimulatorControls } from '@/lib/simulator/simulator-controls';
 export const apiBasePath = '/api/chat';
 
 /** The `sf_request_type` each endpoint is called with — docs/xipu-protocol "Endpoints". */
-const requestTypes: Record<Endpoint, string> = { saveSession: 'ajax', completions: 'fetch', delSession: 'ajax' };
+const requestTypes: Record<Endpoint | typeof userInfoEndpoint, string> = {
+  saveSession: 'ajax',
+  completions: 'fetch',
+  delSession: 'ajax',
+  userInfo: 'ajax',
+};
 
 /**
- * The simulator's request listener: `/__sim/*` control routes, the three API endpoints
- * (POST only, 405 otherwise), 404 for anything else. The strict profile also 404s an
- * endpoint called without its `sf_request_type` (the default profile ignores the query).
+ * The main server's request listener: `/__sim/*` control routes, the three API endpoints and
+ * the chat page's `userInfo` (POST only, 405 otherwise), the login portal's pages (GET `/`,
+ * `/sso/callback`, `/v3/chat`; `/favicon.ico` 204), 404 for anything else. The strict profile
+ * also 404s an endpoint called without its `sf_request_type` (the default ignores the query).
  */
 export function createRequestRouter(
   context: SimulatorContext,
@@ -24,10 +32,18 @@ export function createRequestRouter(
   return (request, response) => {
     const arrivedAt = context.now();
     const url = new URL(request.url ?? '/', 'http://simulator.invalid');
-    const fail = (error: unknown) => answerFailure(response, error);
+    const fail = (error: unknown) => answerSimulatorFailure(response, error);
 
     if (url.pathname.startsWith(controlPathPrefix)) {
       handleControlRequest(controls, request, response, url.pathname).catch(fail);
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === faviconPath) {
+      sendNoFavicon(response);
+      return;
+    }
+    if (request.method === 'GET' && isPortalPath(url.pathname)) {
+      handlePortalRequest(context, request, response, url).catch(fail);
       return;
     }
     const endpoint = endpointOf(url.pathname);
@@ -44,28 +60,17 @@ export function createRequestRouter(
       sendNotFound(response);
       return;
     }
-    handleApiRequest(context, request, response, endpoint, arrivedAt).catch(fail);
+    if (endpoint === userInfoEndpoint) handleUserInfo(context, request, response).catch(fail);
+    else handleApiRequest(context, request, response, endpoint, arrivedAt).catch(fail);
   };
 }
 
-function endpointOf(pathname: string): Endpoint | undefined {
+function endpointOf(pathname: string): Endpoint | typeof userInfoEndpoint | undefined {
   const name = pathname.startsWith(`${apiBasePath}/`) ? pathname.slice(apiBasePath.length + 1) : '';
-  return name === 'saveSession' || name === 'completions' || name === 'delSession' ? name : undefined;
+  return name === 'saveSession' || name === 'completions' || name === 'delSession' || name === userInfoEndpoint ? name : undefined;
 }
 
 function sendNotFound(response: ServerResponse): void {
   response.writeHead(404, { 'content-type': 'application/json;charset=UTF-8' });
   response.end(JSON.stringify({ code: 404, msg: 'Not Found' }));
-}
-
-/** A bug in the simulator itself: say so loudly rather than imitate an upstream answer. */
-function answerFailure(response: ServerResponse, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  logEvent('error', 'simulator.failure', { message });
-  if (response.headersSent) {
-    response.destroy();
-    return;
-  }
-  response.writeHead(500, { 'content-type': 'application/json;charset=UTF-8' });
-  response.end(JSON.stringify({ code: 500, msg: `simulator failure: ${message}` }));
 }

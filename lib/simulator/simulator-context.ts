@@ -3,6 +3,7 @@ import { createCallPacer, type CallPacer } from '@/lib/simulator/call-pacer';
 import { createCredentialIssuer, type CredentialIssuer } from '@/lib/simulator/credential-issuer';
 import { createSeededRandom } from '@/lib/simulator/create-seeded-random';
 import { createFaultQueue, type FaultQueue } from '@/lib/simulator/faults';
+import { createPortalBook, type PortalBook } from '@/lib/simulator/portal-book';
 import { resolveSimulatorSettings, type SimulatorSettings } from '@/lib/simulator/resolve-simulator-settings';
 import { createSessionBook, type SessionBook } from '@/lib/simulator/session-book';
 import { createSimulatorCounters, type SimulatorCounters } from '@/lib/simulator/simulator-counters';
@@ -13,6 +14,15 @@ export interface LiveStream {
   account: string;
   sessionId: number;
   response: ServerResponse;
+}
+
+/** Where the simulator's servers listen, as absolute URLs without a trailing slash. */
+export interface SimulatorAddresses {
+  /** The main server: API, control routes and the login portal. */
+  portalUrl: string;
+  /** The SSO server: another port, so another origin. */
+  ssoUrl: string;
+  apiBase: string;
 }
 
 /** Everything one simulator instance knows; shared by its request handlers and controls. */
@@ -26,6 +36,9 @@ export interface SimulatorContext {
   faults: FaultQueue;
   counters: SimulatorCounters;
   liveStreams: Set<LiveStream>;
+  portal: PortalBook;
+  /** Filled in once both servers listen (empty strings before: no request can arrive then). */
+  addresses: SimulatorAddresses;
   /** Aborts when the simulator closes: stalls and streams stop. */
   closing: AbortController;
 }
@@ -42,12 +55,14 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
     settings,
     now,
     random,
-    credentials: createCredentialIssuer({ now }),
+    credentials: createCredentialIssuer({ now, sdpSessionIdleMs: settings.sdpSessionIdleMs }),
     pacer: createCallPacer({ settings: () => settings, random }),
     sessions: createSessionBook({ now }),
     faults: createFaultQueue(),
     counters: createSimulatorCounters(),
     liveStreams: new Set(),
+    portal: createPortalBook(),
+    addresses: { portalUrl: '', ssoUrl: '', apiBase: '' },
     closing: new AbortController(),
   };
 }

@@ -38,7 +38,8 @@ export interface SimulatorControls {
   injectFaults(...faults: Fault[]): void;
   /**
    * Clears sessions, counters, faults (an `expire-tokens` fault included) and the frequency
-   * limit's memory. Minted credentials stay valid, options stay as set, open streams go on.
+   * limit's memory. Minted credentials stay valid (an sdp session dead of idleness stays
+   * dead), portal logins stay, options stay as set, open streams go on.
    */
   reset(): void;
   /**

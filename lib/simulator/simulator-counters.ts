@@ -1,5 +1,16 @@
 import type { Endpoint } from '@/lib/simulator/faults';
 
+/** What the login portal and its SSO saw. */
+export interface PortalCounters {
+  /** SSO form posts with the right username and password that issued a ticket. */
+  loginsSucceeded: number;
+  /** SSO form posts refused: wrong username or password, or the `login-refused` fault. */
+  loginsFailed: number;
+  ticketsIssued: number;
+  /** Arrivals at the userInfo endpoint (not in `calls`: it is not one of the three endpoints). */
+  userInfoCalls: number;
+}
+
 /** Counters since start or the last reset. */
 export interface SimulatorCounters {
   /** Arrivals per endpoint, rejected ones included. */
@@ -20,6 +31,7 @@ export interface SimulatorCounters {
   droppedStreams: number;
   /** delSession calls that were handled, and how many ids each listed. */
   delSessionBatches: { calls: number; idsPerCall: number[] };
+  portal: PortalCounters;
 }
 
 export function createSimulatorCounters(): SimulatorCounters {
@@ -34,5 +46,6 @@ export function createSimulatorCounters(): SimulatorCounters {
     abortedStreams: 0,
     droppedStreams: 0,
     delSessionBatches: { calls: 0, idsPerCall: [] },
+    portal: { loginsSucceeded: 0, loginsFailed: 0, ticketsIssued: 0, userInfoCalls: 0 },
   };
 }

@@ -19,6 +19,8 @@ export const upstreamMessages = {
   tokenError: 'token error',
   /** Simulator wording: a missing or forged token in the default profile. */
   tokenInvalid: 'token invalid',
+  /** Simulator wording: an sdp-app-session that died of idleness (the real text, if any, is unknown). */
+  sessionExpired: 'session expired',
   sessionNotFound: 'Session not found',
   /** Simulator wording: a body that is not JSON or lacks required fields. */
   invalidBody: 'Invalid request parameters',

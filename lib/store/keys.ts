@@ -13,6 +13,16 @@ export const storeKeys = {
   credentials: `${PREFIX}credentials`,
   /** String: the persistent heartbeat session's id (never swept). */
   heartbeatSessionId: `${PREFIX}heartbeat-session`,
+  /** String: JSON of the last heartbeat (time, outcome, action) for the admin page. */
+  heartbeatState: `${PREFIX}heartbeat-state`,
+  /** String: the token of the instance running a login (SET NX with a TTL). */
+  loginLock: `${PREFIX}login:lock`,
+  /** String: JSON of the last login (outcome, time, duration, failed step, back-off). */
+  loginState: `${PREFIX}login:state`,
+  /** String: base64 JPEG of the page where the last login failed. */
+  loginScreenshot: `${PREFIX}login:screenshot`,
+  /** String: set while a background refresh has been asked for, so requests ask once. */
+  refreshRequested: `${PREFIX}login:refresh-requested`,
   /** Sorted set per client key: open requests with their lease expiry. */
   concurrency: (clientKeyId: string) => `${PREFIX}concurrency:${clientKeyId}`,
   /** Prefix handed to @upstash/ratelimit for the per-client-key limit. */
@@ -24,6 +34,12 @@ export const storeTtls = {
   sessionLeaseMs: 90_000,
   /** A concurrency slot outlives the longest request (route maxDuration 300 s) slightly. */
   concurrencyLeaseMs: 320_000,
+  /** A login may take this long (browser start, SSO, page loads) before its lock lapses. */
+  loginLockMs: 240_000,
+  /** A failed login's screenshot is kept this long for the admin page. */
+  loginScreenshotMs: 24 * 3_600_000,
+  /** One background refresh request per this period, however many requests see the margin. */
+  refreshRequestMs: 60_000,
   /** The schedule key expires when idle; it only ever holds near-future times. */
   pacerIdleMs: 600_000,
 } as const;

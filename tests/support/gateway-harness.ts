@@ -7,6 +7,24 @@ import { responsesNotSupported, unknownPath } from '@/lib/handlers/unsupported-p
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import type { LoginTrigger } from '@/lib/credentials/credential-manager';
+import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
+
+/**
+ * The login route's behaviour without HTTP: take the lock (or report in-progress /
+ * backed-off) and run the login concurrently, like the route's after().
+ */
+export function createInProcessLoginTrigger(store: Store, performLogin: PerformLogin, logins: Array<Promise<unknown>>): LoginTrigger {
+  return async () => {
+    const start = await startLogin({ store });
+    if (start.status === 'started') {
+      logins.push(start.run(performLogin));
+      return { status: 'started' };
+    }
+    if (start.status === 'backed-off') return { status: 'backed-off', nextAttemptAt: start.nextAttemptAt, message: start.state.message };
+    return { status: 'in-progress' };
+  };
+}
 
 export interface GatewayHarness {
   simulator: SimulatorHandle;
@@ -20,6 +38,10 @@ export interface GatewayHarness {
     responses: ReturnType<typeof routeSet>;
     unknown: ReturnType<typeof routeSet>;
   };
+  /** Options to build more route sets on the same context (internal routes in tests). */
+  routeOptions: { getContext: () => Promise<GatewayContext>; defer: (task: () => Promise<void>) => void };
+  /** Logins started by the in-process trigger (await them to see their outcome). */
+  logins: Array<Promise<unknown>>;
   /** POST /v1/chat/completions with a JSON body. */
   chat(body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
   /** Runs every task deferred with after() so far (session deletions, lease releases): call it once the response is read or cancelled. */
@@ -36,13 +58,20 @@ export async function startGatewayHarness(options: {
   environment?: Record<string, string>;
   simulator?: SimulatorOptions;
   store?: Store;
+  /** Start without XIPU credentials (a login must get them). */
+  withoutCredentials?: boolean;
+  /** Runs logins in this process, as the login route would (default: none configured). */
+  performLogin?: (harness: { simulator: SimulatorHandle }) => PerformLogin;
 } = {}): Promise<GatewayHarness> {
   const simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1, ...options.simulator });
   const credentials = simulator.mintCredentials();
   const parsed = parseConfig({
-    JM_TOKEN: credentials.jmToken,
-    SDP_SESSION: credentials.sdpSession,
+    ...(options.withoutCredentials ? {} : { JM_TOKEN: credentials.jmToken, SDP_SESSION: credentials.sdpSession }),
+    ...(options.performLogin
+      ? { XJTLU_USERNAME: simulator.portalAccount.username, XJTLU_PASSWORD: simulator.portalAccount.password }
+      : {}),
     XIPU_API_BASE: simulator.apiBase,
+    XIPU_PORTAL_URL: simulator.portalUrl,
     UPSTREAM_MIN_GAP_MS: '50',
     UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
     UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '5000',
@@ -53,7 +82,12 @@ export async function startGatewayHarness(options: {
   });
   if (!parsed.ok) throw new Error(parsed.problem.message);
   const store = options.store ?? createMemoryStore();
-  const context = buildGatewayContext(parsed.config, { store });
+  const logins: Array<Promise<unknown>> = [];
+  const performLogin = options.performLogin?.({ simulator });
+  const context = buildGatewayContext(parsed.config, {
+    store,
+    loginTrigger: performLogin ? createInProcessLoginTrigger(store, performLogin, logins) : undefined,
+  });
   // Like after(): tasks wait until the response is over, which the test signals with settle().
   const deferred: Array<() => Promise<void>> = [];
   const defer = (task: () => Promise<void>) => {
@@ -82,6 +116,8 @@ export async function startGatewayHarness(options: {
           signal: init.signal,
         }),
       ),
+    logins,
+    routeOptions,
     async settle() {
       while (deferred.length > 0) {
         const tasks = deferred.splice(0);

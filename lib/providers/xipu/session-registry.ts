@@ -25,9 +25,8 @@ const recordSchema = z.object({
   leaseUntil: z.number(),
 });
 
-export function createSessionRegistry(store: Store, now: () => number = Date.now) {
+export function createSessionRegistry(store: Store, now: () => number = Date.now, leaseMs: number = storeTtls.sessionLeaseMs) {
   const key = storeKeys.upstreamSessions;
-  const leaseMs = storeTtls.sessionLeaseMs;
 
   return {
     /** Records (or renews) a session with a fresh lease. One store command. */

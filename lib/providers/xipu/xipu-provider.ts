@@ -6,7 +6,8 @@ import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelC
 import { splitThinkTags } from '@/lib/chat/split-think-tags';
 import { endStreamWithFinish } from '@/lib/chat/end-stream-with-finish';
 import { parseEventStream } from '@/lib/sse/parse-event-stream';
-import type { CredentialSource } from './credential-source';
+import type { CredentialSource } from '@/lib/credentials/credential-manager';
+import type { StoredCredentials } from '@/lib/credentials/credential-records';
 import { detectCannedRefusal } from './detect-canned-refusal';
 import { flattenMessages } from './flatten-messages';
 import { parseXipuStream } from './parse-xipu-stream';
@@ -31,6 +32,8 @@ export interface XipuProviderOptions {
   thinkTags: 'split' | 'pass';
   /** Hold the account's schedule while a stream is open (PACER_SERIALIZE_STREAMS). */
   serializeStreams: boolean;
+  /** How long a session's lease lasts without renewal (SESSION_LEASE_MS). */
+  sessionLeaseMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -51,7 +54,7 @@ const MODEL_LIST_CREATED = 1_735_689_600;
  */
 export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
   const now = options.now ?? Date.now;
-  const registry = createSessionRegistry(options.store, now);
+  const registry = createSessionRegistry(options.store, now, options.sessionLeaseMs);
   const knownModels = new Set(options.models);
 
   return {
@@ -62,30 +65,41 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     },
 
     async streamChat(request: ChatRequest, call: ChatCallOptions): Promise<ReadableStream<ChatStreamPart>> {
-      const credentials = await options.credentials.current();
-      const api: XipuApiOptions = {
-        apiBase: options.apiBase,
-        portalUrl: options.portalUrl,
-        credentials,
-        firstByteTimeoutMs: options.firstByteTimeoutMs,
-        idleTimeoutMs: options.idleTimeoutMs,
-        signal: call.signal,
-        fetch: options.fetch,
-      };
-
-      const sessionId = await openSession(request, api, call);
-      const lifecycle = createSessionLifecycle({ sessionId, registry, pacer: options.pacer, api, requestId: call.requestId, model: request.model, now });
-      call.defer(() => lifecycle.close());
-
+      const credentialContext = { defer: call.defer, origin: call.origin };
+      const auth: CurrentCredentials = { credentials: await options.credentials.current(credentialContext) };
       try {
-        const opened = await openCompletionsPaced(sessionId, flattenMessages(request.messages), api, lifecycle);
-        return assembleParts(opened, lifecycle, options.thinkTags);
+        return await attemptChat(request, call, auth);
       } catch (error) {
-        await lifecycle.endStream();
-        throw error;
+        // XIPU rejected the token (403 / 500 "token error"): one shared login, then one retry.
+        if (!isGatewayError(error) || error.code !== 'upstream_login_expired') throw error;
+        auth.credentials = await options.credentials.replaceRejected(auth.credentials, credentialContext);
+        return attemptChat(request, call, auth);
       }
     },
   };
+
+  async function attemptChat(request: ChatRequest, call: ChatCallOptions, auth: CurrentCredentials): Promise<ReadableStream<ChatStreamPart>> {
+    const api: XipuApiOptions = {
+      apiBase: options.apiBase,
+      portalUrl: options.portalUrl,
+      credentials: auth.credentials,
+      firstByteTimeoutMs: options.firstByteTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs,
+      signal: call.signal,
+      fetch: options.fetch,
+    };
+    const sessionId = await openSession(request, api, call);
+    const lifecycle = createSessionLifecycle({ sessionId, registry, pacer: options.pacer, api, auth, requestId: call.requestId, model: request.model, now });
+    call.defer(() => lifecycle.close());
+
+    try {
+      const opened = await openCompletionsPaced(sessionId, flattenMessages(request.messages), api, lifecycle);
+      return assembleParts(opened, lifecycle, options.thinkTags);
+    } catch (error) {
+      await lifecycle.endStream();
+      throw error;
+    }
+  }
 
   /** saveSession with retries: 429 → next slot (twice at most); the session cap → sweep, once. */
   async function openSession(request: ChatRequest, api: XipuApiOptions, call: ChatCallOptions): Promise<number> {
@@ -163,6 +177,11 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
 
 type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
 
+/** The credentials a request uses now; replaced when XIPU rejected the first ones. */
+interface CurrentCredentials {
+  credentials: StoredCredentials;
+}
+
 /**
  * Everything one upstream session owns: its lease (renewed while alive), the schedule hold
  * of its stream (serialised mode), the open upstream connection — and its deletion, which
@@ -173,6 +192,7 @@ function createSessionLifecycle(context: {
   registry: SessionRegistry;
   pacer: Pacer;
   api: XipuApiOptions;
+  auth: CurrentCredentials;
   requestId: string;
   model: string;
   now: () => number;
@@ -217,7 +237,8 @@ function createSessionLifecycle(context: {
       closed ??= (async () => {
         clearInterval(renewTimer);
         await this.endStream();
-        const api = { ...context.api, signal: undefined };
+        // Deleted with whatever credentials are current: a login may have replaced them.
+        const api = { ...context.api, credentials: context.auth.credentials, signal: undefined };
         for (let attempt = 0; attempt <= MAX_RATE_LIMIT_RETRIES; attempt += 1) {
           try {
             const turn = await context.pacer.waitForTurn('delSession');

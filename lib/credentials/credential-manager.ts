@@ -1,0 +1,219 @@
+import { GatewayError } from '@/lib/errors/gateway-error';
+import { logEvent } from '@/lib/log/log-event';
+import { abortableSleep } from '@/lib/pacing/abortable-sleep';
+import { credentialsMissing, loginExpired } from '@/lib/providers/xipu/xipu-errors';
+import type { XipuCredentials } from '@/lib/providers/xipu/xipu-api';
+import { storeKeys, storeTtls } from '@/lib/store/keys';
+import type { Store } from '@/lib/store/store';
+import {
+  describeCredentials,
+  pickNewer,
+  readLoginState,
+  readStoredCredentials,
+  type LoginState,
+  type StoredCredentials,
+} from './credential-records';
+
+/** What a request lends the credential source: its cleanup hook and how to reach itself. */
+export interface CredentialRequestContext {
+  /** Runs work after the response (a background refresh): Next's `after()`. */
+  defer: (task: () => Promise<void>) => void;
+  /** This deployment's origin as the client reached it: where the login route lives. */
+  origin?: string;
+}
+
+/** Where the XIPU provider gets its credentials for each request. */
+export interface CredentialSource {
+  /**
+   * Valid credentials for this request. Near expiry it asks for a login in the background
+   * and goes on with the current pair; with none valid it waits for a login (bounded).
+   * @throws GatewayError 503 (with Retry-After while a login is under way).
+   */
+  current(context: CredentialRequestContext): Promise<StoredCredentials>;
+  /**
+   * The upstream rejected `rejected` (403 / token error): fresher credentials, from one
+   * login shared by every request that needs it.
+   * @throws GatewayError 503 when none arrive in time, or logins are not possible.
+   */
+  replaceRejected(rejected: StoredCredentials, context: CredentialRequestContext): Promise<StoredCredentials>;
+}
+
+/** What asking for a login answered (the login route's reply). */
+export type LoginTriggerResult =
+  | { status: 'started' | 'in-progress' }
+  | { status: 'backed-off'; nextAttemptAt: number; message?: string };
+
+/** Asks for a login to run somewhere (the login route, over HTTP, in production). */
+export type LoginTrigger = (origin: string | undefined) => Promise<LoginTriggerResult>;
+
+export interface CredentialManagerOptions {
+  store: Store;
+  /** JM_TOKEN + SDP_SESSION from the environment. */
+  fromEnvironment?: XipuCredentials;
+  /** Automatic logins; absent when XJTLU_USERNAME/XJTLU_PASSWORD are not set. */
+  login?: {
+    trigger: LoginTrigger;
+    /** Refresh this long before expiry, capped at a third of the token's lifetime. */
+    refreshMarginMs: number;
+    /** Longest a request waits for fresh credentials. */
+    waitMs: number;
+    pollMs?: number;
+  };
+  /** The stored pair is re-read at most this often (a cache; the store stays the truth). */
+  cacheMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_POLL_MS = 500;
+/** Clock skew tolerated between this instance and the one that logged in. */
+const CLOCK_SKEW_MS = 2_000;
+
+/**
+ * Credentials that look after themselves: the environment's pair and the stored one (the
+ * newer wins), refreshed in the background before they expire, and replaced through one
+ * shared login when the upstream rejects them.
+ */
+export function createCredentialManager(options: CredentialManagerOptions): CredentialSource {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
+  const cacheMs = options.cacheMs ?? 15_000;
+  const environment = options.fromEnvironment ? describeCredentials(options.fromEnvironment, 'env') : undefined;
+  let cached: { value: StoredCredentials | undefined; readAt: number } | undefined;
+  /** Requests of this instance waiting for the same rejected token share one wait. */
+  const waits = new Map<string, Promise<StoredCredentials>>();
+
+  async function read(fresh = false): Promise<StoredCredentials | undefined> {
+    if (fresh || !cached || now() - cached.readAt >= cacheMs) {
+      cached = { value: await readStoredCredentials(store), readAt: now() };
+    }
+    return pickNewer(environment, cached.value);
+  }
+
+  const isExpired = (credentials: StoredCredentials): boolean => credentials.expiresAt !== undefined && credentials.expiresAt <= now();
+  const isValid = (credentials: StoredCredentials | undefined): credentials is StoredCredentials =>
+    credentials !== undefined && !isExpired(credentials);
+
+  function refreshMargin(credentials: StoredCredentials): number {
+    const margin = options.login?.refreshMarginMs ?? 0;
+    if (credentials.expiresAt === undefined || credentials.issuedAt === undefined) return margin;
+    // A short-lived token still gets one login per lifetime, not one per request.
+    return Math.min(margin, (credentials.expiresAt - credentials.issuedAt) / 3);
+  }
+
+  function requestBackgroundRefresh(context: CredentialRequestContext): void {
+    const login = options.login;
+    if (!login) return;
+    context.defer(async () => {
+      try {
+        if (!(await store.setIfAbsent(storeKeys.refreshRequested, '1', storeTtls.refreshRequestMs))) return;
+        const result = await login.trigger(context.origin);
+        logEvent('info', 'background_refresh_requested', { status: result.status });
+      } catch (error) {
+        logEvent('warn', 'background_refresh_failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  }
+
+  function waitForFresh(previous: StoredCredentials | undefined, context: CredentialRequestContext): Promise<StoredCredentials> {
+    const login = options.login;
+    if (!login) {
+      throw previous ? loginExpired('the upstream rejected the current token and no XJTLU_USERNAME/XJTLU_PASSWORD are set for a new login') : credentialsMissing();
+    }
+    const key = previous?.jmToken ?? '';
+    const existing = waits.get(key);
+    if (existing) return existing;
+    const waiting = (async () => {
+      const startedAt = now();
+      const deadline = startedAt + login.waitMs;
+      let triggered: LoginTriggerResult;
+      try {
+        triggered = await login.trigger(context.origin);
+      } catch (error) {
+        throw loginUnavailable(error instanceof Error ? error.message : String(error));
+      }
+      if (triggered.status === 'backed-off') throw loginBackedOff(triggered.nextAttemptAt, triggered.message, now());
+      for (;;) {
+        const candidate = await read(true);
+        if (isValid(candidate) && candidate.jmToken !== previous?.jmToken) return candidate;
+        const state = await readLoginState(store);
+        if (state?.outcome === 'failure' && state.attemptedAt >= startedAt - CLOCK_SKEW_MS) throw loginFailed(state, now());
+        if (now() >= deadline) throw loginInProgress();
+        await sleep(Math.min(login.pollMs ?? DEFAULT_POLL_MS, Math.max(0, deadline - now())));
+      }
+    })().finally(() => waits.delete(key));
+    waits.set(key, waiting);
+    return waiting;
+  }
+
+  return {
+    async current(context) {
+      const credentials = await read();
+      if (credentials && !isExpired(credentials)) {
+        if (options.login && credentials.expiresAt !== undefined && credentials.expiresAt - now() <= refreshMargin(credentials)) {
+          requestBackgroundRefresh(context);
+        }
+        return credentials;
+      }
+      if (!options.login) {
+        if (!credentials) throw credentialsMissing();
+        throw loginExpired(`the token from ${credentials.origin === 'env' ? 'JM_TOKEN' : `the ${credentials.origin}`} expired at ${new Date(credentials.expiresAt ?? 0).toISOString()}`);
+      }
+      return waitForFresh(credentials, context);
+    },
+
+    async replaceRejected(rejected, context) {
+      const candidate = await read(true);
+      if (isValid(candidate) && candidate.jmToken !== rejected.jmToken) return candidate;
+      return waitForFresh(rejected, context);
+    },
+  };
+}
+
+function loginInProgress(): GatewayError {
+  return new GatewayError('The XIPU login expired and a new login is under way; try again in a moment.', {
+    status: 503,
+    type: 'upstream_error',
+    code: 'upstream_login_in_progress',
+    retryAfterSeconds: 30,
+    retryable: true,
+  });
+}
+
+function loginFailed(state: LoginState, now: number): GatewayError {
+  const step = state.failedStep ? ` at step "${state.failedStep}"` : '';
+  return new GatewayError(
+    `The automatic XIPU login failed${step}: ${state.message ?? 'unknown error'}. Check XJTLU_USERNAME/XJTLU_PASSWORD, or paste fresh credentials by hand.`,
+    {
+      status: 503,
+      type: 'upstream_error',
+      code: 'upstream_login_failed',
+      retryAfterSeconds: state.nextAttemptAt ? Math.max(1, Math.ceil((state.nextAttemptAt - now) / 1000)) : 60,
+      retryable: false,
+    },
+  );
+}
+
+function loginBackedOff(nextAttemptAt: number, message: string | undefined, now: number): GatewayError {
+  return new GatewayError(
+    `The XIPU login expired and recent login attempts failed${message ? ` (${message})` : ''}; the next attempt is at ${new Date(nextAttemptAt).toISOString()}.`,
+    {
+      status: 503,
+      type: 'upstream_error',
+      code: 'upstream_login_failed',
+      retryAfterSeconds: Math.max(1, Math.ceil((nextAttemptAt - now) / 1000)),
+      retryable: false,
+    },
+  );
+}
+
+function loginUnavailable(detail: string): GatewayError {
+  return new GatewayError(`The XIPU login expired and a new login could not be started: ${detail}`, {
+    status: 503,
+    type: 'upstream_error',
+    code: 'upstream_login_unavailable',
+    retryAfterSeconds: 60,
+    retryable: false,
+  });
+}

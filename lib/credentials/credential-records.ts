@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { XipuCredentials } from '@/lib/providers/xipu/xipu-api';
+import { readTokenTimes } from '@/lib/providers/xipu/read-token-times';
+import { storeKeys, storeTtls } from '@/lib/store/keys';
+import type { Store } from '@/lib/store/store';
+
+/**
+ * What the store keeps about XIPU's credentials and the logins that produce them. Tokens
+ * live only here and in the environment: never in logs, never in an answer.
+ */
+
+export type CredentialOrigin = 'env' | 'login' | 'manual' | 'demo';
+
+export interface StoredCredentials extends XipuCredentials {
+  origin: CredentialOrigin;
+  /** Epoch ms from the JWT, when it is one. */
+  issuedAt?: number;
+  expiresAt?: number;
+  /** When this pair was obtained or pasted (epoch ms). */
+  obtainedAt?: number;
+}
+
+const storedCredentialsSchema = z.object({
+  jmToken: z.string().min(1),
+  sdpSession: z.string().min(1),
+  origin: z.enum(['env', 'login', 'manual', 'demo']),
+  issuedAt: z.number().optional(),
+  expiresAt: z.number().optional(),
+  obtainedAt: z.number().optional(),
+});
+
+/** The last login as the admin page and waiting requests see it. */
+export interface LoginState {
+  outcome: 'success' | 'failure';
+  attemptedAt: number;
+  durationMs: number;
+  failedStep?: string;
+  /** Why it failed, in words safe to show (never a password or token). */
+  message?: string;
+  consecutiveFailures: number;
+  /** No login before this time (back-off after failures), epoch ms. */
+  nextAttemptAt?: number;
+}
+
+const loginStateSchema = z.object({
+  outcome: z.enum(['success', 'failure']),
+  attemptedAt: z.number(),
+  durationMs: z.number(),
+  failedStep: z.string().optional(),
+  message: z.string().optional(),
+  consecutiveFailures: z.number(),
+  nextAttemptAt: z.number().optional(),
+});
+
+/** Describes a pair with the times read from its token. */
+export function describeCredentials(credentials: XipuCredentials, origin: CredentialOrigin, obtainedAt?: number): StoredCredentials {
+  return { jmToken: credentials.jmToken, sdpSession: credentials.sdpSession, origin, obtainedAt, ...readTokenTimes(credentials.jmToken) };
+}
+
+export async function readStoredCredentials(store: Store): Promise<StoredCredentials | undefined> {
+  return parseJson(await store.get(storeKeys.credentials), storedCredentialsSchema);
+}
+
+/** Saves credentials for every instance (a login, or a pair pasted by hand). */
+export async function saveCredentials(store: Store, credentials: StoredCredentials): Promise<void> {
+  await store.set(storeKeys.credentials, JSON.stringify(credentials));
+}
+
+export async function readLoginState(store: Store): Promise<LoginState | undefined> {
+  return parseJson(await store.get(storeKeys.loginState), loginStateSchema);
+}
+
+export async function saveLoginState(store: Store, state: LoginState): Promise<void> {
+  await store.set(storeKeys.loginState, JSON.stringify(state));
+}
+
+/** Keeps the failed page's screenshot for a day, for the admin page. */
+export async function saveLoginScreenshot(store: Store, jpeg: Uint8Array): Promise<void> {
+  await store.set(storeKeys.loginScreenshot, Buffer.from(jpeg).toString('base64'), { ttlMs: storeTtls.loginScreenshotMs });
+}
+
+/**
+ * The newer of two pairs by the JWT's `iat` (else `exp`, else when obtained): a token pasted
+ * into the dashboard takes effect, and an old env value never overwrites a fresher login.
+ */
+export function pickNewer(first?: StoredCredentials, second?: StoredCredentials): StoredCredentials | undefined {
+  if (!first || !second) return first ?? second;
+  const freshness = (credentials: StoredCredentials) => credentials.issuedAt ?? credentials.expiresAt ?? credentials.obtainedAt ?? 0;
+  return freshness(second) > freshness(first) ? second : first;
+}
+
+function parseJson<T>(raw: string | null, schema: z.ZodType<T>): T | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

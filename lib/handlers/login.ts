@@ -1,0 +1,40 @@
+import { createBrowserLogin } from '@/lib/credentials/create-browser-login';
+import { authorizeRouteSecret } from '@/lib/credentials/route-secret';
+import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
+import type { GatewayConfig } from '@/lib/config/env';
+import { GatewayError } from '@/lib/errors/gateway-error';
+import type { RouteHandler } from '@/lib/http/gateway-route';
+
+/**
+ * POST /api/login (bearer CRON_SECRET): starts one login across all instances and answers
+ * at once — 202 `started` (the browser runs in `after()`, bounded by the route's
+ * maxDuration) or `in-progress`; 503 `backed-off` after recent failures. Requests waiting
+ * for credentials watch the store for the result.
+ */
+export function loginHandler(createLogin: (config: GatewayConfig) => PerformLogin = createBrowserLogin): RouteHandler {
+  return async (request, scope) => {
+    const { config, store, now } = scope.context;
+    authorizeRouteSecret(request, config);
+    if (!config.login.enabled) {
+      throw new GatewayError('Automatic login is off: set XJTLU_USERNAME and XJTLU_PASSWORD.', {
+        status: 409,
+        type: 'invalid_request_error',
+        code: 'login_not_configured',
+        retryable: false,
+      });
+    }
+    const start = await startLogin({ store, now });
+    if (start.status === 'started') {
+      const performLogin = createLogin(config);
+      scope.defer(async () => {
+        await start.run(performLogin);
+      });
+      return Response.json({ status: 'started' }, { status: 202 });
+    }
+    if (start.status === 'in-progress') return Response.json({ status: 'in-progress' }, { status: 202 });
+    return Response.json(
+      { status: 'backed-off', nextAttemptAt: start.nextAttemptAt, message: start.state.message },
+      { status: 503, headers: { 'retry-after': String(Math.max(1, Math.ceil((start.nextAttemptAt - now()) / 1000))) } },
+    );
+  };
+}

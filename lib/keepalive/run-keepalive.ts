@@ -1,0 +1,138 @@
+import type { GatewayConfig } from '@/lib/config/env';
+import { pickNewer, readStoredCredentials, describeCredentials, type StoredCredentials } from '@/lib/credentials/credential-records';
+import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
+import { isGatewayError } from '@/lib/errors/gateway-error';
+import type { Pacer } from '@/lib/pacing/pacer';
+import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
+import { sweepExpiredSessions } from '@/lib/providers/xipu/sweep-expired-sessions';
+import type { XipuApiOptions } from '@/lib/providers/xipu/xipu-api';
+import { storeKeys } from '@/lib/store/keys';
+import type { Store } from '@/lib/store/store';
+import { beatHeartbeat, type HeartbeatState } from './beat-heartbeat';
+
+export interface KeepaliveReport {
+  credentials: { source?: string; expiresAt?: string; valid: boolean };
+  login: { status: 'not-needed' | 'succeeded' | 'failed' | 'in-progress' | 'backed-off' | 'disabled'; step?: string; message?: string };
+  heartbeat: { status: 'ok'; action: HeartbeatState['action']; sessionId: string } | { status: 'skipped' | 'failed'; message: string };
+  sweep: { deleted: number } | { status: 'failed'; message: string };
+  durationMs: number;
+}
+
+export interface KeepaliveDependencies {
+  config: GatewayConfig;
+  store: Store;
+  pacer: Pacer;
+  apiBase: string;
+  /** The browser login (only the cron route has it); absent = no logins from here. */
+  performLogin?: PerformLogin;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/**
+ * The keep-alive job (GET /api/cron/keepalive): make sure valid credentials exist (logging
+ * in when they are missing, rejected or near expiry), beat the persistent heartbeat
+ * session, and sweep the gateway's orphaned sessions in one batched call. Every upstream
+ * call takes its turn in the account's schedule. Never throws: the report says what failed.
+ */
+export async function runKeepalive(dependencies: KeepaliveDependencies): Promise<KeepaliveReport> {
+  const { config, store } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const startedAt = now();
+  const environment = config.xipu.manualCredentials ? describeCredentials(config.xipu.manualCredentials, 'env') : undefined;
+  const currentCredentials = async () => pickNewer(environment, await readStoredCredentials(store));
+  const isUsable = (credentials?: StoredCredentials): credentials is StoredCredentials =>
+    credentials !== undefined && (credentials.expiresAt === undefined || credentials.expiresAt > now());
+
+  let login: KeepaliveReport['login'] = { status: config.login.enabled ? 'not-needed' : 'disabled' };
+  const logIn = async (): Promise<void> => {
+    if (!config.login.enabled || !dependencies.performLogin) return;
+    const start = await startLogin({ store, now });
+    if (start.status === 'started') {
+      const outcome = await start.run(dependencies.performLogin);
+      login = outcome.status === 'success' ? { status: 'succeeded' } : { status: 'failed', step: outcome.state.failedStep, message: outcome.state.message };
+    } else if (start.status === 'backed-off') {
+      login = { status: 'backed-off', message: `next attempt at ${new Date(start.nextAttemptAt).toISOString()}` };
+    } else {
+      login = { status: 'in-progress' };
+    }
+  };
+
+  let credentials = await currentCredentials();
+  if (needsLogin(credentials, config.login.refreshMarginMs, now())) {
+    await logIn();
+    credentials = await currentCredentials();
+  }
+
+  const api = (usable: StoredCredentials): XipuApiOptions => ({
+    apiBase: dependencies.apiBase,
+    portalUrl: config.xipu.portalUrl,
+    credentials: usable,
+    firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+    idleTimeoutMs: config.xipu.idleTimeoutMs,
+    fetch: dependencies.fetch,
+  });
+
+  let heartbeat: KeepaliveReport['heartbeat'];
+  let sweep: KeepaliveReport['sweep'] = { deleted: 0 };
+  if (!isUsable(credentials)) {
+    heartbeat = { status: 'skipped', message: 'no valid XIPU credentials' };
+  } else {
+    const model = config.xipu.models[0] ?? 'gpt-4.1';
+    try {
+      let beat: HeartbeatState;
+      try {
+        beat = await beatHeartbeat({ store, pacer: dependencies.pacer, api: api(credentials), model, now });
+      } catch (error) {
+        // The token was rejected: log in once and beat again.
+        if (!isGatewayError(error) || error.code !== 'upstream_login_expired' || login.status !== 'not-needed') throw error;
+        await logIn();
+        credentials = await currentCredentials();
+        if (!isUsable(credentials)) throw error;
+        beat = await beatHeartbeat({ store, pacer: dependencies.pacer, api: api(credentials), model, now });
+      }
+      heartbeat = { status: 'ok', action: beat.action, sessionId: maskSessionId(beat.sessionId) };
+    } catch (error) {
+      heartbeat = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+    try {
+      const heartbeatId = Number(await store.get(storeKeys.heartbeatSessionId));
+      const registry = createSessionRegistry(store, now, config.sessionLeaseMs);
+      const deleted = await sweepExpiredSessions({
+        registry,
+        pacer: dependencies.pacer,
+        api: api(credentials),
+        excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
+      });
+      sweep = { deleted: deleted.length };
+    } catch (error) {
+      sweep = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  return {
+    credentials: {
+      source: credentials?.origin,
+      expiresAt: credentials?.expiresAt ? new Date(credentials.expiresAt).toISOString() : undefined,
+      valid: isUsable(credentials),
+    },
+    login,
+    heartbeat,
+    sweep,
+    durationMs: now() - startedAt,
+  };
+}
+
+/** Missing, expired, or within the refresh margin (at most a third of the token's lifetime). */
+function needsLogin(credentials: StoredCredentials | undefined, marginMs: number, now: number): boolean {
+  if (!credentials) return true;
+  if (credentials.expiresAt === undefined) return false;
+  const lifetime = credentials.issuedAt !== undefined ? credentials.expiresAt - credentials.issuedAt : Infinity;
+  return credentials.expiresAt - now <= Math.min(marginMs, lifetime / 3);
+}
+
+/** `1234567` → `12…67`: enough to recognise it in the web history, not more. */
+function maskSessionId(id: number): string {
+  const text = String(id);
+  return text.length <= 4 ? `…${text.slice(-2)}` : `${text.slice(0, 2)}…${text.slice(-2)}`;
+}
