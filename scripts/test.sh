@@ -20,4 +20,6 @@ npm ci --no-audit --no-fund
 npx tsc --noEmit
 # The client-compatibility and multi-process tests run against `next start` of this build.
 npx next build
+# The browser must stay out of the /v1 bundles (issue: prove it from the build output).
+npx tsx scripts/check-bundles.ts
 npx vitest run "$@"

@@ -44,15 +44,17 @@ export async function captureFailureScreenshot(
         page.screenshot({
           type: 'jpeg',
           quality: attempt.quality,
-          clip: { x: 0, y: 0, ...viewport, scale: attempt.scale },
-          captureBeyondViewport: false,
+          // A clip only to scale down, captured as is: with a clip and without
+          // captureBeyondViewport, puppeteer first evaluates in the page, which fails while
+          // the page is navigating (a step that timed out mid-navigation).
+          ...(attempt.scale === 1 ? {} : { clip: { x: 0, y: 0, ...viewport, scale: attempt.scale }, captureBeyondViewport: true }),
         }),
       { maxBytes },
     );
   };
   try {
     return await untilAborted(capture(), timeout);
-  } catch (error) { console.log('shot error', error);
+  } catch {
     return undefined;
   }
 }

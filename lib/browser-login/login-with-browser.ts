@@ -93,7 +93,7 @@ export async function loginWithBrowser(options: BrowserLoginOptions): Promise<Ca
 /** The failure as the caller sees it: with a screenshot, and with the password nowhere in it. */
 async function describeFailure(error: unknown, opened: OpenedBrowser, password: string): Promise<unknown> {
   if (!(error instanceof BrowserLoginError)) return error;
-  const t0 = Date.now(); const screenshot = opened.page ? await captureFailureScreenshot(opened.page) : undefined; console.log("shot", Date.now() - t0, screenshot?.byteLength);
+  const screenshot = opened.page ? await captureFailureScreenshot(opened.page) : undefined;
   return new BrowserLoginError({
     step: error.step,
     detail: error.detail.replaceAll(password, '[redacted]'),

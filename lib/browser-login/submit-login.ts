@@ -28,8 +28,10 @@ export async function submitLogin(page: Page, limits: StepLimits): Promise<void>
   // Either may reject once the step has moved on (the race below lost, or the click failed).
   navigation.catch(() => undefined);
   errorShown.catch(() => undefined);
+  // A message the SSO showed before the click (a notice, a previous error) is no answer to it.
+  const errorShownBefore = (await readLoginOutcome(page)).errorMessage !== undefined;
   await button.click();
-  await Promise.race([navigation, errorShown]);
+  await (errorShownBefore ? navigation : Promise.race([navigation, errorShown]));
 
   const outcome = await readLoginOutcome(page);
   if (outcome.errorMessage !== undefined) {

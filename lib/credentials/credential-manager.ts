@@ -59,7 +59,11 @@ export interface CredentialManagerOptions {
     waitMs: number;
     pollMs?: number;
   };
-  /** The stored pair is re-read at most this often (a cache; the store stays the truth). */
+  /**
+   * The stored pair is re-read at most this often. A cache only: a rejected token always
+   * re-reads the store, and a newer login found later is merely a little late to be used.
+   * It keeps a chat at 8 store commands (docs: Upstash's free tier counts commands).
+   */
   cacheMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -78,15 +82,21 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   const { store } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
-  const cacheMs = options.cacheMs ?? 15_000;
+  const cacheMs = options.cacheMs ?? 300_000;
   const environment = options.fromEnvironment ? describeCredentials(options.fromEnvironment, 'env') : undefined;
   let cached: { value: StoredCredentials | undefined; readAt: number } | undefined;
   /** Requests of this instance waiting for the same rejected token share one wait. */
   const waits = new Map<string, Promise<StoredCredentials>>();
 
+  /** One store read at a time for this instance: concurrent requests share it. */
+  let reading: Promise<StoredCredentials | undefined> | undefined;
   async function read(fresh = false): Promise<StoredCredentials | undefined> {
     if (fresh || !cached || now() - cached.readAt >= cacheMs) {
-      cached = { value: await readStoredCredentials(store), readAt: now() };
+      reading ??= readStoredCredentials(store).finally(() => {
+        reading = undefined;
+      });
+      const value = await reading;
+      cached = { value, readAt: now() };
     }
     return pickNewer(environment, cached.value);
   }

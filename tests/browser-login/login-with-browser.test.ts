@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BrowserLoginError, loginWithBrowser, type BrowserLoginOptions, type LoginStepEvent } from '@/lib/browser-login/login-with-browser';
+import { BrowserLoginError, launchChromium, loginWithBrowser, type BrowserLoginOptions, type LoginStepEvent } from '@/lib/browser-login/login-with-browser';
 import { MAX_SCREENSHOT_BYTES } from '@/lib/browser-login/capture-failure-screenshot';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { isBrowserGone, trackBrowsers } from './track-browsers';
@@ -94,6 +94,17 @@ describe('loginWithBrowser against the simulator portal', () => {
     expect(isBrowserGone(options.tracked.browsers[0]!)).toBe(true);
   });
 
+  // The Vercel launch path: @sparticuz/chromium's headless shell (a Linux x64 build).
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')('logs in with the hosted Chromium too', async () => {
+    const hosted = trackBrowsers(() => launchChromium({ hosted: true }));
+
+    const credentials = await loginWithBrowser(loginOptions({ launch: hosted.launch }));
+
+    expect(decodeJwt(credentials.jmToken).sub).toBe('student-42');
+    expect(hosted.browsers).toHaveLength(1);
+    expect(isBrowserGone(hosted.browsers[0]!)).toBe(true);
+  });
+
   it('fails submit-login with the SSO message for a wrong password, with a screenshot and without the password', async () => {
     const wrongPassword = `${PASSWORD}-wrong`;
     const events: LoginStepEvent[] = [];
@@ -155,23 +166,24 @@ describe('loginWithBrowser against the simulator portal', () => {
     expect(error.step).toBe('open-portal');
     expect(error.message).toMatch(/^Browser login failed at step 'open-portal': did not finish within 1000 ms/);
     expect(error.retryable).toBe(true);
+    expectJpegWithinCap(error.screenshot);
     expect(isBrowserGone(options.tracked.browsers[0]!)).toBe(true);
   });
 
   it('fails capture-credentials when the page sends no credential headers in time', async () => {
-    simulator.close; // the chat page's token call comes 300 ms after the textarea by default
-    const options = loginOptions({ captureTimeoutMs: 1 });
-    // A fresh simulator whose chat page waits far longer than the capture timeout.
-    const slowPage = await startSimulator({ portal: { username: 'student-42', password: PASSWORD, tokenXhrDelayMs: 5_000 } });
+    // Its chat page makes the token-bearing call long after the capture timeout.
+    const lateCall = await startSimulator({ portal: { username: 'student-42', password: PASSWORD, tokenXhrDelayMs: 5_000 } });
     try {
-      const error = await loginFailure({ ...options, portalUrl: slowPage.portalUrl, captureTimeoutMs: 500 });
+      const options = loginOptions({ portalUrl: lateCall.portalUrl, captureTimeoutMs: 500 });
+
+      const error = await loginFailure(options);
 
       expect(error.step).toBe('capture-credentials');
       expect(error.detail).toBe('no request of the page carried both jm-token and sdp-app-session within 500 ms (neither was seen)');
       expectJpegWithinCap(error.screenshot);
       expect(isBrowserGone(options.tracked.browsers[0]!)).toBe(true);
     } finally {
-      await slowPage.close();
+      await lateCall.close();
     }
   });
 

@@ -40,7 +40,7 @@ describe('GET /api/cron/keepalive', () => {
     const state = gateway.simulator.state();
     expect(state.sessionsCreated).toBe(1);
     expect(state.sessionsOpen).toBe(1);
-    expect(state.sessions[0].name).toMatch(/Heartbeat/);
+    expect(state.sessions[0]?.name).toMatch(/Heartbeat/);
   });
 
   it('recreates the heartbeat session once when the stored id is no longer valid', async () => {

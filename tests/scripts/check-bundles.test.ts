@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkBundles, readRouteTraces } from '../../scripts/check-bundles';
+
+const chromiumBin = '../../../../node_modules/@sparticuz/chromium/bin/chromium.br';
+const clean = ['../../chunks/route.js', '../../../../node_modules/zod/index.js'];
+
+function traces(entries: Record<string, string[]>) {
+  return new Map(Object.entries(entries));
+}
+
+describe('checkBundles', () => {
+  const healthy = {
+    'v1/chat/completions': clean,
+    'chat/completions': clean,
+    'v1/models': clean,
+    models: clean,
+    'api/login': [...clean, '../../../node_modules/puppeteer-core/lib/esm/index.js', chromiumBin],
+    'api/cron/keepalive': [...clean, chromiumBin],
+  };
+
+  it('passes a build whose API routes are browser-free and whose login routes carry Chromium', () => {
+    const result = checkBundles(traces(healthy));
+    expect(result.violations).toEqual([]);
+    expect(result.apiRoutes).toEqual(['chat/completions', 'models', 'v1/chat/completions', 'v1/models']);
+  });
+
+  it('fails when a /v1 route traces puppeteer-core', () => {
+    const result = checkBundles(traces({ ...healthy, 'v1/chat/completions': [...clean, '../../node_modules/puppeteer-core/lib/cjs/puppeteer.js'] }));
+    expect(result.violations).toEqual(['/v1/chat/completions bundles puppeteer-core (../../node_modules/puppeteer-core/lib/cjs/puppeteer.js)']);
+  });
+
+  it('fails when an alias without /v1 traces Chromium', () => {
+    const result = checkBundles(traces({ ...healthy, models: [...clean, chromiumBin] }));
+    expect(result.violations).toEqual([`/models bundles @sparticuz/chromium (${chromiumBin})`]);
+  });
+
+  it('fails when the login route lacks Chromium\'s binaries', () => {
+    const result = checkBundles(traces({ ...healthy, 'api/login': clean }));
+    expect(result.violations).toEqual(['/api/login does not trace @sparticuz/chromium/bin/chromium.br (outputFileTracingIncludes)']);
+  });
+
+  it.runIf(existsSync('.next/server/app'))('holds for this build', () => {
+    const result = checkBundles(readRouteTraces('.next'));
+    expect(result.violations).toEqual([]);
+    expect(result.apiRoutes).toContain('v1/chat/completions');
+    expect(result.apiRoutes).toContain('chat/completions');
+  });
+});
