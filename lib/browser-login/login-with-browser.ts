@@ -44,14 +44,14 @@ export interface BrowserLoginOptions {
  * Logs in to XIPU the way a person does, in a headless browser: portal → school SSO →
  * credentials → portal → chat page → new chat, then reads `jm-token` and `sdp-app-session`
  * from the page's own API requests (docs/xipu-protocol "Login"). Each step is bounded by
- * its timeout; the whole login by their sum plus a small grace per step.
+ * its timeout; the whole login by their sum plus a small grace per step. The browser is
+ * always closed (killed if it will not close), on success and on every failure, which also
+ * removes its temporary profile.
  *
  * @returns the captured credential pair.
  * @throws BrowserLoginError naming the step that failed, with a JPEG of the page (≤ 150 KB)
- *   when one was open; `retryable` is false when the SSO refused the credentials.
- *   The password appears in no message.
- * Cleans up: the browser is closed (killed if it will not close) on success and on every
- * failure, which also removes its temporary profile.
+ *   when one was open; `retryable` is false when the SSO refused the credentials. The
+ *   password appears in no message and no cause.
  */
 export async function loginWithBrowser(options: BrowserLoginOptions): Promise<CapturedCredentials> {
   if (options.username === '' || options.password === '') {
@@ -90,6 +90,9 @@ export async function loginWithBrowser(options: BrowserLoginOptions): Promise<Ca
   }
 }
 
+/** How deep a chain of causes is searched for the password; a deeper (or cyclic) chain is dropped unchecked. */
+const MAX_CAUSE_DEPTH = 8;
+
 /** The failure as the caller sees it: with a screenshot, and with the password nowhere in it. */
 async function describeFailure(error: unknown, opened: OpenedBrowser, password: string): Promise<unknown> {
   if (!(error instanceof BrowserLoginError)) return error;
@@ -104,8 +107,10 @@ async function describeFailure(error: unknown, opened: OpenedBrowser, password: 
   });
 }
 
-function mentions(value: unknown, secret: string): boolean {
+/** Whether `secret` appears in `value`'s message or stack, or in those of its causes. */
+function mentions(value: unknown, secret: string, depth = 0): boolean {
   if (value === undefined) return false;
-  const text = value instanceof Error ? `${value.message}\n${value.stack ?? ''}` : String(value);
-  return text.includes(secret);
+  if (depth > MAX_CAUSE_DEPTH) return true;
+  if (!(value instanceof Error)) return String(value).includes(secret);
+  return `${value.message}\n${value.stack ?? ''}`.includes(secret) || mentions(value.cause, secret, depth + 1);
 }

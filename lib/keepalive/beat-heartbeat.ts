@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Pacer } from '@/lib/pacing/pacer';
 import { saveSession, type SessionSettings, type XipuApiOptions } from '@/lib/providers/xipu/xipu-api';
 import { upstreamFailed } from '@/lib/providers/xipu/xipu-errors';
+import { pacedXipuCall } from '@/lib/providers/xipu/paced-xipu-call';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 
@@ -75,11 +76,6 @@ export async function readHeartbeatState(store: Store): Promise<HeartbeatState |
   }
 }
 
-async function pacedSaveSession(settings: SessionSettings, options: { pacer: Pacer; api: XipuApiOptions }) {
-  const turn = await options.pacer.waitForTurn('saveSession');
-  try {
-    return await saveSession(settings, options.api);
-  } finally {
-    await turn.answered();
-  }
+function pacedSaveSession(settings: SessionSettings, options: { pacer: Pacer; api: XipuApiOptions }) {
+  return pacedXipuCall(options.pacer, 'saveSession', () => saveSession(settings, options.api));
 }

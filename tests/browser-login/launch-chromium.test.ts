@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findLocalChromium, launchChromium, LOCAL_CHROMIUM_ARGS, LOCAL_CHROMIUM_PATHS } from '@/lib/browser-login/launch-chromium';
 import { closeBrowser } from '@/lib/browser-login/close-browser';
-import { isBrowserGone, TEST_CHROMIUM_PATH } from './track-browsers';
+import { isBrowserGone, profileDirectory, TEST_CHROMIUM_PATH } from './track-browsers';
 
 describe('findLocalChromium', () => {
   it('takes the first candidate that exists', () => {
@@ -27,11 +27,11 @@ describe('launchChromium (local)', () => {
   it('starts headless Chromium with the documented flags and a temporary profile it removes on close', async () => {
     const browser = await launchChromium({ executablePath: TEST_CHROMIUM_PATH });
     const spawnArguments = browser.process()?.spawnargs ?? [];
-    const profileFlag = spawnArguments.find((argument) => argument.startsWith('--user-data-dir='));
-    const profile = profileFlag?.slice('--user-data-dir='.length) ?? '';
+    const profile = profileDirectory(browser) ?? '';
     try {
       expect(spawnArguments).toEqual(expect.arrayContaining([...LOCAL_CHROMIUM_ARGS, '--headless=new']));
       expect(spawnArguments.filter((argument) => argument.startsWith('--user-data-dir='))).toHaveLength(1);
+      expect(profile).toMatch(/puppeteer_dev_chrome_profile-/);
       expect(existsSync(profile)).toBe(true);
       expect(await browser.version()).toMatch(/Chrom/);
     } finally {

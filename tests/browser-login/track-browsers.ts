@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from '@/lib/browser-login/launch-chromium';
 
@@ -20,9 +21,16 @@ export function trackBrowsers(launch: () => Promise<Browser> = () => launchChrom
   };
 }
 
-/** The browser is disconnected and its process has exited (or was killed). */
+/** The temporary profile the browser was started with (puppeteer's `--user-data-dir`). */
+export function profileDirectory(browser: Browser): string | undefined {
+  const flag = browser.process()?.spawnargs.find((argument) => argument.startsWith('--user-data-dir='));
+  return flag?.slice('--user-data-dir='.length);
+}
+
+/** The browser is disconnected, its process has exited (or was killed) and its temporary profile is removed. */
 export function isBrowserGone(browser: Browser): boolean {
   const child = browser.process();
   const processGone = child === null || child.exitCode !== null || child.signalCode !== null || child.killed;
-  return processGone && !browser.connected;
+  const profile = profileDirectory(browser);
+  return processGone && !browser.connected && (profile === undefined || !existsSync(profile));
 }

@@ -57,13 +57,15 @@ export interface GatewayHarness {
 export async function startGatewayHarness(options: {
   environment?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** Use this running simulator (left open on close) instead of starting one. */
+  existingSimulator?: SimulatorHandle;
   store?: Store;
   /** Start without XIPU credentials (a login must get them). */
   withoutCredentials?: boolean;
   /** Runs logins in this process, as the login route would (default: none configured). */
   performLogin?: (harness: { simulator: SimulatorHandle }) => PerformLogin;
 } = {}): Promise<GatewayHarness> {
-  const simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1, ...options.simulator });
+  const simulator = options.existingSimulator ?? (await startSimulator({ minGapMs: 40, chunkDelayMs: 1, ...options.simulator }));
   const credentials = simulator.mintCredentials();
   const parsed = parseConfig({
     ...(options.withoutCredentials ? {} : { JM_TOKEN: credentials.jmToken, SDP_SESSION: credentials.sdpSession }),
@@ -127,7 +129,7 @@ export async function startGatewayHarness(options: {
       }
     },
     async close() {
-      await simulator.close();
+      if (!options.existingSimulator) await simulator.close();
     },
   };
 }

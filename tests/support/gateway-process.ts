@@ -9,6 +9,8 @@ export interface GatewayProcess {
   url: string;
   /** Everything the process printed so far. */
   output(): string;
+  /** Kills it without any cleanup (a crashed instance). */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,8 +65,14 @@ export async function startGatewayProcess(environment: Record<string, string>): 
   return {
     url,
     output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;

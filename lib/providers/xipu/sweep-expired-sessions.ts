@@ -1,9 +1,8 @@
-import type { createPacer } from '@/lib/pacing/pacer';
+import type { Pacer } from '@/lib/pacing/pacer';
 import { logEvent } from '@/lib/log/log-event';
 import { deleteSessions, type XipuApiOptions } from './xipu-api';
+import { pacedXipuCall } from './paced-xipu-call';
 import type { SessionRegistry } from './session-registry';
-
-type Pacer = ReturnType<typeof createPacer>;
 
 /**
  * Deletes, in one batched delSession call, every recorded session whose owner's lease has
@@ -21,9 +20,7 @@ export async function sweepExpiredSessions(options: {
   const expired = (await options.registry.listExpired()).filter((record) => !excluded.has(record.id));
   if (expired.length === 0) return [];
   const ids = expired.map((record) => record.id);
-  const turn = await options.pacer.waitForTurn('delSession', { signal: options.api.signal });
-  const reply = await deleteSessions(ids, options.api);
-  await turn.answered();
+  const reply = await pacedXipuCall(options.pacer, 'delSession', () => deleteSessions(ids, options.api), { signal: options.api.signal });
   if (!reply.ok) {
     logEvent('warn', 'sweep_failed', { sessions: ids.length, upstreamMessage: reply.message });
     return [];
