@@ -109,6 +109,7 @@ const environmentSchema = z.object({
   THINK_TAGS: z.preprocess(emptyToUndefined, z.enum(['split', 'pass']).default('split')),
   DEMO_SIMULATOR_PORT: wholeNumber(0, { max: 65_535 }),
   CRON_SECRET: optionalText,
+  ADMIN_PASSWORD: optionalText,
   VERCEL_AUTOMATION_BYPASS_SECRET: optionalText,
   CHROMIUM_PATH: optionalText,
   LOGIN_REFRESH_MARGIN_MINUTES: wholeNumber(30, { min: 1, max: 24 * 60 }),
@@ -152,6 +153,8 @@ export interface GatewayConfig {
   };
   /** Bearer secret of the cron and login routes (Vercel sends it to crons). */
   cronSecret?: string;
+  /** Signs in to /admin; hosted without it the admin page shows only how to set it. */
+  adminPassword?: string;
   /** Vercel's "Protection Bypass for Automation" secret, so the gateway can reach its own login route. */
   vercelProtectionBypass?: string;
   /** A session's lease: renewed while it streams; anyone may sweep it once it lapses. */
@@ -233,6 +236,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         waitMs: values.LOGIN_WAIT_MS,
       },
       cronSecret: values.CRON_SECRET,
+      adminPassword: values.ADMIN_PASSWORD,
       vercelProtectionBypass: values.VERCEL_AUTOMATION_BYPASS_SECRET,
       sessionLeaseMs: values.SESSION_LEASE_MS,
       clientKeys,

@@ -21,6 +21,12 @@ export const storeKeys = {
   loginState: `${PREFIX}login:state`,
   /** String: base64 JPEG of the page where the last login failed. */
   loginScreenshot: `${PREFIX}login:screenshot`,
+  /** String: JSON list of the running login's step events (admin page: "log in now"). */
+  loginProgress: `${PREFIX}login:progress`,
+  /** String: JSON of the keep-alive job's last run (time and report). */
+  keepaliveLastRun: `${PREFIX}keepalive:last-run`,
+  /** String: JSON of the last sweep {at, deleted, totalDeleted}. */
+  sweepLastRun: `${PREFIX}sweep:last-run`,
   /** String: set while a background refresh has been asked for, so requests ask once. */
   refreshRequested: `${PREFIX}login:refresh-requested`,
   /** Sorted set per client key: open requests with their lease expiry. */
