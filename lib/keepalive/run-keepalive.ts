@@ -103,6 +103,7 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
         pacer: dependencies.pacer,
         api: api(credentials),
         excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
+        store,
       });
       sweep = { deleted: deleted.length };
     } catch (error) {

@@ -2,6 +2,19 @@ import type { Pacer } from '@/lib/pacing/pacer';
 import { logEvent } from '@/lib/log/log-event';
 import { deleteSessions, type XipuApiOptions } from './xipu-api';
 import { pacedXipuCall } from './paced-xipu-call';
+import { storeKeys } from '@/lib/store/keys';
+import type { Store } from '@/lib/store/store';
+
+/** Keeps the last sweep and the running total (read-modify-write: sweeps are rare, a lost count is harmless). */
+async function recordSweep(store: Store, deleted: number): Promise<void> {
+  try {
+    const previous = JSON.parse((await store.get(storeKeys.sweepLastRun)) ?? '{}') as { totalDeleted?: unknown };
+    const totalDeleted = (typeof previous.totalDeleted === 'number' ? previous.totalDeleted : 0) + deleted;
+    await store.set(storeKeys.sweepLastRun, JSON.stringify({ at: Date.now(), deleted, totalDeleted }));
+  } catch {
+    // bookkeeping only
+  }
+}
 import type { SessionRegistry } from './session-registry';
 
 /**
@@ -15,6 +28,8 @@ export async function sweepExpiredSessions(options: {
   pacer: Pacer;
   api: XipuApiOptions;
   excludeIds?: number[];
+  /** Where to keep the sweep's totals for the admin page. */
+  store?: Store;
 }): Promise<number[]> {
   const excluded = new Set(options.excludeIds ?? []);
   const expired = (await options.registry.listExpired()).filter((record) => !excluded.has(record.id));
@@ -27,5 +42,6 @@ export async function sweepExpiredSessions(options: {
   }
   await options.registry.forget(...ids);
   logEvent('info', 'sessions_swept', { sessions: ids.length });
+  if (options.store) await recordSweep(options.store, ids.length);
   return ids;
 }

@@ -13,6 +13,7 @@ import { flattenMessages } from './flatten-messages';
 import { parseXipuStream } from './parse-xipu-stream';
 import { createSessionRegistry, type SessionRegistry } from './session-registry';
 import { sweepExpiredSessions } from './sweep-expired-sessions';
+import { isRateLimited, MAX_RATE_LIMIT_RETRIES, pacedXipuCall } from './paced-xipu-call';
 import { deleteSessions, openCompletions, saveSession, type SessionSettings, type XipuApiOptions } from './xipu-api';
 import { isSessionCapMessage, sessionCapReached, upstreamRefused } from './xipu-errors';
 
@@ -38,8 +39,6 @@ export interface XipuProviderOptions {
   now?: () => number;
 }
 
-/** 429s retried before any byte reached the client (issue: "at most twice"). */
-const MAX_RATE_LIMIT_RETRIES = 2;
 /** OpenAI's default when the client sends none. */
 const DEFAULT_TEMPERATURE = 1;
 /** Models listed with this creation time (the list is static; clients only display it). */
@@ -136,7 +135,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       if (isSessionCapMessage(reply.message)) {
         if (!swept) {
           swept = true;
-          const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api });
+          const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api, store: options.store });
           logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length });
           if (deleted.length > 0) continue;
         }
@@ -239,23 +238,13 @@ function createSessionLifecycle(context: {
         await this.endStream();
         // Deleted with whatever credentials are current: a login may have replaced them.
         const api = { ...context.api, credentials: context.auth.credentials, signal: undefined };
-        for (let attempt = 0; attempt <= MAX_RATE_LIMIT_RETRIES; attempt += 1) {
-          try {
-            const turn = await context.pacer.waitForTurn('delSession');
-            const reply = await deleteSessions([context.sessionId], api);
-            await turn.answered();
-            if (!reply.ok) throw new Error(`delSession refused: ${reply.message}`);
-            await context.registry.forget(context.sessionId);
-            return;
-          } catch (error) {
-            if (isRateLimited(error) && attempt < MAX_RATE_LIMIT_RETRIES) continue;
-            logEvent('warn', 'session_delete_failed', {
-              requestId: context.requestId,
-              session: context.sessionId,
-              error: describeError(error),
-            });
-            break;
-          }
+        try {
+          const reply = await pacedXipuCall(context.pacer, 'delSession', () => deleteSessions([context.sessionId], api));
+          if (!reply.ok) throw new Error(`delSession refused: ${reply.message}`);
+          await context.registry.forget(context.sessionId);
+          return;
+        } catch (error) {
+          logEvent('warn', 'session_delete_failed', { requestId: context.requestId, session: context.sessionId, error: describeError(error) });
         }
         // Leave it to the sweep: end the lease now so it need not wait for it to lapse.
         await context.registry.expire(context.sessionId).catch(() => undefined);
@@ -314,10 +303,6 @@ function plainBodyAsParts(body: ReadableStream<Uint8Array>): ReadableStream<Chat
 export function sessionName(model: string, at: number): string {
   const stamp = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
   return `API · ${model} · ${stamp} UTC`;
-}
-
-function isRateLimited(error: unknown): boolean {
-  return isGatewayError(error) && error.code === 'upstream_rate_limited';
 }
 
 function describeError(error: unknown): string {
