@@ -2,7 +2,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, streamText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 /** The Vercel AI SDK (`@ai-sdk/openai-compatible`) against a real `next start` of the gateway. */
 const API_KEY = 'sk-test-ai-sdk-12345';
@@ -12,15 +12,7 @@ let provider: ReturnType<typeof createOpenAICompatible>;
 
 beforeAll(async () => {
   simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
-  const credentials = simulator.mintCredentials();
-  gateway = await startGatewayProcess({
-    JM_TOKEN: credentials.jmToken,
-    SDP_SESSION: credentials.sdpSession,
-    XIPU_API_BASE: simulator.apiBase,
-    UPSTREAM_MIN_GAP_MS: '50',
-    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
-    API_KEYS: API_KEY,
-  });
+  gateway = await startGatewayProcess(simulatedUpstreamEnvironment(simulator, { API_KEYS: API_KEY }));
   provider = createOpenAICompatible({ name: 'xipu', baseURL: `${gateway.url}/v1`, apiKey: API_KEY, includeUsage: true });
 });
 afterAll(async () => {

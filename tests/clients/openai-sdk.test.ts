@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 /** The real openai-node SDK against a real `next start` of the gateway, over the simulator. */
 const API_KEY = 'sk-test-openai-sdk-123';
@@ -11,16 +11,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
-  const credentials = simulator.mintCredentials();
-  gateway = await startGatewayProcess({
-    JM_TOKEN: credentials.jmToken,
-    SDP_SESSION: credentials.sdpSession,
-    XIPU_API_BASE: simulator.apiBase,
-    UPSTREAM_MIN_GAP_MS: '50',
-    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
-    API_KEYS: `tester:${API_KEY}`,
-    RATE_LIMIT_RPM: '1000',
-  });
+  gateway = await startGatewayProcess(simulatedUpstreamEnvironment(simulator, { API_KEYS: `tester:${API_KEY}`, RATE_LIMIT_RPM: '1000' }));
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { contentOf, parseSseText } from '../support/read-sse';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
 
 /**
@@ -21,19 +21,13 @@ let survivor: GatewayProcess;
 beforeAll(async () => {
   redis = await startRealRedisUpstash();
   simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
-  const credentials = simulator.mintCredentials();
-  const environment = {
-    JM_TOKEN: credentials.jmToken,
-    SDP_SESSION: credentials.sdpSession,
-    XIPU_API_BASE: simulator.apiBase,
+  const environment = simulatedUpstreamEnvironment(simulator, {
     UPSTASH_REDIS_REST_URL: redis.url,
     UPSTASH_REDIS_REST_TOKEN: redis.token,
-    UPSTREAM_MIN_GAP_MS: '50',
-    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
     SESSION_LEASE_MS: String(LEASE_MS),
     CRON_SECRET,
     API_KEYS: API_KEY,
-  };
+  });
   [doomed, survivor] = await Promise.all([startGatewayProcess(environment), startGatewayProcess(environment)]);
 }, 90_000);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 /**
  * What a deployment says when it is not set up right — every route answers with a clear
@@ -73,14 +73,7 @@ describe('deployment checks', () => {
 
   it('one rate limit for /v1/chat/completions and its alias /chat/completions (state shared across route bundles)', async () => {
     simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
-    const credentials = simulator.mintCredentials();
-    gateway = await startGatewayProcess({
-      JM_TOKEN: credentials.jmToken,
-      SDP_SESSION: credentials.sdpSession,
-      XIPU_API_BASE: simulator.apiBase,
-      UPSTREAM_MIN_GAP_MS: '50',
-      RATE_LIMIT_RPM: '2',
-    });
+    gateway = await startGatewayProcess(simulatedUpstreamEnvironment(simulator, { RATE_LIMIT_RPM: '2' }));
     expect((await chat(gateway.url, '/v1/chat/completions')).status).toBe(200);
     expect((await chat(gateway.url, '/chat/completions')).status).toBe(200);
     const limited = await chat(gateway.url, '/v1/chat/completions');

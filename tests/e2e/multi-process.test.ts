@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { contentOf, dataOf, readSse } from '../support/read-sse';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
 
 /**
@@ -21,20 +21,14 @@ describe.each(['default', 'strict'] as const)('three gateway processes, one Redi
   beforeAll(async () => {
     redis = await startRealRedisUpstash();
     simulator = await startSimulator({ profile, minGapMs: 40, chunkDelayMs: 1 });
-    const credentials = simulator.mintCredentials();
-    const environment = {
-      JM_TOKEN: credentials.jmToken,
-      SDP_SESSION: credentials.sdpSession,
-      XIPU_API_BASE: simulator.apiBase,
+    const environment = simulatedUpstreamEnvironment(simulator, {
       UPSTASH_REDIS_REST_URL: redis.url,
       UPSTASH_REDIS_REST_TOKEN: redis.token,
-      UPSTREAM_MIN_GAP_MS: '50',
-      UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
       API_KEYS: API_KEY,
       RATE_LIMIT_RPM: '1000',
       MAX_CONCURRENT_PER_KEY: '50',
       ...(profile === 'strict' ? { PACER_SERIALIZE_STREAMS: 'true' } : {}),
-    };
+    });
     gateways = await Promise.all([1, 2, 3].map(() => startGatewayProcess(environment)));
   }, 120_000);
 

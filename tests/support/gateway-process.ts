@@ -81,3 +81,22 @@ export async function startGatewayProcess(environment: Record<string, string>): 
     },
   };
 }
+
+/**
+ * The environment of a gateway in front of `simulator`, with credentials it minted and the
+ * fast pacing the tests use (the simulator's own gap is 40 ms in tests).
+ */
+export function simulatedUpstreamEnvironment(
+  simulator: { apiBase: string; mintCredentials(): { jmToken: string; sdpSession: string } },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const credentials = simulator.mintCredentials();
+  return {
+    JM_TOKEN: credentials.jmToken,
+    SDP_SESSION: credentials.sdpSession,
+    XIPU_API_BASE: simulator.apiBase,
+    UPSTREAM_MIN_GAP_MS: '50',
+    UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
+    ...extra,
+  };
+}
