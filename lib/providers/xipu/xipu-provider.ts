@@ -39,6 +39,8 @@ export interface XipuProviderOptions {
   now?: () => number;
 }
 
+/** How often an open stream renews its hold on the schedule (the pacer's hold lease is 30 s). */
+const HOLD_RENEW_MS = 10_000;
 /** OpenAI's default when the client sends none. */
 const DEFAULT_TEMPERATURE = 1;
 /** Models listed with this creation time (the list is static; clients only display it). */
@@ -201,14 +203,21 @@ function createSessionLifecycle(context: {
   let abortUpstream: ((reason?: unknown) => void) | undefined;
   let closed: Promise<void> | undefined;
 
+  // The session's lease is renewed when a third of it has passed; a stream's hold on the
+  // schedule (serialised mode) more often, a third of the pacer's 30 s hold lease.
+  const leaseRenewMs = Math.floor(context.registry.leaseMs / 3);
+  let leaseRecordedAt = createdAt;
   const renewTimer = setInterval(() => {
     void renew();
-  }, Math.floor(context.registry.leaseMs / 3));
+  }, Math.min(leaseRenewMs, HOLD_RENEW_MS));
   renewTimer.unref?.();
 
   async function renew(): Promise<void> {
     try {
-      await context.registry.record({ id: context.sessionId, owner: context.requestId, model: context.model, createdAt });
+      if (context.now() - leaseRecordedAt >= leaseRenewMs) {
+        await context.registry.record({ id: context.sessionId, owner: context.requestId, model: context.model, createdAt });
+        leaseRecordedAt = context.now();
+      }
       await heldTurn?.renewHold();
     } catch (error) {
       logEvent('warn', 'session_lease_renewal_failed', { requestId: context.requestId, error: describeError(error) });
