@@ -20,8 +20,8 @@ type SplitState =
  * docs/client-compat item 14.
  *
  * - A `<think>` that opens the answer (after optional whitespace) starts reasoning: the text up
- *   to `</think>` becomes `reasoning-delta`s; the whitespace that follows `</think>` is dropped
- *   and the rest is `text-delta`s. A `<think>` anywhere later is ordinary text.
+ *   to `</think>` becomes `reasoning-delta`s (whitespace right after `<think>` dropped); the
+ *   whitespace that follows `</think>` is dropped and the rest is `text-delta`s. A `<think>` anywhere later is ordinary text.
  * - Tags split across chunks at any position are recognised. Only the text that could still be
  *   the start of a tag is held back (leading whitespace and a prefix of `<think>` before the
  *   answer, a prefix of `</think>` inside the reasoning), and it is released as soon as it
@@ -36,10 +36,16 @@ type SplitState =
 export function splitThinkTags(): TransformStream<ChatStreamPart, ChatStreamPart> {
   let state: SplitState = 'before-answer';
   let heldText = '';
+  /** Whitespace right after `<think>` is dropped, as DeepSeek's own API sends none. */
+  let reasoningStarted = false;
 
   type Controller = TransformStreamDefaultController<ChatStreamPart>;
 
   function emit(controller: Controller, type: 'text-delta' | 'reasoning-delta', text: string): void {
+    if (type === 'reasoning-delta' && !reasoningStarted) {
+      text = text.trimStart();
+      reasoningStarted = text.length > 0;
+    }
     if (text.length > 0) controller.enqueue({ type, text });
   }
 

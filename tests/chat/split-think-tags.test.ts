@@ -16,7 +16,7 @@ describe('splitThinkTags', () => {
   it.each<[name: string, answer: string, expected: ChatStreamPart[]]>([
     ['plain answer', 'Hello world', [text('Hello world')]],
     ['reasoning then answer', '<think>plan</think>Answer', [reasoning('plan'), text('Answer')]],
-    ['R1 layout', '<think>\nplan\n</think>\n\nAnswer', [reasoning('\nplan\n'), text('Answer')]],
+    ['R1 layout (whitespace after <think> dropped)', '<think>\nplan\n</think>\n\nAnswer', [reasoning('plan\n'), text('Answer')]],
     ['leading whitespace before the tag', '  \n<think>x</think> y', [reasoning('x'), text('y')]],
     ['tag later in the answer is text', 'Answer <think>not reasoning</think>', [text('Answer <think>not reasoning</think>')]],
     ['stream ends inside reasoning', '<think>unfinished', [reasoning('unfinished')]],
