@@ -44,7 +44,8 @@ describe('endAtDeadline', () => {
         controller.close();
       },
     }).pipeThrough(endAtDeadline({ deadlineAt: Date.now() + 60_000 }));
-    for await (const part of stream) output.push(part);
+    const reader = stream.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) output.push(next.value);
     expect(output).toEqual(parts);
   });
 });
