@@ -66,8 +66,8 @@ function writeEnvFile(values: Record<string, string>): void {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const step = error && typeof error === 'object' && 'step' in error ? ` at step "${String(error.step)}"` : '';
-    console.error(`Login failed${step}: ${error instanceof Error ? error.message : String(error)}`);
+    // A browser login error already names its step.
+    console.error(error instanceof Error ? error.message : `Login failed: ${String(error)}`);
     process.exit(1);
   },
 );
