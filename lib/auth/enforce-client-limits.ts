@@ -9,7 +9,8 @@ import type { ClientIdentity } from './authenticate-client';
  * one client's background calls and SDK retries cannot starve the others
  * (docs/client-compat.md §25).
  *
- * @returns a release function for the concurrency slot; call it once the response closed.
+ * @returns the concurrency slot taken: release it once the response closed (the request's
+ *   metrics record does, in the same store command: lib/metrics/record-request.ts).
  * @throws GatewayError 429 with Retry-After when either limit is reached.
  */
 export async function enforceClientLimits(
@@ -18,7 +19,7 @@ export async function enforceClientLimits(
   limits: GatewayConfig['limits'],
   requestId: string,
   now: () => number = Date.now,
-): Promise<() => Promise<void>> {
+): Promise<ClientLease> {
   const rate = await store.limitRate(storeKeys.rateLimit(client.id), limits.requestsPerMinute, 60_000);
   if (!rate.allowed) {
     const retryAfterSeconds = Math.max(1, Math.ceil((rate.resetAt - now()) / 1000));
@@ -41,10 +42,11 @@ export async function enforceClientLimits(
       { status: 429, type: 'rate_limit_error', code: 'too_many_concurrent_requests', retryAfterSeconds: 2 },
     );
   }
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    await store.releaseLease(concurrencyKey, requestId);
-  };
+  return { key: concurrencyKey, member: requestId };
+}
+
+/** A request's concurrency slot: the lease member in the client key's set. */
+export interface ClientLease {
+  key: string;
+  member: string;
 }

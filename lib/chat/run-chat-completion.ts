@@ -26,7 +26,25 @@ export interface ChatRunScope {
   startedAt: number;
   /** This deployment's origin as the client reached it. */
   origin?: string;
+  /** Told when the answer starts and ends (metrics); never told its content. */
+  observer?: ChatRunObserver;
 }
+
+/** Watches one answer's timing and outcome, not its content. */
+export interface ChatRunObserver {
+  /** The first text or reasoning part is on its way to the client (epoch ms). */
+  firstToken(at: number): void;
+  /** The answer is over; called once. */
+  ended(end: ChatRunEnd): void;
+}
+
+export type ChatRunEnd =
+  /** Ended with a finish reason (`content_filter` included: the service answered). */
+  | { at: number; outcome: 'finish'; finishReason: FinishReason }
+  /** Failed after it started: the error's code (else its type). */
+  | { at: number; outcome: 'error'; error: string }
+  /** The client stopped reading (disconnect). */
+  | { at: number; outcome: 'cancelled' };
 
 /**
  * One chat completion, provider-agnostic: start the provider's stream (failures before it
@@ -46,21 +64,51 @@ export async function runChatCompletion(request: ChatRequest, scope: ChatRunScop
   const promptText = request.messages.map((message) => message.content).join('\n');
   let completionText = '';
   let finishReason: FinishReason | 'error' | undefined;
-  const observe = new TransformStream<ChatStreamPart, ChatStreamPart>({
+  let failure: string | undefined;
+  let sawToken = false;
+  let ended = false;
+  const end = (outcome: ChatRunEnd): void => {
+    if (ended) return;
+    ended = true;
+    scope.observer?.ended(outcome);
+  };
+  // `cancel` (the client stopped reading) is in the Streams spec and Node 20.20+, but not yet
+  // in TypeScript’s DOM types; where it is not called, the observer is told no end at all.
+  const observing: Transformer<ChatStreamPart, ChatStreamPart> & { cancel: (reason: unknown) => void } = {
     transform(part, controller) {
-      if (part.type === 'text-delta' || part.type === 'reasoning-delta') completionText += part.text;
+      if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
+        completionText += part.text;
+        if (!sawToken) {
+          sawToken = true;
+          scope.observer?.firstToken(scope.now());
+        }
+      }
       if (part.type === 'finish') finishReason = part.finishReason;
-      if (part.type === 'error') finishReason = 'error';
+      if (part.type === 'error') {
+        finishReason = 'error';
+        failure = part.error.code ?? part.error.type;
+      }
       controller.enqueue(part);
     },
     flush() {
+      const at = scope.now();
       logEvent('info', 'chat_finished', {
         requestId: scope.requestId,
         finishReason: finishReason ?? 'none',
-        durationMs: scope.now() - scope.startedAt,
+        durationMs: at - scope.startedAt,
       });
+      if (finishReason === undefined || finishReason === 'error') {
+        // Neither finish nor error: the encoders report it as incompleteStreamError().
+        end({ at, outcome: 'error', error: failure ?? 'incomplete_stream' });
+      } else {
+        end({ at, outcome: 'finish', finishReason });
+      }
     },
-  });
+    cancel() {
+      end({ at: scope.now(), outcome: 'cancelled' });
+    },
+  };
+  const observe = new TransformStream<ChatStreamPart, ChatStreamPart>(observing);
 
   const shaped = parts
     .pipeThrough(guardEmptyAnswer())

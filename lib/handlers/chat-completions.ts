@@ -2,18 +2,35 @@ import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
 import { runChatCompletion } from '@/lib/chat/run-chat-completion';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import type { RouteHandler } from '@/lib/http/gateway-route';
+import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
 import { parseChatRequest } from '@/lib/openai/parse-chat-request';
 
-/** POST /v1/chat/completions: validate, apply the client's limits, run the chat. */
+/**
+ * POST /v1/chat/completions: validate, apply the client's limits, run the chat. Every request
+ * that reaches it (authenticated) leaves one metrics record, written after the response has
+ * closed: its status — also of failures the route wrapper answers — and timing.
+ */
 export const chatCompletions: RouteHandler = async (request, scope) => {
   const startedAt = scope.context.now();
   const { config, store, providers } = scope.context;
+  const recorder = createRequestRecorder({
+    store,
+    requestId: scope.requestId,
+    client: scope.client.name,
+    startedAt,
+    now: scope.context.now,
+    signal: request.signal,
+  });
+  scope.onAnswered(recorder.answered);
+  scope.defer(recorder.save);
+
   const chatRequest = parseChatRequest(await readJsonBody(request, config.limits.maxRequestBytes));
   scope.logFields.model = chatRequest.model;
   scope.logFields.stream = chatRequest.stream;
+  recorder.describe({ model: chatRequest.model, stream: chatRequest.stream });
 
-  const release = await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now);
-  scope.defer(release);
+  // The recorder's save (deferred above) frees the slot with its metrics write: one command.
+  recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
   return runChatCompletion(chatRequest, {
     provider: providers.resolve(chatRequest.model),
     requestId: scope.requestId,
@@ -23,5 +40,6 @@ export const chatCompletions: RouteHandler = async (request, scope) => {
     now: scope.context.now,
     startedAt,
     origin: new URL(request.url).origin,
+    observer: recorder,
   });
 };

@@ -5,7 +5,7 @@ import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { getGatewayContext } from '@/lib/gateway/get-gateway-context';
 import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
 import { logEvent, type LogFields } from '@/lib/log/log-event';
-import { errorResponse } from '@/lib/openai/error-response';
+import { errorResponse, toOpenAIError } from '@/lib/openai/error-response';
 import { corsHeaders } from './cors';
 
 /** What a handler gets besides the request. */
@@ -18,6 +18,23 @@ export interface RouteScope {
   params: Record<string, string | string[] | undefined>;
   /** Fields the handler adds to the request's log line (model, …). */
   logFields: LogFields;
+  /**
+   * Registers a listener for how this request was answered: called once, after the handler
+   * returned or threw, with the status the client gets (and the error's code) — so a failure
+   * the wrapper turns into error JSON is seen exactly like a success. A streamed body may
+   * still be running then: work that needs its end belongs in `defer`. Listeners must not
+   * throw (a throw is logged and ignored).
+   */
+  onAnswered: (listener: (answer: RouteAnswer) => void) => void;
+}
+
+/** How a request was answered, as RouteScope.onAnswered listeners see it. */
+export interface RouteAnswer {
+  status: number;
+  /** The OpenAI error `code` (else its `type`) when the handler failed; never a message. */
+  error?: string;
+  /** When the answer (status and headers) was ready: epoch ms on the context's clock. */
+  at: number;
 }
 
 export type RouteHandler = (request: Request, scope: RouteScope) => Promise<Response>;
@@ -28,6 +45,11 @@ export interface GatewayRouteOptions {
   /** Test seams; production uses the process context and `after()`. */
   getContext?: () => Promise<GatewayContext>;
   defer?: (task: () => Promise<void>) => void;
+  /**
+   * The answer when the gateway context cannot be built (a bad configuration, hosted without
+   * Upstash); default: the error as OpenAI error JSON. The health route answers `{"status":"down"}`.
+   */
+  contextErrorResponse?: (error: unknown) => Response;
 }
 
 type NextRouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -44,9 +66,12 @@ export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions
     const startedAt = Date.now();
     const logFields: LogFields = {};
     let client: ClientIdentity | undefined;
+    let context: GatewayContext | undefined;
+    const answerListeners: Array<(answer: RouteAnswer) => void> = [];
+    let failureCode: string | undefined;
     let response: Response;
     try {
-      const context = await (options.getContext ?? getGatewayContext)();
+      context = await (options.getContext ?? getGatewayContext)();
       client = options.authenticate === false ? { name: '-', id: '-' } : authenticateClient(request.headers, context.config);
       if (client.id === 'anonymous') warnAnonymousOnce();
       response = await handler(request, {
@@ -56,14 +81,27 @@ export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions
         defer: options.defer ?? ((task) => after(task)),
         params: (await routeContext?.params) ?? {},
         logFields,
+        onAnswered: (listener) => void answerListeners.push(listener),
       });
     } catch (caught) {
       const error = request.signal.aborted ? clientClosed() : caught;
       if (!isGatewayError(error)) {
         logEvent('error', 'unexpected_error', { requestId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
       }
-      response = errorResponse(error);
+      response = !context && options.contextErrorResponse ? options.contextErrorResponse(error) : errorResponse(error);
       if (isGatewayError(error)) logFields.error = error.code ?? error.type;
+      const clientError = toOpenAIError(error);
+      failureCode = clientError.code ?? clientError.type;
+    }
+    if (context && answerListeners.length > 0) {
+      const answer: RouteAnswer = { status: response.status, at: context.now(), ...(failureCode === undefined ? {} : { error: failureCode }) };
+      for (const listener of answerListeners) {
+        try {
+          listener(answer);
+        } catch (error) {
+          logEvent('warn', 'answer_listener_failed', { requestId, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
     }
     for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
     response.headers.set('x-request-id', requestId);

@@ -29,6 +29,10 @@ export const storeKeys = {
   sweepLastRun: `${PREFIX}sweep:last-run`,
   /** String: set while a background refresh has been asked for, so requests ask once. */
   refreshRequested: `${PREFIX}login:refresh-requested`,
+  /** List: JSON request records (lib/metrics), newest first, the last few only. No content, no secrets. */
+  metricsRecent: `${PREFIX}metrics:recent`,
+  /** Hash per clock hour (epoch ms of its start): request, error and time-to-first-token counters. */
+  metricsHour: (hourStart: number) => `${PREFIX}metrics:hour:${hourStart}`,
   /** Sorted set per client key: open requests with their lease expiry. */
   concurrency: (clientKeyId: string) => `${PREFIX}concurrency:${clientKeyId}`,
   /** Prefix handed to @upstash/ratelimit for the per-client-key limit. */
@@ -48,4 +52,8 @@ export const storeTtls = {
   refreshRequestMs: 60_000,
   /** The schedule key expires when idle; it only ever holds near-future times. */
   pacerIdleMs: 600_000,
+  /** The recent-requests list outlives a quiet weekend day, then disappears with the last request. */
+  metricsRecentMs: 2 * 24 * 3_600_000,
+  /** An hour's counters: the 24-hour series plus two hours of slack. */
+  metricsHourMs: 26 * 3_600_000,
 } as const;

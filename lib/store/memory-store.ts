@@ -5,6 +5,7 @@ import {
   reserveSlotInSchedule,
   type SlotScheduleWrite,
 } from '@/lib/pacing/slot-schedule';
+import { appendMetricInMemory } from './append-metric';
 import { acquireLeaseInSet } from './concurrency-lease';
 import { storeTtls } from './keys';
 import { limitSlidingWindow } from './limit-sliding-window';
@@ -13,7 +14,8 @@ import type { Store } from './store';
 type Entry =
   | { kind: 'string'; value: string; expiresAt: number | null }
   | { kind: 'hash'; fields: Map<string, string>; expiresAt: number | null }
-  | { kind: 'sorted-set'; members: Map<string, number>; expiresAt: number | null };
+  | { kind: 'sorted-set'; members: Map<string, number>; expiresAt: number | null }
+  | { kind: 'list'; items: string[]; expiresAt: number | null };
 
 const WRONG_TYPE_MESSAGE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
@@ -66,6 +68,11 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     if (entry && entry.kind !== 'sorted-set') throw new Error(WRONG_TYPE_MESSAGE);
     return entry;
   };
+  const readList = (key: string): Extract<Entry, { kind: 'list' }> | undefined => {
+    const entry = read(key);
+    if (entry && entry.kind !== 'list') throw new Error(WRONG_TYPE_MESSAGE);
+    return entry;
+  };
   const expiryAfter = (ttlMs: number | undefined): number | null => {
     if (ttlMs === undefined) return null;
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new Error(`ERR invalid expire time: ${ttlMs}`);
@@ -76,6 +83,13 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
   const writeSchedule = (key: string, write: SlotScheduleWrite): void => {
     entries.set(key, { kind: 'hash', fields: new Map(Object.entries(write.fields)), expiresAt: now() + write.ttlMs });
   };
+
+  function releaseLease(key: string, member: string): void {
+    const entry = readSortedSet(key);
+    if (!entry) return;
+    entry.members.delete(member);
+    if (entry.members.size === 0) entries.delete(key);
+  }
 
   return {
     backend: 'memory',
@@ -161,10 +175,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     },
 
     async releaseLease(key, member) {
-      const entry = readSortedSet(key);
-      if (!entry) return;
-      entry.members.delete(member);
-      if (entry.members.size === 0) entries.delete(key);
+      releaseLease(key, member);
     },
 
     async limitRate(key, limit, windowMs) {
@@ -181,6 +192,26 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
         },
         { key, limit, windowMs, now: now() },
       );
+    },
+
+    async appendMetric(metric) {
+      // Both keys are read (and type-checked) before either is written: atomic like the script.
+      const list = readList(metric.listKey);
+      const hash = readHash(metric.hashKey);
+      const appended = appendMetricInMemory(list?.items ?? [], hash?.fields ?? new Map<string, string>(), metric);
+      entries.set(metric.listKey, { kind: 'list', items: appended.list, expiresAt: now() + metric.listTtlMs });
+      if (appended.hash.size > 0) {
+        entries.set(metric.hashKey, { kind: 'hash', fields: appended.hash, expiresAt: now() + metric.hashTtlMs });
+      }
+      if (metric.releaseLease) releaseLease(metric.releaseLease.key, metric.releaseLease.member);
+    },
+
+    async listRange(key, start, stop) {
+      const items = readList(key)?.items ?? [];
+      // Redis LRANGE: negative indexes count from the end; both ends inclusive and clamped.
+      const from = Math.max(0, start < 0 ? items.length + start : start);
+      const to = Math.min(items.length - 1, stop < 0 ? items.length + stop : stop);
+      return from > to ? [] : items.slice(from, to + 1);
     },
 
     async ping() {},

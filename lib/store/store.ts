@@ -38,8 +38,43 @@ export interface Store {
   /** Sliding-window rate limit: `limit` calls per `windowMs` per key. */
   limitRate(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
 
+  /**
+   * One metrics write in ONE store command (lib/store/append-metric.ts): pushes `entry` onto
+   * the list (newest first) and trims it to the newest `maxLength`, adds each of `increments`
+   * to its hash field (HINCRBY), and restarts each key's TTL. Atomic: a bad argument (a TTL
+   * or increment that is not a whole number) throws before anything is written.
+   */
+  appendMetric(metric: MetricAppend): Promise<void>;
+  /**
+   * LRANGE: the list's items from `start` to `stop`, both inclusive, newest first for lists
+   * written by appendMetric; negative indexes count from the end (-1 is the last). `[]` when
+   * the key is missing.
+   */
+  listRange(key: string, start: number, stop: number): Promise<string[]>;
+
   /** Throws when the backend is unreachable. */
   ping(): Promise<void>;
+}
+
+export interface MetricAppend {
+  /** The bounded list of recent entries. */
+  listKey: string;
+  entry: string;
+  /** The list keeps the newest this many entries (≥ 1). */
+  maxLength: number;
+  /** The list's TTL, restarted by every append (whole ms > 0). */
+  listTtlMs: number;
+  /** The hash of counters. */
+  hashKey: string;
+  /** Field → whole number to add (missing fields start at 0). */
+  increments: Record<string, number>;
+  /**
+   * A lease to release in the same command (releaseLease): a finished request frees its
+   * concurrency slot and is counted at once, which keeps a chat at 8 store commands.
+   */
+  releaseLease?: { key: string; member: string };
+  /** The hash's TTL, restarted by every append (whole ms > 0). */
+  hashTtlMs: number;
 }
 
 export interface SlotRequest {

@@ -10,6 +10,7 @@ import {
   reserveSlotArguments,
   RESERVE_SLOT_SCRIPT,
 } from '@/lib/pacing/slot-schedule';
+import { appendMetricArguments, APPEND_METRIC_SCRIPT } from './append-metric';
 import { acquireLeaseArguments, ACQUIRE_LEASE_SCRIPT } from './concurrency-lease';
 import { storeTtls } from './keys';
 import type { RateLimitResult, Store } from './store';
@@ -55,6 +56,7 @@ return 0
 
 const flatHashSchema = z.union([z.array(z.string()), z.record(z.string(), z.string()), z.null()]);
 const integerReplySchema = z.number();
+const listReplySchema = z.array(z.string());
 
 /**
  * The Store on Upstash Redis over REST, shared by every instance. Values round-trip exactly
@@ -86,6 +88,7 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
     renewSlotHold: redis.createScript<unknown>(RENEW_SLOT_HOLD_SCRIPT),
     acquireLease: redis.createScript<unknown>(ACQUIRE_LEASE_SCRIPT),
     deleteIfEquals: redis.createScript<unknown>(DELETE_IF_EQUALS_SCRIPT),
+    appendMetric: redis.createScript<unknown>(APPEND_METRIC_SCRIPT),
   };
   const rateLimiters = new Map<string, Ratelimit>();
   const rateLimitTimeoutMs = options.rateLimitTimeoutMs ?? DEFAULT_RATE_LIMIT_TIMEOUT_MS;
@@ -182,6 +185,15 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
       const result = await rateLimiterFor(prefix, limit, windowMs).limit(identifier);
       // After its timeout Ratelimit answers success with reset 0 (failing open).
       return { allowed: result.success, remaining: result.remaining, resetAt: result.reset || Date.now() };
+    },
+
+    async appendMetric(metric) {
+      const { keys, args } = appendMetricArguments(metric);
+      await scripts.appendMetric.exec(keys, args);
+    },
+
+    async listRange(key, start, stop) {
+      return listReplySchema.parse(await redis.lrange(key, start, stop));
     },
 
     async ping() {

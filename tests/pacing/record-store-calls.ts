@@ -54,6 +54,8 @@ export function recordStoreCalls(inner: Store): RecordedStore {
     acquireLease: (key, lease) => inner.acquireLease(key, lease),
     releaseLease: (key, member) => inner.releaseLease(key, member),
     limitRate: (key, limit, windowMs) => inner.limitRate(key, limit, windowMs),
+    appendMetric: (metric) => inner.appendMetric(metric),
+    listRange: (key, start, stop) => inner.listRange(key, start, stop),
     ping: () => inner.ping(),
   };
 

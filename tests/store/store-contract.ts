@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Store } from '@/lib/store/store';
+import type { MetricAppend, Store } from '@/lib/store/store';
 
 /** What the contract suite needs from one store implementation. */
 export interface StoreContractHarness {
@@ -253,6 +253,94 @@ export function runStoreContract(createHarness: () => StoreContractHarness | Pro
       await store.releaseSlot(key('s'), { now: t + 4_500, gapMs, token: 'stream-1' });
       expect(await store.renewSlotHold(key('s'), { token: 'stream-1', now: t + 4_600, leaseMs: 3_000 })).toBe(false);
       expect(await store.renewSlotHold(key('missing'), { token: 'stream-1', now: t, leaseMs: 3_000 })).toBe(false);
+    });
+  });
+
+  describe('metrics (appendMetric, listRange)', () => {
+    const metric = (entry: string, increments: Record<string, number> = {}, overrides: Partial<MetricAppend> = {}): MetricAppend => ({
+      listKey: key('recent'),
+      entry,
+      maxLength: 3,
+      listTtlMs: 60_000,
+      hashKey: key('hour'),
+      increments,
+      hashTtlMs: 60_000,
+      ...overrides,
+    });
+
+    it('pushes newest first, keeps only the newest maxLength, and adds to the counters', async () => {
+      await store.appendMetric(metric('one', { requests: 1, errors: 0 }));
+      await store.appendMetric(metric('two', { requests: 1, errors: 1, ttftSumMs: 250 }));
+      expect(await store.listRange(key('recent'), 0, -1)).toEqual(['two', 'one']);
+      await store.appendMetric(metric('three', { requests: 1, errors: 0 }));
+      await store.appendMetric(metric('four', { requests: 1, errors: 1, ttftSumMs: -50 }));
+      expect(await store.listRange(key('recent'), 0, -1)).toEqual(['four', 'three', 'two']);
+      expect(await store.hashGetAll(key('hour'))).toEqual({ requests: '4', errors: '2', ttftSumMs: '200' });
+    });
+
+    it('releases a concurrency lease in the same write, and only that member', async () => {
+      const leases = key('leases');
+      const lease = (member: string) => store.acquireLease(leases, { member, limit: 2, now: Date.now(), ttlMs: 60_000 });
+      expect(await lease('request-a')).toBe(true);
+      expect(await lease('request-b')).toBe(true);
+      expect(await lease('request-c')).toBe(false);
+      await store.appendMetric(metric('finished a', { requests: 1 }, { releaseLease: { key: leases, member: 'request-a' } }));
+      expect(await store.listRange(key('recent'), 0, -1)).toEqual(['finished a']);
+      expect(await lease('request-c')).toBe(true);
+      expect(await lease('request-d')).toBe(false);
+    });
+
+    it.each(AWKWARD_VALUES)('round-trips an entry of %s exactly', async (_label, value) => {
+      await store.appendMetric(metric(value));
+      expect(await store.listRange(key('recent'), 0, 0)).toEqual([value]);
+    });
+
+    it('reads ranges like LRANGE: inclusive, negative from the end, clamped; [] when missing', async () => {
+      for (const entry of ['a', 'b', 'c', 'd', 'e']) await store.appendMetric(metric(entry, {}, { maxLength: 10 }));
+      // Newest first: e d c b a.
+      expect(await store.listRange(key('recent'), 0, 1)).toEqual(['e', 'd']);
+      expect(await store.listRange(key('recent'), 1, 3)).toEqual(['d', 'c', 'b']);
+      expect(await store.listRange(key('recent'), -2, -1)).toEqual(['b', 'a']);
+      expect(await store.listRange(key('recent'), 3, 100)).toEqual(['b', 'a']);
+      expect(await store.listRange(key('recent'), -100, 0)).toEqual(['e']);
+      expect(await store.listRange(key('recent'), 4, 2)).toEqual([]);
+      expect(await store.listRange(key('recent'), 5, 9)).toEqual([]);
+      expect(await store.listRange(key('missing'), 0, -1)).toEqual([]);
+    });
+
+    it('expires each key after its own TTL, restarted by every append', async () => {
+      await store.appendMetric(metric('first', { requests: 1 }, { listTtlMs: 60_000, hashTtlMs: 40 }));
+      harness.letTimePass(41);
+      await eventually(async () => expect(await store.hashGetAll(key('hour'))).toEqual({}));
+      expect(await store.listRange(key('recent'), 0, -1)).toEqual(['first']);
+
+      await store.appendMetric(metric('second', { requests: 1 }, { listTtlMs: 40, hashTtlMs: 60_000 }));
+      expect(await store.hashGetAll(key('hour'))).toEqual({ requests: '1' });
+      harness.letTimePass(41);
+      await eventually(async () => expect(await store.listRange(key('recent'), 0, -1)).toEqual([]));
+      expect(await store.hashGetAll(key('hour'))).toEqual({ requests: '1' });
+    });
+
+    it('with no increments writes the list only', async () => {
+      await store.appendMetric(metric('alone'));
+      expect(await store.listRange(key('recent'), 0, -1)).toEqual(['alone']);
+      expect(await store.hashGetAll(key('hour'))).toEqual({});
+    });
+
+    it('rejects bad arguments and wrong key kinds without writing anything', async () => {
+      await expect(store.appendMetric(metric('x', { requests: 1.5 }))).rejects.toThrow();
+      await expect(store.appendMetric(metric('x', { requests: 1 }, { listTtlMs: 0 }))).rejects.toThrow();
+      await expect(store.appendMetric(metric('x', { requests: 1 }, { hashTtlMs: 2.5 }))).rejects.toThrow();
+      await expect(store.appendMetric(metric('x', { requests: 1 }, { maxLength: 0 }))).rejects.toThrow();
+      expect(await store.listRange(key('recent'), 0, -1)).toEqual([]);
+      expect(await store.hashGetAll(key('hour'))).toEqual({});
+
+      await store.set(key('string'), 'v');
+      await expect(store.appendMetric(metric('x', { requests: 1 }, { listKey: key('string') }))).rejects.toThrow(/WRONGTYPE/);
+      await expect(store.listRange(key('string'), 0, -1)).rejects.toThrow(/WRONGTYPE/);
+      expect(await store.hashGetAll(key('hour'))).toEqual({});
+      await store.appendMetric(metric('x'));
+      await expect(store.get(key('recent'))).rejects.toThrow(/WRONGTYPE/);
     });
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { storeTtls } from '@/lib/store/keys';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 import { connectResp, type RespClient } from '@/tests/support/resp-client';
+import { startUpstashBridge } from '@/tests/support/upstash-bridge';
 import { runStoreContract } from './store-contract';
 
 describe('upstash store on real Redis', () => {
@@ -34,6 +35,32 @@ describe('upstash store on real Redis', () => {
       // The script computed 5000 + pacerIdleMs from the caller's clock; Redis counts down since.
       expect(ttlMs).toBeLessThanOrEqual(5_000 + storeTtls.pacerIdleMs);
       expect(ttlMs).toBeGreaterThan(5_000 + storeTtls.pacerIdleMs - 5_000);
+    });
+
+    it('appendMetric sets both keys’ TTLs and costs one command (after the script is loaded)', async () => {
+      const bridge = await startUpstashBridge({ redisPort: inject('redisPort'), token: 'count-test-token' });
+      try {
+        const store = createUpstashStore({ url: bridge.url, token: bridge.token, retry: false });
+        const listKey = `upstash-store-test:${randomUUID()}`;
+        const hashKey = `upstash-store-test:${randomUUID()}`;
+        const metric = { listKey, entry: 'e', maxLength: 5, listTtlMs: 50_000, hashKey, increments: { requests: 1, errors: 0 }, hashTtlMs: 20_000 };
+        await store.appendMetric(metric);
+        bridge.resetCount();
+        await store.appendMetric(metric);
+        expect(bridge.commandCount()).toBe(1);
+        await store.listRange(listKey, 0, -1);
+        expect(bridge.commandCount()).toBe(2);
+
+        const listTtl = Number(await redis.send(['PTTL', listKey]));
+        const hashTtl = Number(await redis.send(['PTTL', hashKey]));
+        expect(listTtl).toBeLessThanOrEqual(50_000);
+        expect(listTtl).toBeGreaterThan(45_000);
+        expect(hashTtl).toBeLessThanOrEqual(20_000);
+        expect(hashTtl).toBeGreaterThan(15_000);
+        expect(await redis.send(['HGETALL', hashKey])).toEqual([Buffer.from('requests'), Buffer.from('2'), Buffer.from('errors'), Buffer.from('0')]);
+      } finally {
+        await bridge.close();
+      }
     });
 
     it('shares one database between two store instances (two serverless instances)', async () => {

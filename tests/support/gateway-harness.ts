@@ -2,6 +2,7 @@ import { parseConfig, type GatewayConfig } from '@/lib/config/env';
 import { buildGatewayContext, type GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { routeSet } from '@/lib/handlers/route-set';
 import { chatCompletions } from '@/lib/handlers/chat-completions';
+import { createHealthRoutes } from '@/lib/handlers/health';
 import { listModels, retrieveModel } from '@/lib/handlers/models';
 import { responsesNotSupported, unknownPath } from '@/lib/handlers/unsupported-paths';
 import { createMemoryStore } from '@/lib/store/memory-store';
@@ -37,6 +38,8 @@ export interface GatewayHarness {
     model: ReturnType<typeof routeSet>;
     responses: ReturnType<typeof routeSet>;
     unknown: ReturnType<typeof routeSet>;
+    /** GET /api/health without its per-instance cache, so each call computes afresh. */
+    health: ReturnType<typeof routeSet>;
   };
   /** Options to build more route sets on the same context (internal routes in tests). */
   routeOptions: { getContext: () => Promise<GatewayContext>; defer: (task: () => Promise<void>) => void };
@@ -44,6 +47,8 @@ export interface GatewayHarness {
   logins: Array<Promise<unknown>>;
   /** POST /v1/chat/completions with a JSON body. */
   chat(body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
+  /** GET /api/health (uncached). */
+  health(init?: { headers?: Record<string, string> }): Promise<Response>;
   /** Runs every task deferred with after() so far (session deletions, lease releases): call it once the response is read or cancelled. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -102,6 +107,7 @@ export async function startGatewayHarness(options: {
     model: routeSet({ GET: retrieveModel }, routeOptions),
     responses: routeSet({ POST: responsesNotSupported }, { ...routeOptions, authenticate: false }),
     unknown: routeSet({ GET: unknownPath, POST: unknownPath }, { ...routeOptions, authenticate: false }),
+    health: createHealthRoutes({ cacheMs: 0 }, routeOptions),
   };
   return {
     simulator,
@@ -118,6 +124,7 @@ export async function startGatewayHarness(options: {
           signal: init.signal,
         }),
       ),
+    health: (init = {}) => routes.health.GET(new Request('http://gateway.test/api/health', { headers: init.headers })),
     logins,
     routeOptions,
     async settle() {

@@ -1,0 +1,130 @@
+import type { ChatRunEnd, ChatRunObserver } from '@/lib/chat/run-chat-completion';
+import type { RouteAnswer } from '@/lib/http/gateway-route';
+import { logEvent } from '@/lib/log/log-event';
+import type { Store } from '@/lib/store/store';
+import { recordRequest } from './record-request';
+import { MAX_RECORDED_MODEL_LENGTH, type RequestRecord } from './request-record';
+
+/** Collects one chat request's record from the three places that each know part of it. */
+export interface RequestRecorder extends ChatRunObserver {
+  /** The handler read the body: which model, streamed or not. */
+  describe(details: { model: string; stream: boolean }): void;
+  /** The route answered (RouteScope.onAnswered): status and error code, success or failure. */
+  answered(answer: RouteAnswer): void;
+  /** The request holds this concurrency slot: save() releases it with the same store command. */
+  holdLease(lease: { key: string; member: string }): void;
+  /**
+   * Writes the record (once; later calls do nothing). Meant for `after()`, when the response
+   * has closed and a streamed answer has ended. Never throws: a store failure is logged, a
+   * chat is never failed by its metrics.
+   */
+  save(): Promise<void>;
+}
+
+export interface RequestRecorderOptions {
+  store: Store;
+  requestId: string;
+  /** The client key's name (ClientIdentity.name), never the key. */
+  client: string;
+  /** When the request started (epoch ms, the context's clock). */
+  startedAt: number;
+  now: () => number;
+  /** The request's signal: aborted means the client went away. */
+  signal: AbortSignal;
+  /**
+   * How long save() waits for a streamed answer's end that was not seen yet (a runtime that
+   * runs `after()` a moment before a cancellation has travelled up the stream).
+   */
+  endWaitMs?: number;
+}
+
+const DEFAULT_END_WAIT_MS = 2_000;
+const CLIENT_CLOSED: Pick<RequestRecord, 'status' | 'error'> = { status: 499, error: 'client_closed_request' };
+
+/**
+ * A per-request recorder: the chat handler creates it, registers `answered` with the route
+ * wrapper and `save` with `defer`, and hands it to runChatCompletion as its observer. The
+ * record holds timing and outcome only (request-record.ts).
+ */
+export function createRequestRecorder(options: RequestRecorderOptions): RequestRecorder {
+  let details: { model: string; stream: boolean } | undefined;
+  let answer: RouteAnswer | undefined;
+  let firstTokenAt: number | undefined;
+  let end: ChatRunEnd | undefined;
+  let saved = false;
+  let lease: { key: string; member: string } | undefined;
+  let notifyEnd: (() => void) | undefined;
+  const endSeen = new Promise<void>((resolve) => {
+    notifyEnd = resolve;
+  });
+
+  function waitForEnd(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref?.();
+    });
+    return Promise.race([endSeen, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  function buildRecord(routeAnswer: RouteAnswer): RequestRecord {
+    let outcome: Pick<RequestRecord, 'status' | 'error'> = {
+      status: routeAnswer.status,
+      error: routeAnswer.error ?? (end?.outcome === 'error' ? end.error : undefined),
+    };
+    // The client went away mid-answer (or the answer never ended while it was gone).
+    if (end?.outcome === 'cancelled' || (options.signal.aborted && end?.outcome !== 'finish' && routeAnswer.status < 400)) {
+      outcome = CLIENT_CLOSED;
+    }
+    // An error answer ended when it was sent; a stream whose end was never seen, by now.
+    const endedAt = end?.at ?? (routeAnswer.status < 400 ? options.now() : routeAnswer.at);
+    return {
+      at: options.startedAt,
+      requestId: options.requestId,
+      client: options.client,
+      ...(details ? { model: details.model.slice(0, MAX_RECORDED_MODEL_LENGTH), stream: details.stream } : {}),
+      status: outcome.status,
+      ...(end?.outcome === 'finish' ? { finishReason: end.finishReason } : {}),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...(firstTokenAt === undefined ? {} : { ttftMs: Math.max(0, firstTokenAt - options.startedAt) }),
+      durationMs: Math.max(0, Math.max(endedAt, routeAnswer.at) - options.startedAt),
+    };
+  }
+
+  return {
+    describe(described) {
+      details = described;
+    },
+    answered(routeAnswer) {
+      answer ??= routeAnswer;
+    },
+    firstToken(at) {
+      firstTokenAt ??= at;
+    },
+    ended(outcome) {
+      if (end) return;
+      end = outcome;
+      notifyEnd?.();
+    },
+    holdLease(held) {
+      lease = held;
+    },
+    async save() {
+      if (saved) return;
+      saved = true;
+      if (!answer) {
+        logEvent('warn', 'metrics_without_answer', { requestId: options.requestId });
+        if (lease) await options.store.releaseLease(lease.key, lease.member).catch(() => undefined);
+        return;
+      }
+      if (answer.status < 400 && !end) await waitForEnd(options.endWaitMs ?? DEFAULT_END_WAIT_MS);
+      try {
+        await recordRequest(options.store, buildRecord(answer), lease);
+      } catch (error) {
+        logEvent('warn', 'metrics_write_failed', { requestId: options.requestId, error: error instanceof Error ? error.message : String(error) });
+        // The slot must not stay taken because the metrics failed; its lease would free it later anyway.
+        if (lease) await options.store.releaseLease(lease.key, lease.member).catch(() => undefined);
+      }
+    },
+  };
+}
