@@ -1,5 +1,5 @@
 /** The only routes that launch the browser: they get Chromium's compressed binaries. */
-const BROWSER_ROUTES = ['/api/login', '/api/cron/keepalive'];
+const BROWSER_ROUTES = ['/api/login', '/api/cron/keepalive', '/admin/actions/log-in'];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -11,6 +11,20 @@ const nextConfig = {
   outputFileTracingIncludes: Object.fromEntries(
     BROWSER_ROUTES.map((route) => [route, ['./node_modules/@sparticuz/chromium/bin/**']]),
   ),
+  // The admin page is never framed (its routes set the same; this covers the page itself).
+  async headers() {
+    return [
+      {
+        source: '/admin/:path*',
+        headers: [
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'Referrer-Policy', value: 'no-referrer' },
+          { key: 'X-Robots-Tag', value: 'noindex' },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -28,6 +28,9 @@ export default async function HomePage() {
       <p>
         Endpoints: <code>GET /v1/models</code>, <code>POST /v1/chat/completions</code> (streaming and not).
       </p>
+      <p>
+        Is it working? The <a href="/admin">admin status page</a> says, and why not (sign in with <code>ADMIN_PASSWORD</code>).
+      </p>
     </main>
   );
 }

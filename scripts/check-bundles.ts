@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 /** Packages that only the login routes may bundle. */
 export const BROWSER_PACKAGES = ['puppeteer-core', '@sparticuz/chromium'];
 /** Routes that launch the browser and must carry Chromium's binaries. */
-export const BROWSER_ROUTES = ['api/login', 'api/cron/keepalive'];
+export const BROWSER_ROUTES = ['api/login', 'api/cron/keepalive', 'admin/actions/log-in'];
 
 /** Route path (e.g. `v1/chat/completions`) → the files its trace lists. */
 export type RouteTraces = Map<string, string[]>;

@@ -111,6 +111,7 @@ const environmentSchema = z.object({
   CRON_SECRET: optionalText,
   ADMIN_PASSWORD: optionalText,
   VERCEL_AUTOMATION_BYPASS_SECRET: optionalText,
+  VERCEL_GIT_COMMIT_SHA: optionalText,
   CHROMIUM_PATH: optionalText,
   LOGIN_REFRESH_MARGIN_MINUTES: wholeNumber(30, { min: 1, max: 24 * 60 }),
   LOGIN_WAIT_MS: wholeNumber(25_000, { min: 1_000, max: 55_000 }),
@@ -157,6 +158,8 @@ export interface GatewayConfig {
   adminPassword?: string;
   /** Vercel's "Protection Bypass for Automation" secret, so the gateway can reach its own login route. */
   vercelProtectionBypass?: string;
+  /** The commit Vercel built (VERCEL_GIT_COMMIT_SHA), shown on the admin page. */
+  deployedCommit?: string;
   /** A session's lease: renewed while it streams; anyone may sweep it once it lapses. */
   sessionLeaseMs: number;
   clientKeys: ClientKey[];
@@ -238,6 +241,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       cronSecret: values.CRON_SECRET,
       adminPassword: values.ADMIN_PASSWORD,
       vercelProtectionBypass: values.VERCEL_AUTOMATION_BYPASS_SECRET,
+      deployedCommit: values.VERCEL_GIT_COMMIT_SHA,
       sessionLeaseMs: values.SESSION_LEASE_MS,
       clientKeys,
       allowAnonymous: values.ALLOW_ANONYMOUS,

@@ -1,5 +1,4 @@
 import { chatCompletions } from './chat-completions';
-import { createHealthRoutes } from './health';
 import { listModels, retrieveModel } from './models';
 import { routeSet } from './route-set';
 import { responsesNotSupported, unknownPath } from './unsupported-paths';
@@ -13,5 +12,3 @@ export const unknownPathRoutes = routeSet(
   { GET: unknownPath, POST: unknownPath, PUT: unknownPath, PATCH: unknownPath, DELETE: unknownPath },
   { authenticate: false },
 );
-/** Public, for uptime monitors: a misconfigured gateway still answers `{"status":"down"}` (503). */
-export const healthRoutes = createHealthRoutes();

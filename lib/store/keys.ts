@@ -39,6 +39,17 @@ export const storeKeys = {
   rateLimit: (clientKeyId: string) => `${PREFIX}ratelimit:${clientKeyId}`,
 } as const;
 
+/** Keys only the admin page uses. */
+export const adminStoreKeys = {
+  /**
+   * Prefix of the sign-in rate limit; the client IP (made ":"-free) is appended after a ":"
+   * (the Upstash store splits the key at its last ":" into prefix and identifier).
+   */
+  signInRateLimit: `${PREFIX}admin:sign-in`,
+  /** String: JSON of the last reachability check {at, targets}. */
+  reachability: `${PREFIX}admin:reachability`,
+} as const;
+
 export const storeTtls = {
   /** A session's lease: renewed while it streams; after it lapses anyone may sweep it. */
   sessionLeaseMs: 90_000,
@@ -50,6 +61,10 @@ export const storeTtls = {
   loginScreenshotMs: 24 * 3_600_000,
   /** One background refresh request per this period, however many requests see the margin. */
   refreshRequestMs: 60_000,
+  /** A running login's step list outlives the longest login (lock 240 s) with room to read it. */
+  loginProgressMs: 10 * 60_000,
+  /** A reachability result older than a day says little about now. */
+  reachabilityMs: 24 * 3_600_000,
   /** The schedule key expires when idle; it only ever holds near-future times. */
   pacerIdleMs: 600_000,
   /** The recent-requests list outlives a quiet weekend day, then disappears with the last request. */

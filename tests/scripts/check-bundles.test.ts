@@ -17,6 +17,7 @@ describe('checkBundles', () => {
     models: clean,
     'api/login': [...clean, '../../../node_modules/puppeteer-core/lib/esm/index.js', chromiumBin],
     'api/cron/keepalive': [...clean, chromiumBin],
+    'admin/actions/log-in': [...clean, chromiumBin],
   };
 
   it('passes a build whose API routes are browser-free and whose login routes carry Chromium', () => {

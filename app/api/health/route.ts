@@ -1,4 +1,4 @@
-import { healthRoutes as routes } from '@/lib/handlers/routes';
+import { healthRoutes as routes } from '@/lib/handlers/health-routes';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

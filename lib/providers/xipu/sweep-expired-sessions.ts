@@ -2,19 +2,9 @@ import type { Pacer } from '@/lib/pacing/pacer';
 import { logEvent } from '@/lib/log/log-event';
 import { deleteSessions, type XipuApiOptions } from './xipu-api';
 import { pacedXipuCall } from './paced-xipu-call';
-import { storeKeys } from '@/lib/store/keys';
+import { recordSweep } from './sweep-record';
 import type { Store } from '@/lib/store/store';
 
-/** Keeps the last sweep and the running total (read-modify-write: sweeps are rare, a lost count is harmless). */
-async function recordSweep(store: Store, deleted: number): Promise<void> {
-  try {
-    const previous = JSON.parse((await store.get(storeKeys.sweepLastRun)) ?? '{}') as { totalDeleted?: unknown };
-    const totalDeleted = (typeof previous.totalDeleted === 'number' ? previous.totalDeleted : 0) + deleted;
-    await store.set(storeKeys.sweepLastRun, JSON.stringify({ at: Date.now(), deleted, totalDeleted }));
-  } catch {
-    // bookkeeping only
-  }
-}
 import type { SessionRegistry } from './session-registry';
 
 /**

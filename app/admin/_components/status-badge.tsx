@@ -1,0 +1,6 @@
+import { STATUS_LABELS, type StatusLevel } from '@/lib/admin/status-level';
+
+/** The state as a coloured pill with its word (never colour alone). */
+export function StatusBadge({ level }: { level: StatusLevel }) {
+  return <span className={`badge level-${level}`}>{STATUS_LABELS[level]}</span>;
+}

@@ -1,0 +1,25 @@
+import type { GatewayConfig } from '@/lib/config/env';
+import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
+import type { AdminDependencies } from '../admin-dependencies';
+
+/** What every admin action gets, once the request has passed the auth and cross-site checks. */
+export interface AdminActionInput {
+  form: URLSearchParams;
+  config: GatewayConfig;
+  context: GatewayContext;
+  dependencies: AdminDependencies;
+}
+
+/** What it did, shown on the page after the redirect; `anchor` is the panel to scroll to. */
+export interface AdminActionOutcome {
+  outcome: 'ok' | 'failed' | 'info';
+  message: string;
+  anchor: string;
+}
+
+export type AdminAction = (input: AdminActionInput) => Promise<AdminActionOutcome>;
+
+/** An error's message, for the page (upstream and store errors carry no secrets). */
+export function describeError(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+}

@@ -1,0 +1,18 @@
+import { readLoginState, saveLoginState } from '@/lib/credentials/credential-records';
+import type { AdminAction } from './admin-action';
+
+/**
+ * "Clear the login back-off": rewrites the last login's state without `nextAttemptAt`, so
+ * the next automatic login may run at once (after the password was fixed, say). The failure
+ * count stays: should the next login fail too, the back-off resumes where it was rather
+ * than hammering the school's SSO from one minute again.
+ */
+export const clearLoginBackoff: AdminAction = async ({ context }) => {
+  const state = await readLoginState(context.store);
+  if (!state || state.nextAttemptAt === undefined) {
+    return { outcome: 'info', anchor: 'login', message: 'There was no login back-off to clear.' };
+  }
+  const { nextAttemptAt: _cleared, ...rest } = state;
+  await saveLoginState(context.store, rest);
+  return { outcome: 'ok', anchor: 'login', message: 'Cleared the login back-off: the next login may run at once.' };
+};

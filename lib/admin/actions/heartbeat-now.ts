@@ -1,0 +1,36 @@
+import { beatHeartbeat } from '@/lib/keepalive/beat-heartbeat';
+import { maskSessionId } from '../mask-secret';
+import { resolveCurrentCredentials } from '../resolve-current-credentials';
+import { describeError, type AdminAction } from './admin-action';
+
+/**
+ * "Heartbeat now": one beat of the persistent heartbeat session with the current
+ * credentials, in its turn of the account's schedule — the cheapest call that proves the
+ * token works (docs/xipu-protocol §6). Only the heartbeat, not the whole keep-alive job: the
+ * page has its own buttons for a login and a sweep, and a button should do what it says.
+ */
+export const heartbeatNow: AdminAction = async ({ config, context, dependencies }) => {
+  const credentials = await resolveCurrentCredentials(config, context.store);
+  if (!credentials) {
+    return { outcome: 'failed', anchor: 'heartbeat', message: 'No XIPU credentials to beat with: log in, or paste a pair by hand.' };
+  }
+  try {
+    const beat = await beatHeartbeat({
+      store: context.store,
+      pacer: context.pacer,
+      model: config.xipu.models[0] ?? 'gpt-4.1',
+      now: dependencies.now,
+      api: {
+        apiBase: context.xipuApiBase,
+        portalUrl: config.xipu.portalUrl,
+        credentials,
+        firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+        idleTimeoutMs: config.xipu.idleTimeoutMs,
+      },
+    });
+    const what = { updated: 'updated', recreated: 'recreated (the stored one was gone)', created: 'created' }[beat.action];
+    return { outcome: 'ok', anchor: 'heartbeat', message: `Heartbeat OK: session ${maskSessionId(beat.sessionId)} ${what}; XIPU accepted the token.` };
+  } catch (error) {
+    return { outcome: 'failed', anchor: 'heartbeat', message: `Heartbeat failed: ${describeError(error)}` };
+  }
+};

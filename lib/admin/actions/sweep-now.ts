@@ -1,0 +1,40 @@
+import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
+import { sweepExpiredSessions } from '@/lib/providers/xipu/sweep-expired-sessions';
+import { storeKeys } from '@/lib/store/keys';
+import { resolveCurrentCredentials } from '../resolve-current-credentials';
+import { describeError, type AdminAction } from './admin-action';
+
+/**
+ * "Sweep sessions now": deletes, in one paced delSession call, the gateway's own sessions
+ * whose lease has lapsed (never a live one, never the heartbeat session, never one the
+ * gateway did not create), then records the sweep for the page.
+ */
+export const sweepNow: AdminAction = async ({ config, context, dependencies }) => {
+  const registry = createSessionRegistry(context.store, dependencies.now, config.sessionLeaseMs);
+  const expired = await registry.listExpired();
+  if (expired.length === 0) return { outcome: 'info', anchor: 'sessions', message: 'Nothing to sweep: no session of the gateway has an expired lease.' };
+  const credentials = await resolveCurrentCredentials(config, context.store);
+  if (!credentials) return { outcome: 'failed', anchor: 'sessions', message: 'No XIPU credentials to delete sessions with: log in, or paste a pair by hand.' };
+  try {
+    const heartbeatId = Number(await context.store.get(storeKeys.heartbeatSessionId));
+    const deleted = await sweepExpiredSessions({
+      registry,
+      pacer: context.pacer,
+      excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
+      store: context.store,
+      api: {
+        apiBase: context.xipuApiBase,
+        portalUrl: config.xipu.portalUrl,
+        credentials,
+        firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+        idleTimeoutMs: config.xipu.idleTimeoutMs,
+      },
+    });
+    if (deleted.length === 0) {
+      return { outcome: 'failed', anchor: 'sessions', message: `XIPU refused to delete the ${expired.length} expired session(s); they stay recorded for the next sweep.` };
+    }
+    return { outcome: 'ok', anchor: 'sessions', message: `Swept ${deleted.length} expired session(s).` };
+  } catch (error) {
+    return { outcome: 'failed', anchor: 'sessions', message: `The sweep failed: ${describeError(error)}` };
+  }
+};

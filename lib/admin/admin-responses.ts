@@ -1,0 +1,53 @@
+import { encodeActionResult, type ActionResult } from './action-result';
+
+/**
+ * Headers of every admin answer: never cached (by the browser, a proxy or the CDN), never
+ * indexed, never framed (clickjacking), no referrer to other origins, no MIME sniffing.
+ */
+export const ADMIN_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store, max-age=0',
+  pragma: 'no-cache',
+  'x-robots-tag': 'noindex, nofollow',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+};
+
+/** Where the page lives; actions redirect back here. */
+export const ADMIN_PATH = '/admin';
+
+/**
+ * 303 See Other back to the page (Post/Redirect/Get): a reload does not repeat the action.
+ * The Location is relative, so it is right behind any proxy.
+ */
+export function redirectToAdmin(options: { result?: ActionResult; password?: string; anchor?: string; query?: Record<string, string>; setCookies?: string[] } = {}): Response {
+  const query = new URLSearchParams(options.query);
+  if (options.result) query.set('result', encodeActionResult(options.result, options.password));
+  const search = query.size > 0 ? `?${query.toString()}` : '';
+  const headers = new Headers({ ...ADMIN_RESPONSE_HEADERS, location: `${ADMIN_PATH}${search}${options.anchor ? `#${options.anchor}` : ''}` });
+  for (const cookie of options.setCookies ?? []) headers.append('set-cookie', cookie);
+  return new Response(null, { status: 303, headers });
+}
+
+/**
+ * A small standalone HTML page for answers that are not the admin page itself (refused,
+ * rate limited, misconfigured): the status code tells scripts, the text tells people.
+ */
+export function adminMessagePage(status: number, title: string, message: string, extraHeaders: Record<string, string> = {}): Response {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} · xipu-gateway admin</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}h1{font-size:1.4rem}a{color:#0645ad}</style>
+</head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a href="${ADMIN_PATH}">Back to the admin page</a></p></main></body></html>`;
+  return new Response(html, { status, headers: { ...ADMIN_RESPONSE_HEADERS, 'content-type': 'text/html; charset=utf-8', ...extraHeaders } });
+}
+
+/** JSON for the page's own scripts (login progress), never cached. */
+export function adminJson(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: ADMIN_RESPONSE_HEADERS });
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}

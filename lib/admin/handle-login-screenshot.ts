@@ -1,0 +1,20 @@
+import { storeKeys } from '@/lib/store/keys';
+import type { AdminHandler } from './admin-route';
+import { ADMIN_RESPONSE_HEADERS, adminMessagePage } from './admin-responses';
+import { isAdmin, readAdminAccess } from './verify-admin-request';
+
+/**
+ * GET /admin/login-screenshot: the JPEG of the page where the last login failed (kept a
+ * day), to the admin only — it may show the SSO page with the username. Never cached.
+ */
+export const handleLoginScreenshot: AdminHandler = async (request, { config, context, dependencies }) => {
+  if (!isAdmin(readAdminAccess(config, request.headers.get('cookie'), dependencies.now()))) {
+    return adminMessagePage(401, 'Sign in first', 'The login screenshot is for the admin only.');
+  }
+  const stored = await context.store.get(storeKeys.loginScreenshot);
+  if (!stored) return adminMessagePage(404, 'No screenshot', 'No failed login screenshot is kept (they last a day).');
+  const jpeg = Buffer.from(stored, 'base64');
+  return new Response(new Uint8Array(jpeg), {
+    headers: { ...ADMIN_RESPONSE_HEADERS, 'content-type': 'image/jpeg', 'content-length': String(jpeg.byteLength), 'content-disposition': 'inline; filename="login-failure.jpg"' },
+  });
+};

@@ -1,0 +1,133 @@
+import type { GatewayConfig } from '@/lib/config/env';
+import { readLoginState } from '@/lib/credentials/credential-records';
+import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
+import { readHeartbeatState } from '@/lib/keepalive/beat-heartbeat';
+import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
+import { storeKeys } from '@/lib/store/keys';
+import type { Store } from '@/lib/store/store';
+import { readReachabilityReport } from './actions/check-reachability';
+import { readSweepRecord } from '@/lib/providers/xipu/sweep-record';
+import { readLoginProgress } from './login-progress';
+import { describeConfigurationPanel, type ConfigurationPanel } from './panels/describe-configuration-panel';
+import { describeCredentialsPanel, type CredentialsPanel } from './panels/describe-credentials-panel';
+import { describeHeartbeatPanel, type HeartbeatPanel } from './panels/describe-heartbeat-panel';
+import { describeLoginPanel, type LoginPanel } from './panels/describe-login-panel';
+import { describePacerPanel, type PacerPanel } from './panels/describe-pacer-panel';
+import { describeReachabilityPanel, type ReachabilityPanel } from './panels/describe-reachability-panel';
+import { describeSessionsPanel, type SessionsPanel } from './panels/describe-sessions-panel';
+import { describeTrafficPanel, type RecentRequestView, type TrafficPanel } from './panels/describe-traffic-panel';
+import { readKeepaliveRecord } from './panels/read-keepalive-record';
+import { readDeploymentInfo } from './read-deployment-info';
+import { resolveCurrentCredentials } from './resolve-current-credentials';
+import { worstLevel, type StatusLevel } from './status-level';
+import type { TrafficHour } from './traffic-chart';
+
+export interface AdminPanels {
+  credentials: CredentialsPanel;
+  login: LoginPanel;
+  heartbeat: HeartbeatPanel;
+  pacer: PacerPanel;
+  sessions: SessionsPanel;
+  traffic: TrafficPanel;
+  reachability: ReachabilityPanel;
+  configuration: ConfigurationPanel;
+}
+
+export type PanelId = keyof AdminPanels;
+
+/** The order and titles of the panels, at a glance and below. */
+export const PANEL_TITLES: Record<PanelId, string> = {
+  credentials: 'Upstream credentials',
+  login: 'Last login',
+  heartbeat: 'Heartbeat',
+  pacer: 'Pacer',
+  sessions: 'Sessions',
+  traffic: 'Traffic',
+  reachability: 'Reachability',
+  configuration: 'Configuration',
+};
+
+export interface HealthCheckView {
+  id: string;
+  level: StatusLevel;
+  reason: string;
+}
+
+export interface AdminStatus {
+  generatedAt: number;
+  overall: { level: StatusLevel; reason: string; checks?: HealthCheckView[] };
+  panels: AdminPanels;
+  /** Store reads that failed (the store unreachable, say): the panels show what could be read. */
+  problems: string[];
+}
+
+/** Where traffic and the overall health come from (lib/metrics, lib/health); absent = not recorded. */
+export interface AdminStatusSources {
+  readTraffic?: (store: Store, now: number) => Promise<{ recent: RecentRequestView[]; series: TrafficHour[]; recentWaitsMs?: number[] }>;
+  computeHealth?: (input: { config: GatewayConfig; store: Store; now: number }) => Promise<{ level: StatusLevel; reason: string; checks: HealthCheckView[] }>;
+}
+
+/**
+ * Everything the admin page shows, read from the store in parallel and judged panel by
+ * panel. Read-only: costs the XIPU account nothing. A failed read leaves its panel with what
+ * it knows and adds a line to `problems`.
+ */
+export async function readAdminStatus(input: { config: GatewayConfig; context: GatewayContext; now: number; sources?: AdminStatusSources }): Promise<AdminStatus> {
+  const { config, context, now } = input;
+  const store = context.store;
+  const problems: string[] = [];
+  const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+  const registry = createSessionRegistry(store, () => now, config.sessionLeaseMs);
+
+  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, reachability, traffic, health] = await Promise.all([
+    attempt('credentials', () => resolveCurrentCredentials(config, store)),
+    attempt('login state', () => readLoginState(store)),
+    attempt('login progress', () => readLoginProgress(store, now)),
+    attempt('heartbeat', () => readHeartbeatState(store)),
+    attempt('keep-alive record', () => readKeepaliveRecord(store)),
+    attempt('pacer schedule', () => store.hashGetAll(storeKeys.pacerSchedule)),
+    attempt('session registry', () => registry.list()),
+    attempt('sweep record', () => readSweepRecord(store)),
+    attempt('reachability', () => readReachabilityReport(store)),
+    input.sources?.readTraffic ? attempt('traffic', () => input.sources!.readTraffic!(store, now)) : Promise.resolve(undefined),
+    input.sources?.computeHealth ? attempt('health', () => input.sources!.computeHealth!({ config, store, now })) : Promise.resolve(undefined),
+  ]);
+  // The screenshot is up to ~200 KB: read only when the last login failed and may have one.
+  const screenshotAvailable =
+    loginState?.outcome === 'failure' ? Boolean(await attempt('login screenshot', () => store.get(storeKeys.loginScreenshot))) : false;
+
+  const credentialsUsable = credentials !== undefined && (credentials.expiresAt === undefined || credentials.expiresAt > now);
+  const panels: AdminPanels = {
+    credentials: describeCredentialsPanel({ config, credentials, lastHeartbeatAt: heartbeat?.at, now }),
+    login: describeLoginPanel({ config, state: loginState, progress, screenshotAvailable, credentialsUsable, now }),
+    heartbeat: describeHeartbeatPanel({ state: heartbeat, keepalive, now }),
+    pacer: describePacerPanel({ config, schedule: schedule ?? {}, recentWaitsMs: traffic?.recentWaitsMs, now }),
+    sessions: describeSessionsPanel({ records: records ?? [], sweep, leaseMs: config.sessionLeaseMs, now }),
+    traffic: describeTrafficPanel({
+      recent: traffic?.recent,
+      series: traffic?.series,
+      problem: input.sources?.readTraffic && !traffic ? 'Traffic could not be read from the store.' : undefined,
+    }),
+    reachability: describeReachabilityPanel({ report: reachability, now }),
+    configuration: describeConfigurationPanel({ config, storeBackend: store.backend, deployment: readDeploymentInfo(config.deployedCommit), keepalive, now }),
+  };
+
+  return { generatedAt: now, overall: health ?? summarize(panels, problems), panels, problems };
+}
+
+/** The worst panel decides; its reasons say why. */
+function summarize(panels: AdminPanels, problems: string[]): AdminStatus['overall'] {
+  if (problems.length > 0) return { level: 'red', reason: `The store did not answer every read: ${problems[0]}` };
+  const entries = Object.entries(panels) as Array<[PanelId, AdminPanels[PanelId]]>;
+  const level = worstLevel(entries.map(([, panel]) => panel.level).filter((candidate) => candidate !== 'unknown'));
+  if (level === 'green') return { level, reason: 'Everything the gateway can see is working.' };
+  const worst = entries.filter(([, panel]) => panel.level === level).map(([id]) => PANEL_TITLES[id]);
+  return { level, reason: `${level === 'red' ? 'Not working' : 'Working, but check'}: ${worst.join(', ')}.` };
+}

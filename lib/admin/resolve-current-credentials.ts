@@ -1,0 +1,18 @@
+import type { GatewayConfig } from '@/lib/config/env';
+import { describeCredentials, pickNewer, readStoredCredentials, type StoredCredentials } from '@/lib/credentials/credential-records';
+import type { Store } from '@/lib/store/store';
+
+/**
+ * The pair requests use now, as the credential manager picks it: the newer of the
+ * environment's (JM_TOKEN/SDP_SESSION) and the stored one (a login or a pasted pair); in
+ * demo mode the built-in simulator's. Undefined when there is none.
+ */
+export async function resolveCurrentCredentials(config: GatewayConfig, store: Store): Promise<StoredCredentials | undefined> {
+  if (config.demoMode) {
+    const { startDemoUpstream } = await import('@/lib/gateway/start-demo-upstream');
+    const demo = await startDemoUpstream(config);
+    return demo.credentials.current({ defer: () => undefined });
+  }
+  const environment = config.xipu.manualCredentials ? describeCredentials(config.xipu.manualCredentials, 'env') : undefined;
+  return pickNewer(environment, await readStoredCredentials(store));
+}
