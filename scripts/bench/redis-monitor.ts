@@ -38,6 +38,7 @@ function storeMethod(command: string, family: string, scriptName: string | undef
   if (scriptName) return scriptName;
   if (family === 'xipu-gw:ratelimit:*' && command.startsWith('EVAL')) return 'limitRate';
   if (family === 'xipu-gw:concurrency:*' && command === 'ZREM') return 'releaseLease';
+  if (family === 'xipu-gw:metrics:*' && command.startsWith('EVAL')) return 'appendMetric (+ frees the concurrency slot)';
   if (family === 'xipu-gw:sessions') {
     if (command === 'HSET') return 'registry.record / expire';
     if (command === 'HDEL') return 'registry.forget';
