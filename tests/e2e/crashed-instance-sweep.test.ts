@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
-import { contentOf, parseSseText } from '../support/read-sse';
+import { readUntilFirstContent } from '../support/read-sse';
 import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
 
@@ -48,12 +48,7 @@ async function startLongStream(gateway: GatewayProcess) {
     signal: controller.signal,
   });
   const reader = response.body!.getReader();
-  let received = '';
-  while (!contentOf(parseSseText(received.slice(0, received.lastIndexOf('\n\n') + 2)))) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error('the stream ended early');
-    received += new TextDecoder().decode(value);
-  }
+  await readUntilFirstContent(reader);
   return { stop: () => controller.abort() };
 }
 

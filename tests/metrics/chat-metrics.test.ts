@@ -3,7 +3,7 @@ import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import { readTrafficSeries } from '@/lib/metrics/read-traffic-series';
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
-import { contentOf, parseSseText, readSse } from '../support/read-sse';
+import { contentOf, readSse, readUntilFirstContent } from '../support/read-sse';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 import { countStoreCalls, type CountedStore } from './count-store-calls';
 
@@ -99,11 +99,7 @@ describe('chat metrics', () => {
       { ...auth, signal: controller.signal },
     );
     const reader = response.body!.getReader();
-    let received = '';
-    while (!contentOf(parseSseText(received.slice(0, received.lastIndexOf('\n\n') + 2)))) {
-      const { value } = await reader.read();
-      received += new TextDecoder().decode(value);
-    }
+    await readUntilFirstContent(reader);
     controller.abort();
     await reader.cancel();
     await gateway.settle();

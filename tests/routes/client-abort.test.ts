@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { contentOf, dataOf, parseSseText, readSse } from '../support/read-sse';
+import { contentOf, dataOf, readSse, readUntilFirstContent } from '../support/read-sse';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 /**
@@ -82,11 +82,7 @@ describe.each(['default', 'strict'] as const)('client disconnects (%s profile)',
     );
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
-    let received = '';
-    while (!contentOf(parseSseText(received.slice(0, received.lastIndexOf('\n\n') + 2)))) {
-      const { value } = await reader.read();
-      received += new TextDecoder().decode(value);
-    }
+    await readUntilFirstContent(reader);
     controller.abort();
     await reader.cancel();
     await gateway.settle();

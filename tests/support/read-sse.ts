@@ -39,3 +39,15 @@ export function reasoningOf(events: SseEvent[]): string {
 export function dataOf(events: SseEvent[]): any[] {
   return events.filter((event): event is { kind: 'data'; json: any } => event.kind === 'data').map((event) => event.json);
 }
+
+/** Reads a streaming body until its first `delta.content` has arrived; the stream stays open. */
+export async function readUntilFirstContent(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let received = '';
+  while (!contentOf(parseSseText(received.slice(0, received.lastIndexOf('\n\n') + 2)))) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('the stream ended before any content');
+    received += decoder.decode(value, { stream: true });
+  }
+  return received;
+}
