@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SlotReservation, Store } from '@/lib/store/store';
 import { abortableSleep } from './abortable-sleep';
 import { upstreamBusyError } from './upstream-busy-error';
+import { logEvent } from '@/lib/log/log-event';
 
 /** The account's three API calls; every one of them counts toward its frequency limit. */
 export type UpstreamCall = 'saveSession' | 'completions' | 'delSession';
@@ -41,7 +42,7 @@ export interface PacerTurn {
   /**
    * Reports when the answer came (for completions: the response headers; default now).
    * Free when it came within `slotAt + allowanceMs`; a later answer pushes the schedule to
-   * `at + gapMs` (one store call).
+   * `at + gapMs` (one store call). Never throws: a store failure is logged.
    */
   answered(at?: number): Promise<void>;
   /** Ends this turn's hold (when it has one), freeing the account `gapMs` from now. Idempotent. */
@@ -127,7 +128,12 @@ export function createPacer(options: PacerOptions): Pacer {
       slotAt: reservation.slotAt,
       waitedMs: now() - startedAt,
       async answered(at = now()) {
-        if (at > reservation.slotAt + allowanceMs) await store.releaseSlot(key, { now: at, gapMs });
+        if (at <= reservation.slotAt + allowanceMs) return;
+        // Best effort: a store hiccup here must never cost the caller the upstream call's
+        // result (a created session, an open stream). The next slots just keep their spacing.
+        await store.releaseSlot(key, { now: at, gapMs }).catch((error: unknown) => {
+          logEvent('warn', 'pacer_answer_not_recorded', { error: error instanceof Error ? error.message : String(error) });
+        });
       },
       async releaseHold() {
         if (!hold || holdReleased) return;

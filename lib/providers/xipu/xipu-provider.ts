@@ -131,7 +131,11 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
         throw error;
       }
       if (reply.ok) {
-        await registry.record({ id: reply.id, owner: call.requestId, model: request.model, createdAt: now() });
+        // The caller defers the delete as soon as this returns; a failed record only costs the
+        // sweep's safety net (should this instance die before its cleanup), never the session.
+        await registry.record({ id: reply.id, owner: call.requestId, model: request.model, createdAt: now() }).catch((error: unknown) => {
+          logEvent('warn', 'session_record_failed', { requestId: call.requestId, session: reply.id, error: describeError(error) });
+        });
         return reply.id;
       }
       if (isSessionCapMessage(reply.message)) {
@@ -160,8 +164,8 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       lifecycle.holdWith(turn);
       try {
         const opened = await openCompletions(sessionId, text, api);
-        await turn.answered();
         lifecycle.attachUpstream(opened.abort);
+        await turn.answered();
         return opened;
       } catch (error) {
         await turn.answered();
