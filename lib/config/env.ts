@@ -115,6 +115,7 @@ const environmentSchema = z.object({
   CHROMIUM_PATH: optionalText,
   LOGIN_REFRESH_MARGIN_MINUTES: wholeNumber(30, { min: 1, max: 24 * 60 }),
   LOGIN_WAIT_MS: wholeNumber(25_000, { min: 1_000, max: 55_000 }),
+  RELOGIN_MIN_TOKEN_AGE_MS: wholeNumber(60_000, { min: 0, max: 3_600_000 }),
   SESSION_LEASE_MS: wholeNumber(90_000, { min: 1_000, max: 600_000 }),
   VERCEL: optionalText,
 });
@@ -151,6 +152,11 @@ export interface GatewayConfig {
     refreshMarginMs: number;
     /** Longest a request waits for a login before answering 503 with Retry-After. */
     waitMs: number;
+    /**
+     * A token the upstream rejects sooner than this after its login is not replaced by
+     * another login: the problem is elsewhere (a firewall, a region), and logins back off.
+     */
+    minTokenAgeMs: number;
   };
   /** Bearer secret of the cron and login routes (Vercel sends it to crons). */
   cronSecret?: string;
@@ -237,6 +243,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         chromiumPath: values.CHROMIUM_PATH,
         refreshMarginMs: values.LOGIN_REFRESH_MARGIN_MINUTES * 60_000,
         waitMs: values.LOGIN_WAIT_MS,
+        minTokenAgeMs: values.RELOGIN_MIN_TOKEN_AGE_MS,
       },
       cronSecret: values.CRON_SECRET,
       adminPassword: values.ADMIN_PASSWORD,

@@ -4,6 +4,7 @@ import { abortableSleep } from '@/lib/pacing/abortable-sleep';
 import { credentialsMissing, loginExpired } from '@/lib/providers/xipu/xipu-errors';
 import type { XipuCredentials } from '@/lib/providers/xipu/xipu-api';
 import { storeKeys, storeTtls } from '@/lib/store/keys';
+import { recordLoginFailure } from './start-login';
 import type { Store } from '@/lib/store/store';
 import {
   describeCredentials,
@@ -57,6 +58,8 @@ export interface CredentialManagerOptions {
     refreshMarginMs: number;
     /** Longest a request waits for fresh credentials. */
     waitMs: number;
+    /** A login's token rejected sooner than this is not replaced by another login (a storm). */
+    minTokenAgeMs?: number;
     pollMs?: number;
   };
   /**
@@ -166,16 +169,33 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
         }
         return credentials;
       }
-      if (!options.login) {
-        if (!credentials) throw credentialsMissing();
-        throw loginExpired(`the token from ${credentials.origin === 'env' ? 'JM_TOKEN' : `the ${credentials.origin}`} expired at ${new Date(credentials.expiresAt ?? 0).toISOString()}`);
+      if (options.login) {
+        // This instance's copy may be stale: another instance may have logged in already.
+        const stored = await read(true);
+        if (stored && !isExpired(stored)) return stored;
+        return waitForFresh(stored ?? credentials, context);
       }
-      return waitForFresh(credentials, context);
+      if (!credentials) throw credentialsMissing();
+      throw loginExpired(`the token from ${credentials.origin === 'env' ? 'JM_TOKEN' : `the ${credentials.origin}`} expired at ${new Date(credentials.expiresAt ?? 0).toISOString()}`);
     },
 
     async replaceRejected(rejected, context) {
       const candidate = await read(true);
       if (isValid(candidate) && candidate.jmToken !== rejected.jmToken) return candidate;
+      const obtainedAt = rejected.origin === 'login' ? rejected.obtainedAt : undefined;
+      const minimumAge = options.login?.minTokenAgeMs ?? 0;
+      if (obtainedAt !== undefined && now() - obtainedAt < minimumAge) {
+        // A login's token rejected at once: another login would be rejected too, and one login
+        // per request would hammer the school's SSO. Count it as a failed login (back-off).
+        const ageSeconds = Math.round((now() - obtainedAt) / 1000);
+        const state = await recordLoginFailure(store, {
+          attemptedAt: now(),
+          now: now(),
+          step: 'token-rejected',
+          message: `XIPU rejected credentials ${ageSeconds} s after they were obtained, so a new login would not help (a firewall or region block answering 403?)`,
+        });
+        throw loginFailed(state, now());
+      }
       return waitForFresh(rejected, context);
     },
   };

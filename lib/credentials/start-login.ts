@@ -57,30 +57,42 @@ export async function startLogin(options: { store: Store; now?: () => number; ig
         const credentials = describeCredentials(captured, 'login', now());
         await saveCredentials(store, credentials);
         const durationMs = now() - startedAt;
-        await saveLoginState(store, { outcome: 'success', attemptedAt: startedAt, durationMs, consecutiveFailures: 0 });
+        await saveLoginState(store, { outcome: 'success', attemptedAt: startedAt, durationMs, consecutiveFailures: 0 }).catch(() => undefined);
         logEvent('info', 'login_succeeded', { durationMs, expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : undefined });
         return { status: 'success', credentials, durationMs };
       } catch (error) {
-        const consecutiveFailures = ((await readLoginState(store).catch(() => undefined))?.consecutiveFailures ?? 0) + 1;
         const failure = describeLoginFailure(error);
-        const state: LoginState = {
-          outcome: 'failure',
-          attemptedAt: startedAt,
-          durationMs: now() - startedAt,
-          failedStep: failure.step,
-          message: failure.message,
-          consecutiveFailures,
-          nextAttemptAt: now() + loginBackoffMs(consecutiveFailures),
-        };
-        await saveLoginState(store, state);
+        const state = await recordLoginFailure(store, { attemptedAt: startedAt, now: now(), step: failure.step, message: failure.message });
         if (failure.screenshot) await saveLoginScreenshot(store, failure.screenshot).catch(() => undefined);
-        logEvent('error', 'login_failed', { step: failure.step, message: failure.message, consecutiveFailures });
         return { status: 'failure', state };
       } finally {
         await store.deleteIfEquals(storeKeys.loginLock, token).catch(() => undefined);
       }
     },
   };
+}
+
+/**
+ * Records a failed login (or credentials that failed right after one) and the back-off it
+ * earns: the next attempt waits 1, 2, 4 … minutes. Logged, never thrown.
+ */
+export async function recordLoginFailure(
+  store: Store,
+  failure: { attemptedAt: number; now: number; step?: string; message: string },
+): Promise<LoginState> {
+  const consecutiveFailures = ((await readLoginState(store).catch(() => undefined))?.consecutiveFailures ?? 0) + 1;
+  const state: LoginState = {
+    outcome: 'failure',
+    attemptedAt: failure.attemptedAt,
+    durationMs: failure.now - failure.attemptedAt,
+    failedStep: failure.step,
+    message: failure.message,
+    consecutiveFailures,
+    nextAttemptAt: failure.now + loginBackoffMs(consecutiveFailures),
+  };
+  await saveLoginState(store, state).catch(() => undefined);
+  logEvent('error', 'login_failed', { step: failure.step, message: failure.message, consecutiveFailures });
+  return state;
 }
 
 /** The browser login's errors name their step and may carry a screenshot (lib/browser-login). */

@@ -118,13 +118,32 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
   }, 90_000);
 
   it('the upstream rejects a token early (403): one login, one retry, success', async () => {
-    const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 3600 } });
+    const gateway = await start({
+      performLogin: realLogin(),
+      simulator: { tokenLifetimeSeconds: 3600 },
+      environment: { RELOGIN_MIN_TOKEN_AGE_MS: '500' },
+    });
     expect((await chat(gateway)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // older than RELOGIN_MIN_TOKEN_AGE_MS
     gateway.simulator.injectFaults({ kind: 'expire-tokens' });
     const { status, body } = await chat(gateway, 'SIM-REPLY: healed');
     expect(status).toBe(200);
     expect(body.choices[0].message.content).toBe('healed');
     expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
+  }, 60_000);
+
+  it('credentials rejected right after their login: no login storm, a back-off naming the cause', async () => {
+    const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 3600 } });
+    expect((await chat(gateway)).status).toBe(200);
+    // A firewall in front of XIPU now answers 403 to everything, whatever the token.
+    gateway.simulator.injectFaults({ endpoint: 'saveSession', kind: 'status', status: 403, times: 10 });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const { status, body } = await chat(gateway);
+      expect(status).toBe(503);
+      expect(body.error.code).toBe('upstream_login_failed');
+    }
+    expect(gateway.simulator.state().portal.loginsSucceeded).toBe(1);
+    expect(await readLoginState(gateway.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected' });
   }, 60_000);
 
   it('a token shorter-lived than the refresh margin still gets one login per lifetime, not one per request', async () => {

@@ -62,6 +62,8 @@ export function upstreamFailed(detail: string, status = 502): GatewayError {
 }
 
 const SESSION_CAP_TEXT = /created \d+ sessions/i;
+/** The 500 body the ancestor saw for an invalid token (docs/xipu-protocol.md §5). */
+const TOKEN_ERROR_TEXT = /\btoken\s*(error|invalid|expired)\b|\binvalid\s*token\b/i;
 
 export function isSessionCapMessage(message: string): boolean {
   return SESSION_CAP_TEXT.test(message);
@@ -75,7 +77,8 @@ export function mapXipuHttpError(status: number, body: string): GatewayError {
   const detail = `HTTP ${status}${body ? `: ${describeBody(body)}` : ''}`;
   if (status === 429) return upstreamRateLimited(describeBody(body) || 'HTTP 429');
   if (status === 401 || status === 403) return loginExpired(detail);
-  if (status === 500 && /token/i.test(body)) return loginExpired(detail);
+  // Only the known phrasing: a body that merely mentions tokens ("max tokens") is not a login problem.
+  if (status === 500 && TOKEN_ERROR_TEXT.test(body)) return loginExpired(detail);
   return upstreamFailed(detail);
 }
 
