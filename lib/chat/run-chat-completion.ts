@@ -12,8 +12,11 @@ import { guardEmptyAnswer } from './guard-empty-answer';
 
 /** The chat routes' `maxDuration` (s): Vercel Hobby with Fluid compute allows 300. */
 export const CHAT_ROUTE_MAX_DURATION_SECONDS = 300;
-/** Time kept after the answer for cleanup (deleting the upstream session) before the platform's limit. */
-const CLEANUP_RESERVE_MS = 30_000;
+/**
+ * Time kept after the answer for cleanup before the platform's limit: deleting the upstream
+ * session waits for its turn (≤ PACER_MAX_WAIT_MS, 30 s) and for XIPU's answer.
+ */
+const CLEANUP_RESERVE_MS = 60_000;
 
 export interface ChatRunScope {
   provider: ChatProvider;

@@ -3,7 +3,9 @@ import type { Pacer } from '@/lib/pacing/pacer';
 import { saveSession, type SessionSettings, type XipuApiOptions } from '@/lib/providers/xipu/xipu-api';
 import { upstreamFailed } from '@/lib/providers/xipu/xipu-errors';
 import { pacedXipuCall } from '@/lib/providers/xipu/paced-xipu-call';
-import { storeKeys } from '@/lib/store/keys';
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '@/lib/errors/gateway-error';
+import { storeKeys, storeTtls } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 
 /** The last heartbeat, for the admin page. */
@@ -33,6 +35,25 @@ const HEARTBEAT_SESSION_NAME = 'Persistent Heartbeat Session (xipu-gateway)';
  * @throws GatewayError (login expired on 403, …).
  */
 export async function beatHeartbeat(options: { store: Store; pacer: Pacer; api: XipuApiOptions; model: string; now?: () => number }): Promise<HeartbeatState> {
+  // One beat at a time (the cron and an admin's button): two beats that both find no valid id
+  // would each create a session, and the loser's would never be deleted.
+  const lock = randomUUID();
+  if (!(await options.store.setIfAbsent(storeKeys.heartbeatLock, lock, storeTtls.heartbeatLockMs))) {
+    throw new GatewayError('Another heartbeat is running; try again in a moment.', {
+      status: 409,
+      type: 'invalid_request_error',
+      code: 'heartbeat_in_progress',
+      retryable: true,
+    });
+  }
+  try {
+    return await beatUnderLock(options);
+  } finally {
+    await options.store.deleteIfEquals(storeKeys.heartbeatLock, lock).catch(() => undefined);
+  }
+}
+
+async function beatUnderLock(options: { store: Store; pacer: Pacer; api: XipuApiOptions; model: string; now?: () => number }): Promise<HeartbeatState> {
   const now = options.now ?? Date.now;
   const raw = await options.store.get(storeKeys.heartbeatSessionId);
   const storedId = raw && /^\d+$/.test(raw) ? Number(raw) : undefined;

@@ -13,6 +13,8 @@ export const storeKeys = {
   credentials: `${PREFIX}credentials`,
   /** String: the persistent heartbeat session's id (never swept). */
   heartbeatSessionId: `${PREFIX}heartbeat-session`,
+  /** String: held while one heartbeat runs, so two beats never both create a session. */
+  heartbeatLock: `${PREFIX}heartbeat-lock`,
   /** String: JSON of the last heartbeat (time, outcome, action) for the admin page. */
   heartbeatState: `${PREFIX}heartbeat-state`,
   /** String: the token of the instance running a login (SET NX with a TTL). */
@@ -55,6 +57,8 @@ export const storeTtls = {
   sessionLeaseMs: 90_000,
   /** A concurrency slot outlives the longest request (route maxDuration 300 s) slightly. */
   concurrencyLeaseMs: 320_000,
+  /** A heartbeat (two paced calls, each bounded by its timeouts) ends well within this. */
+  heartbeatLockMs: 120_000,
   /** A login may take this long (browser start, SSO, page loads) before its lock lapses. */
   loginLockMs: 240_000,
   /** A failed login's screenshot is kept this long for the admin page. */

@@ -43,6 +43,16 @@ describe('GET /api/cron/keepalive', () => {
     expect(state.sessions[0]?.name).toMatch(/Heartbeat/);
   });
 
+  it('two heartbeats at once (the cron and an admin\'s button) create one session, not two', async () => {
+    const { keepalive } = await start();
+    const reports = await Promise.all([keepalive(), keepalive()].map(async (response) => (await response).json()));
+    const statuses = reports.map((report) => report.heartbeat.status).sort();
+    expect(statuses).toEqual(['failed', 'ok']);
+    expect(reports.find((report) => report.heartbeat.status === 'failed').heartbeat.message).toMatch(/Another heartbeat is running/);
+    expect(gateway.simulator.state().sessionsCreated).toBe(1);
+    expect((await (await keepalive()).json()).heartbeat).toMatchObject({ status: 'ok', action: 'updated' });
+  });
+
   it('recreates the heartbeat session once when the stored id is no longer valid', async () => {
     const { keepalive } = await start();
     await gateway.store.set(storeKeys.heartbeatSessionId, '987654');

@@ -211,14 +211,17 @@ function createSessionLifecycle(context: {
   // schedule (serialised mode) more often, a third of the pacer's 30 s hold lease.
   const leaseRenewMs = Math.floor(context.registry.leaseMs / 3);
   let leaseRecordedAt = createdAt;
+  /** The renewal in flight, which close() waits for before it deletes and forgets the session. */
+  let renewing: Promise<void> = Promise.resolve();
   const renewTimer = setInterval(() => {
-    void renew();
+    renewing = renew();
   }, Math.min(leaseRenewMs, HOLD_RENEW_MS));
   renewTimer.unref?.();
 
   async function renew(): Promise<void> {
     try {
-      if (context.now() - leaseRecordedAt >= leaseRenewMs) {
+      // Never after close() began: a late renewal would re-record a deleted session.
+      if (closed === undefined && context.now() - leaseRecordedAt >= leaseRenewMs) {
         await context.registry.record({ id: context.sessionId, owner: context.requestId, model: context.model, createdAt });
         leaseRecordedAt = context.now();
       }
@@ -248,6 +251,7 @@ function createSessionLifecycle(context: {
     close(): Promise<void> {
       closed ??= (async () => {
         clearInterval(renewTimer);
+        await renewing;
         await this.endStream();
         // Deleted with whatever credentials are current: a login may have replaced them.
         const api = { ...context.api, credentials: context.auth.credentials, signal: undefined };
