@@ -15,7 +15,13 @@ export function endAtDeadline(options: {
   let finished = false;
   const notice =
     options.notice ?? '\n\n[The answer was cut off: it reached the gateway\'s time limit for one response. Ask the model to continue.]';
-  return new TransformStream<ChatStreamPart, ChatStreamPart>({
+  // `cancel` is in the Streams spec and Node >= 20 calls it (a client disconnect); TypeScript's
+  // DOM lib lacks it. It stops the timer at once instead of at the deadline.
+  const transformer: Transformer<ChatStreamPart, ChatStreamPart> & { cancel: () => void } = {
+    cancel() {
+      finished = true;
+      clearTimeout(timer);
+    },
     start(controller) {
       timer = setTimeout(() => {
         if (finished) return;
@@ -41,5 +47,6 @@ export function endAtDeadline(options: {
     flush() {
       clearTimeout(timer);
     },
-  });
+  };
+  return new TransformStream<ChatStreamPart, ChatStreamPart>(transformer);
 }

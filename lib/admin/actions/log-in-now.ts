@@ -27,7 +27,8 @@ export function createLogInNow(createLogin: CreateLogin): AdminAction {
       return { outcome: 'failed', anchor: 'login', message: 'The login is backed off.' };
     }
     const progress = createLoginProgressRecorder(context.store, dependencies.now);
-    await progress.start();
+    // The progress list is for the page only: failing to write it must not strand the lock.
+    await progress.start().catch((error: unknown) => logEvent('warn', 'login_progress_not_recorded', { error: describeError(error) }));
     const performLogin = createLogin(config, (event) => progress.onStep(event));
     dependencies.defer(async () => {
       try {
