@@ -5,6 +5,7 @@ import { createCredentialManager, type CredentialSource, type LoginTrigger } fro
 import { routeSecret } from '@/lib/credentials/route-secret';
 import { createHttpLoginTrigger } from '@/lib/credentials/trigger-login-over-http';
 import { createXipuProvider } from '@/lib/providers/xipu/xipu-provider';
+import type { XipuApiOptions, XipuCredentials } from '@/lib/providers/xipu/xipu-api';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 
@@ -17,6 +18,8 @@ export interface GatewayContext {
   pacer: Pacer;
   /** Where the XIPU API is (the simulator's in demo mode). */
   xipuApiBase: string;
+  /** Options for a XIPU call outside a chat (heartbeat, sweep) with these credentials. */
+  xipuApi: (credentials: XipuCredentials) => XipuApiOptions;
   /** Says DEMO MODE in every reply when the upstream is simulated. */
   systemFingerprint: string;
   now: () => number;
@@ -91,6 +94,14 @@ export function buildGatewayContext(
     providers: createProviderRegistry([xipu]),
     pacer,
     xipuApiBase: dependencies.apiBase ?? config.xipu.apiBase,
+    xipuApi: (usable) => ({
+      apiBase: dependencies.apiBase ?? config.xipu.apiBase,
+      portalUrl: config.xipu.portalUrl,
+      credentials: usable,
+      firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+      idleTimeoutMs: config.xipu.idleTimeoutMs,
+      fetch: dependencies.fetch,
+    }),
     systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
     now,
   };

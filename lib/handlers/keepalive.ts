@@ -12,13 +12,13 @@ const KEEPALIVE_RECORD_TTL_MS = 7 * 24 * 3_600_000;
 /** GET /api/cron/keepalive (bearer CRON_SECRET; Vercel's cron sends it): the JSON report. */
 export function keepaliveHandler(createLogin: (config: GatewayConfig) => PerformLogin = createBrowserLogin): RouteHandler {
   return async (request, scope) => {
-    const { config, store, pacer, xipuApiBase, now } = scope.context;
+    const { config, store, pacer, now } = scope.context;
     authorizeRouteSecret(request, config);
     const report = await runKeepalive({
       config,
       store,
       pacer,
-      apiBase: xipuApiBase,
+      xipuApi: scope.context.xipuApi,
       performLogin: config.login.enabled ? createLogin(config) : undefined,
       now,
     });

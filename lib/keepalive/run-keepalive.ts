@@ -22,10 +22,10 @@ export interface KeepaliveDependencies {
   config: GatewayConfig;
   store: Store;
   pacer: Pacer;
-  apiBase: string;
+  /** Options for a XIPU call with the given credentials (GatewayContext.xipuApi). */
+  xipuApi: (credentials: StoredCredentials) => XipuApiOptions;
   /** The browser login (only the cron route has it); absent = no logins from here. */
   performLogin?: PerformLogin;
-  fetch?: typeof fetch;
   now?: () => number;
 }
 
@@ -64,14 +64,7 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
     credentials = await currentCredentials();
   }
 
-  const api = (usable: StoredCredentials): XipuApiOptions => ({
-    apiBase: dependencies.apiBase,
-    portalUrl: config.xipu.portalUrl,
-    credentials: usable,
-    firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
-    idleTimeoutMs: config.xipu.idleTimeoutMs,
-    fetch: dependencies.fetch,
-  });
+  const api = dependencies.xipuApi;
 
   let heartbeat: KeepaliveReport['heartbeat'];
   let sweep: KeepaliveReport['sweep'] = { deleted: 0 };

@@ -181,7 +181,7 @@ describe('keep-alive with an idle-expiring sdp-app-session (profile)', () => {
     // 3 s without chats; only the first gateway's keep-alive job runs meanwhile.
     const idleUntil = Date.now() + 3_000;
     while (Date.now() < idleUntil) {
-      const report = await runKeepalive({ config: beating.config, store: beating.store, pacer: beating.context.pacer, apiBase: beating.context.xipuApiBase });
+      const report = await runKeepalive({ config: beating.config, store: beating.store, pacer: beating.context.pacer, xipuApi: beating.context.xipuApi });
       expect(report.heartbeat, JSON.stringify(report.heartbeat)).toMatchObject({ status: 'ok' });
       await new Promise((resolve) => setTimeout(resolve, 600));
     }

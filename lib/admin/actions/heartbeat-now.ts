@@ -20,13 +20,7 @@ export const heartbeatNow: AdminAction = async ({ config, context, dependencies 
       pacer: context.pacer,
       model: config.xipu.models[0] ?? 'gpt-4.1',
       now: dependencies.now,
-      api: {
-        apiBase: context.xipuApiBase,
-        portalUrl: config.xipu.portalUrl,
-        credentials,
-        firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
-        idleTimeoutMs: config.xipu.idleTimeoutMs,
-      },
+      api: context.xipuApi(credentials),
     });
     const what = { updated: 'updated', recreated: 'recreated (the stored one was gone)', created: 'created' }[beat.action];
     return { outcome: 'ok', anchor: 'heartbeat', message: `Heartbeat OK: session ${maskSessionId(beat.sessionId)} ${what}; XIPU accepted the token.` };

@@ -22,13 +22,7 @@ export const sweepNow: AdminAction = async ({ config, context, dependencies }) =
       pacer: context.pacer,
       excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
       store: context.store,
-      api: {
-        apiBase: context.xipuApiBase,
-        portalUrl: config.xipu.portalUrl,
-        credentials,
-        firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
-        idleTimeoutMs: config.xipu.idleTimeoutMs,
-      },
+      api: context.xipuApi(credentials),
     });
     if (deleted.length === 0) {
       return { outcome: 'failed', anchor: 'sessions', message: `XIPU refused to delete the ${expired.length} expired session(s); they stay recorded for the next sweep.` };
