@@ -1,3 +1,4 @@
+import { countStoreCalls } from '../metrics/count-store-calls';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ConfigResult } from '@/lib/config/env';
 import { describeCredentials, saveCredentials, saveLoginState, type LoginState } from '@/lib/credentials/credential-records';
@@ -338,18 +339,7 @@ describe('computeHealth', () => {
   });
 
   it('reads the store only (a handful of reads, no writes)', async () => {
-    const calls: string[] = [];
-    const inner = createMemoryStore({ now: () => NOW });
-    const counting = new Proxy(inner, {
-      get(target, property) {
-        const value = Reflect.get(target, property);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(property));
-          return (value as (...parameters: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { store: counting, calls } = countStoreCalls(createMemoryStore({ now: () => NOW }));
     await computeHealth({ config: parseConfig({ ...HOSTED, ...VALID, ...LOGIN }), store: counting, now: NOW });
     expect(calls.sort()).toEqual(['get', 'get', 'get', 'listRange']);
     calls.length = 0;
