@@ -92,7 +92,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     attempt('login progress', () => readLoginProgress(store, now)),
     attempt('heartbeat', () => readHeartbeatState(store)),
     attempt('keep-alive record', () => readKeepaliveRecord(store)),
-    attempt('pacer schedule', () => store.hashGetAll(storeKeys.pacerSchedule)),
+    attempt('pacer schedule', () => context.pacer.earliestStart()),
     attempt('session registry', () => registry.list()),
     attempt('sweep record', () => readSweepRecord(store)),
     attempt('reachability', () => readReachabilityReport(store)),
@@ -108,7 +108,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     credentials: describeCredentialsPanel({ config, credentials, lastHeartbeatAt: heartbeat?.at, now }),
     login: describeLoginPanel({ config, state: loginState, progress, screenshotAvailable, credentialsUsable, now }),
     heartbeat: describeHeartbeatPanel({ state: heartbeat, keepalive, now }),
-    pacer: describePacerPanel({ config, schedule: schedule ?? {}, recentWaitsMs: traffic?.recentWaitsMs, now }),
+    pacer: describePacerPanel({ config, start: schedule ?? { waitMs: 0 }, recentWaitsMs: traffic?.recentWaitsMs, now }),
     sessions: describeSessionsPanel({ records: records ?? [], sweep, leaseMs: config.sessionLeaseMs, now }),
     traffic: describeTrafficPanel({
       recent: traffic?.recent,

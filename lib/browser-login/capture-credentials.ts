@@ -1,6 +1,6 @@
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import { StepTimeoutError, type StepLimits } from './run-login-step';
-import { untilAborted } from './until-aborted';
+import { untilAborted } from '@/lib/pacing/until-aborted';
 
 /** The pair the gateway needs — docs/xipu-protocol "Hosts and headers". */
 export interface CapturedCredentials {

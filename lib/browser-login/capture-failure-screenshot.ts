@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import { untilAborted } from './until-aborted';
+import { untilAborted } from '@/lib/pacing/until-aborted';
 
 /** The largest screenshot a BrowserLoginError carries (it may travel in logs or a status page). */
 export const MAX_SCREENSHOT_BYTES = 150 * 1024;

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { closeBrowser } from './close-browser';
 import type { StepLimits } from './run-login-step';
-import { untilAborted } from './until-aborted';
+import { untilAborted } from '@/lib/pacing/until-aborted';
 
 /**
  * A desktop-sized window: the ancestor drove a desktop Chrome, and a narrow layout may hide

@@ -1,6 +1,6 @@
 import type { ElementHandle, Page } from 'puppeteer-core';
 import type { StepLimits } from './run-login-step';
-import { untilAborted } from './until-aborted';
+import { untilAborted } from '@/lib/pacing/until-aborted';
 
 /** Reading the title of a page that may be hung must not eat the step's backstop grace. */
 const TITLE_TIMEOUT_MS = 1_000;

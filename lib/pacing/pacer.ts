@@ -57,17 +57,38 @@ export interface PacerTurn {
 
 export interface Pacer {
   /**
-   * Waits for the next free slot of the shared schedule and resolves when the call may start.
+   * Waits for the earliest free slot of the shared schedule and resolves when the call may
+   * start; a long wait re-checks its slot and moves up into places others gave back.
    * With `serializeStreams` and `holdStream`, the turn also holds the account until
    * releaseHold() (or until its lease lapses): everyone else waits meanwhile.
    *
    * @throws GatewayError 429 `upstream_busy` (with Retry-After) when the wait would exceed
    *   maxWaitMs; nothing is reserved then.
    * @throws the signal's reason when it aborts while waiting: nothing may be sent upstream,
-   *   and a hold taken for this turn is released.
+   *   and the slot (with a hold taken for it) is given back first, for every instance.
    * @throws the store's error when the store is unreachable.
    */
-  waitForTurn(call: UpstreamCall, options?: { signal?: AbortSignal; holdStream?: boolean }): Promise<PacerTurn>;
+  waitForTurn(call: UpstreamCall, options?: WaitForTurnOptions): Promise<PacerTurn>;
+  /**
+   * How soon a call asked for now could start, booking nothing (one store command): for the
+   * admin page, and for routing between accounts later. `holdUntil` when an open stream
+   * holds the account (serialised streams).
+   * @throws the store's error when the store is unreachable.
+   */
+  earliestStart(): Promise<{ waitMs: number; holdUntil?: number }>;
+}
+
+export interface WaitForTurnOptions {
+  /** Aborts the wait (client disconnect, deadline): the slot is given back at once. */
+  signal?: AbortSignal;
+  /** Hold the account while this call's stream is open (with serializeStreams). */
+  holdStream?: boolean;
+  /**
+   * Keeps work alive after the response (Next's `after()`; ChatCallOptions.defer). Given, the
+   * wait registers one task that resolves once the wait has settled, so a slot given back on
+   * a disconnect is given back even where the platform ends the function then (Vercel).
+   */
+  defer?: (task: () => Promise<void>) => void;
 }
 
 /**
@@ -89,11 +110,32 @@ const ROUND_TRIP_DECAY = 0.8;
  * it does (bounded, in case an injected sleep does not move an injected clock).
  */
 const MAX_SLEEP_ROUNDS = 5;
+/**
+ * A wait up to this many slot spacings (gap + allowance) is slept through without a re-check:
+ * the normal wait of a chat's second call, so an uncontended chat costs no extra command.
+ */
+const RECHECK_BEYOND_SPACINGS = 2;
+/**
+ * A re-check wakes halfway to the slot, so it leaves at least this much before it for its
+ * answer to come back: the longest store round trip planned for (the lead's cap). Only matters
+ * for very short gaps (tests); at the default gap two spacings are far longer.
+ */
+const MIN_RECHECK_MARGIN_MS = MAX_LEAD_MS;
 
 /**
  * The account's pacer: one shared schedule in the store (lib/pacing/slot-schedule.ts) keeps
  * every instance's upstream calls `gapMs` apart, first come first served, with exact waits
  * (no polling except while a stream holds the account).
+ *
+ * A waiter that gives up (its signal aborts) gives its slot back at once, and waiters behind
+ * it move up when they re-check: while more than 2 spacings (gap + allowance) remain, a
+ * waiter sleeps half the remaining wait and asks the schedule again with the same token (its
+ * slot can only move earlier, or stay). So a waiter learns of a hole within half its
+ * remaining wait, and every re-check leaves more than one spacing (and at least the longest
+ * planned store round trip) before the slot. Budget:
+ * ⌊log2(wait / (2 × spacing))⌋ + 1 extra store commands per queued waiter (a 30 s wait at the
+ * default 1.25 s spacing: 4); a wait of at most 2 spacings — the normal wait of a chat's
+ * second call — costs none.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const { store, key, gapMs, allowanceMs, maxWaitMs, serializeStreams } = options;
@@ -110,6 +152,8 @@ export function createPacer(options: PacerOptions): Pacer {
   const lateToleranceMs = Math.max(TIMER_SLACK_MS, Math.floor(allowanceMs / 2));
   /** This instance's recent store round trip (a per-process estimate, not shared state). */
   let roundTripMs = 0;
+  /** A wait longer than this re-checks its slot halfway (see createPacer). */
+  const recheckBeyondMs = Math.max(RECHECK_BEYOND_SPACINGS * (gapMs + allowanceMs), 2 * MIN_RECHECK_MARGIN_MS);
 
   const sleepUntil = async (target: number, signal: AbortSignal | undefined): Promise<void> => {
     for (let round = 0; round < MAX_SLEEP_ROUNDS && now() < target; round += 1) {
@@ -121,7 +165,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const createTurn = (
     reservation: Extract<SlotReservation, { status: 'reserved' }>,
     startedAt: number,
-    hold: { token: string; leaseMs: number } | undefined,
+    holdToken: string | undefined,
   ): PacerTurn => {
     let holdReleased = false;
     return {
@@ -136,41 +180,81 @@ export function createPacer(options: PacerOptions): Pacer {
         });
       },
       async releaseHold() {
-        if (!hold || holdReleased) return;
-        await store.releaseSlot(key, { now: now(), gapMs, token: hold.token });
+        if (!holdToken || holdReleased) return;
+        await store.releaseSlot(key, { now: now(), gapMs, token: holdToken });
         holdReleased = true;
       },
       async renewHold() {
-        if (!hold) return true;
+        if (!holdToken) return true;
         if (holdReleased) return false;
-        return await store.renewSlotHold(key, { token: hold.token, now: now(), leaseMs: hold.leaseMs });
+        return await store.renewSlotHold(key, { token: holdToken, now: now(), leaseMs: holdLeaseMs });
       },
     };
   };
 
   return {
     async waitForTurn(call, turnOptions = {}) {
-      const { signal, holdStream = false } = turnOptions;
+      const { signal, holdStream = false, defer } = turnOptions;
       signal?.throwIfAborted();
-      const startedAt = now();
-      const deadline = startedAt + maxWaitMs;
-      const hold =
-        serializeStreams && holdStream ? { token: `${call}:${randomUUID()}`, leaseMs: holdLeaseMs } : undefined;
+      let settle = (): void => undefined;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      defer?.(() => settled);
+      try {
+        return await waitForSlot(call, signal, serializeStreams && holdStream);
+      } finally {
+        settle();
+      }
+    },
 
+    async earliestStart() {
+      const askedAt = now();
+      // A reservation that may wait no time at all is refused and reports the wait, changing
+      // nothing (a fresh token has no slot to keep).
+      const probe = await store.reserveSlot(key, { token: `probe:${randomUUID()}`, now: askedAt, gapMs, allowanceMs, maxWaitMs: -1 });
+      switch (probe.status) {
+        case 'refused':
+          return { waitMs: probe.waitMs };
+        case 'busy':
+          return { waitMs: Math.max(0, probe.holdUntil - askedAt), holdUntil: probe.holdUntil };
+        case 'reserved':
+          throw new Error('the schedule booked a probe that may not wait');
+      }
+    },
+  };
+
+  /** waitForTurn without its defer: resolves with the turn, or rejects after giving the slot back. */
+  async function waitForSlot(call: UpstreamCall, signal: AbortSignal | undefined, holds: boolean): Promise<PacerTurn> {
+    const startedAt = now();
+    const deadline = startedAt + maxWaitMs;
+    // One token per waiter: its slot in the schedule, and the holder of its hold.
+    const token = `${call}:${randomUUID()}`;
+    const hold = holds ? { leaseMs: holdLeaseMs } : undefined;
+    /** Whether the schedule holds a slot of this waiter that nothing has used yet. */
+    let reserved = false;
+
+    const reserve = async (): Promise<SlotReservation> => {
+      const askedAt = now();
+      // Ask for a slot this caller can reach: its answer arrives one store round trip
+      // after asking, and a call that starts late crowds the next caller's slot.
+      const lead = Math.min(Math.round(roundTripMs), MAX_LEAD_MS);
+      const reservation = await store.reserveSlot(key, {
+        token,
+        now: askedAt + lead,
+        gapMs,
+        allowanceMs,
+        maxWaitMs: Math.max(0, deadline - askedAt - lead),
+        hold,
+      });
+      const roundTrip = now() - askedAt;
+      roundTripMs = Math.max(roundTrip, roundTripMs * ROUND_TRIP_DECAY);
+      reserved = reservation.status === 'reserved';
+      return reservation;
+    };
+
+    try {
       for (;;) {
         const askedAt = now();
-        // Ask for a slot this caller can reach: its answer arrives one store round trip
-        // after asking, and a call that starts late crowds the next caller's slot.
-        const lead = Math.min(Math.round(roundTripMs), MAX_LEAD_MS);
-        const reservation = await store.reserveSlot(key, {
-          now: askedAt + lead,
-          gapMs,
-          allowanceMs,
-          maxWaitMs: Math.max(0, deadline - askedAt - lead),
-          hold,
-        });
-        const roundTrip = now() - askedAt;
-        roundTripMs = Math.max(roundTrip, roundTripMs * ROUND_TRIP_DECAY);
+        let reservation = await reserve();
         if (reservation.status === 'refused') throw upstreamBusyError({ waitMs: reservation.waitMs, maxWaitMs });
         if (reservation.status === 'busy') {
           const wakeAt = Math.min(reservation.holdUntil, askedAt + pollMs);
@@ -178,22 +262,42 @@ export function createPacer(options: PacerOptions): Pacer {
           await sleepUntil(wakeAt, signal);
           continue;
         }
-        try {
-          await sleepUntil(reservation.slotAt, signal);
-        } catch (error) {
-          // Nothing goes upstream; free the account now rather than when the lease lapses
-          // (should the store fail here too, the lease still ends the hold).
-          if (hold) await store.releaseSlot(key, { now: now(), gapMs, token: hold.token }).catch(() => undefined);
-          throw error;
+        // A long wait re-checks at geometric intervals: waiters ahead may have given up.
+        let lostSlot = false;
+        while (reservation.slotAt - now() > recheckBeyondMs) {
+          // Halfway: at least one spacing is still left then, so the answer is back in time.
+          await sleepUntil(now() + Math.ceil((reservation.slotAt - now()) / 2), signal);
+          const rechecked = await reserve();
+          // A slot is kept by every re-check, unless this one came so late that the slot had
+          // passed (a frozen instance): then queue again like any new caller.
+          if (rechecked.status !== 'reserved') {
+            lostSlot = true;
+            break;
+          }
+          reservation = rechecked;
         }
+        if (lostSlot) continue;
+        await sleepUntil(reservation.slotAt, signal);
         // Woke too late (a slow store answer, a busy event loop, a frozen instance): starting
         // now would crowd the next slot. Give this one up and queue again.
         if (now() - reservation.slotAt > lateToleranceMs && now() < deadline) {
-          if (hold) await store.releaseSlot(key, { now: now(), gapMs, token: hold.token });
+          await store.cancelSlot(key, token);
+          reserved = false;
           continue;
         }
-        return createTurn(reservation, startedAt, hold);
+        reserved = false;
+        return createTurn(reservation, startedAt, hold && token);
       }
-    },
-  };
+    } catch (error) {
+      // Nothing goes upstream: give the slot (and the hold) back now, so the calls behind it
+      // move up, rather than leave it standing until it passes (should the store fail here
+      // too, the slot lapses on its own and a hold's lease ends it).
+      if (reserved) {
+        await store.cancelSlot(key, token).catch((cancelError: unknown) => {
+          logEvent('warn', 'pacer_slot_not_given_back', { error: cancelError instanceof Error ? cancelError.message : String(cancelError) });
+        });
+      }
+      throw error;
+    }
+  }
 }

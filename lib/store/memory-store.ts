@@ -1,8 +1,11 @@
 import {
+  cancelSlotInSchedule,
   readSlotSchedule,
   releaseSlotInSchedule,
   renewSlotHoldInSchedule,
   reserveSlotInSchedule,
+  slotScheduleKeys,
+  type SlotScheduleState,
   type SlotScheduleWrite,
 } from '@/lib/pacing/slot-schedule';
 import { appendMetricInMemory } from './append-metric';
@@ -78,10 +81,28 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new Error(`ERR invalid expire time: ${ttlMs}`);
     return now() + ttlMs;
   };
-  const scheduleFields = (key: string): Record<string, string> =>
-    Object.fromEntries(readHash(key)?.fields ?? new Map<string, string>());
+  /** Both keys are read (and type-checked) before either is written: atomic like the scripts. */
+  const readSchedule = (key: string): SlotScheduleState => {
+    const [hashKey, slotsKey] = slotScheduleKeys(key);
+    const hash = readHash(hashKey);
+    const slots = readSortedSet(slotsKey);
+    return readSlotSchedule(Object.fromEntries(hash?.fields ?? []), new Map(slots?.members ?? []));
+  };
+  /** Writes what a schedule step changed, like the scripts: empty keys vanish, TTLs only when set. */
   const writeSchedule = (key: string, write: SlotScheduleWrite): void => {
-    entries.set(key, { kind: 'hash', fields: new Map(Object.entries(write.fields)), expiresAt: now() + write.ttlMs });
+    const [hashKey, slotsKey] = slotScheduleKeys(key);
+    const expiry = (previous: Entry | undefined, ttlMs: number | undefined): number | null =>
+      ttlMs !== undefined ? now() + ttlMs : (previous?.expiresAt ?? null);
+    const hash = read(hashKey);
+    if (write.fields && Object.keys(write.fields).length === 0) entries.delete(hashKey);
+    else if (write.fields) {
+      entries.set(hashKey, { kind: 'hash', fields: new Map(Object.entries(write.fields)), expiresAt: expiry(hash, write.hashTtlMs) });
+    } else if (hash) hash.expiresAt = expiry(hash, write.hashTtlMs);
+    const slots = read(slotsKey);
+    if (write.slots && write.slots.size === 0) entries.delete(slotsKey);
+    else if (write.slots) {
+      entries.set(slotsKey, { kind: 'sorted-set', members: new Map(write.slots), expiresAt: expiry(slots, write.slotsTtlMs) });
+    } else if (slots) slots.expiresAt = expiry(slots, write.slotsTtlMs);
   };
 
   function releaseLease(key: string, member: string): void {
@@ -139,25 +160,21 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     },
 
     async reserveSlot(key, request) {
-      const { reservation, write } = reserveSlotInSchedule(
-        readSlotSchedule(scheduleFields(key)),
-        request,
-        storeTtls.pacerIdleMs,
-      );
+      const { reservation, write } = reserveSlotInSchedule(readSchedule(key), request, storeTtls.pacerIdleMs);
       if (write) writeSchedule(key, write);
       return reservation;
     },
 
+    async cancelSlot(key, token) {
+      writeSchedule(key, cancelSlotInSchedule(readSchedule(key), token));
+    },
+
     async releaseSlot(key, release) {
-      writeSchedule(key, releaseSlotInSchedule(readSlotSchedule(scheduleFields(key)), release, storeTtls.pacerIdleMs));
+      writeSchedule(key, releaseSlotInSchedule(readSchedule(key), release, storeTtls.pacerIdleMs));
     },
 
     async renewSlotHold(key, renewal) {
-      const { renewed, write } = renewSlotHoldInSchedule(
-        readSlotSchedule(scheduleFields(key)),
-        renewal,
-        storeTtls.pacerIdleMs,
-      );
+      const { renewed, write } = renewSlotHoldInSchedule(readSchedule(key), renewal, storeTtls.pacerIdleMs);
       if (write) writeSchedule(key, write);
       return renewed;
     },

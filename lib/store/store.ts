@@ -21,8 +21,14 @@ export interface Store {
   hashGetAll(key: string): Promise<Record<string, string>>;
   hashDelete(key: string, ...fields: string[]): Promise<void>;
 
-  /** The account's shared call schedule: see lib/pacing/slot-schedule.ts for the algorithm. */
+  /**
+   * The account's shared call schedule: see lib/pacing/slot-schedule.ts for the algorithm.
+   * Reserves the earliest free slot for `request.token`; the same token asking again
+   * re-checks its slot (it may move earlier, never lost to a refusal).
+   */
   reserveSlot(key: string, request: SlotRequest): Promise<SlotReservation>;
+  /** Gives a token's slot back (its waiter gave up before its call started); ends its hold. */
+  cancelSlot(key: string, token: string): Promise<void>;
   /** Ends a hold and/or pushes the schedule later (an answer that came late). */
   releaseSlot(key: string, release: SlotRelease): Promise<void>;
   /** Extends a hold this token owns; false when it no longer owns it. */
@@ -78,6 +84,8 @@ export interface MetricAppend {
 }
 
 export interface SlotRequest {
+  /** The waiter: its slot in the schedule, and the holder of its hold. */
+  token: string;
   /** Caller's clock, epoch ms. */
   now: number;
   /** Minimum time between one call and the next (start to start, and answer to start). */
@@ -88,22 +96,25 @@ export interface SlotRequest {
    * A call that answers later reports it with releaseSlot.
    */
   allowanceMs: number;
-  /** Refuse (and change nothing) when the wait would be longer than this. */
+  /**
+   * Refuse (and reserve nothing) when the wait would be longer than this; a token that already
+   * holds a slot keeps it instead.
+   */
   maxWaitMs: number;
   /**
-   * Keep the account busy from this slot until releaseSlot with the same token (or until
-   * the lease runs out): every other reservation answers `busy` meanwhile. Used when an open
-   * stream must count as busy (PACER_SERIALIZE_STREAMS).
+   * Keep the account busy from this slot until releaseSlot or cancelSlot with the same token
+   * (or until the lease runs out): every other new reservation answers `busy` meanwhile. Used
+   * when an open stream must count as busy (PACER_SERIALIZE_STREAMS).
    */
-  hold?: { token: string; leaseMs: number };
+  hold?: { leaseMs: number };
 }
 
 export type SlotReservation =
-  /** Start the call at `slotAt` (= now + waitMs). */
+  /** Start the call at `slotAt` (= now + waitMs; negative for a kept slot already past). */
   | { status: 'reserved'; slotAt: number; waitMs: number }
-  /** The wait would exceed maxWaitMs; nothing was reserved. */
+  /** The wait would exceed maxWaitMs; nothing was reserved (the token had no slot). */
   | { status: 'refused'; waitMs: number }
-  /** Another call holds the account until at most `holdUntil`; ask again later. */
+  /** Another call holds the account until at most `holdUntil`; ask again later (the token had no slot). */
   | { status: 'busy'; holdUntil: number };
 
 export interface SlotRelease {

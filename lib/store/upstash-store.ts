@@ -2,6 +2,7 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import { z } from 'zod';
 import {
+  CANCEL_SLOT_SCRIPT,
   parseReserveSlotReply,
   releaseSlotArguments,
   RELEASE_SLOT_SCRIPT,
@@ -9,6 +10,7 @@ import {
   RENEW_SLOT_HOLD_SCRIPT,
   reserveSlotArguments,
   RESERVE_SLOT_SCRIPT,
+  slotScheduleKeys,
 } from '@/lib/pacing/slot-schedule';
 import { appendMetricArguments, APPEND_METRIC_SCRIPT } from './append-metric';
 import { acquireLeaseArguments, ACQUIRE_LEASE_SCRIPT } from './concurrency-lease';
@@ -84,6 +86,7 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
   });
   const scripts = {
     reserveSlot: redis.createScript<unknown>(RESERVE_SLOT_SCRIPT),
+    cancelSlot: redis.createScript<unknown>(CANCEL_SLOT_SCRIPT),
     releaseSlot: redis.createScript<unknown>(RELEASE_SLOT_SCRIPT),
     renewSlotHold: redis.createScript<unknown>(RENEW_SLOT_HOLD_SCRIPT),
     acquireLease: redis.createScript<unknown>(ACQUIRE_LEASE_SCRIPT),
@@ -157,8 +160,12 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
 
     async reserveSlot(key, request) {
       return parseReserveSlotReply(
-        await scripts.reserveSlot.exec([key], reserveSlotArguments(request, storeTtls.pacerIdleMs)),
+        await scripts.reserveSlot.exec(slotScheduleKeys(key), reserveSlotArguments(request, storeTtls.pacerIdleMs)),
       );
+    },
+
+    async cancelSlot(key, token) {
+      await scripts.cancelSlot.exec(slotScheduleKeys(key), [token]);
     },
 
     async releaseSlot(key, release) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, RESERVE_SLOT_SCRIPT } from '@/lib/pacing/slot-schedule';
+import { CANCEL_SLOT_SCRIPT, RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, RESERVE_SLOT_SCRIPT } from '@/lib/pacing/slot-schedule';
 import { ACQUIRE_LEASE_SCRIPT } from '@/lib/store/concurrency-lease';
 
 /**
@@ -20,6 +20,7 @@ const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('h
 /** The gateway's own scripts by SHA-1 (@upstash/redis runs them with EVALSHA). */
 const SCRIPT_NAMES = new Map<string, string>([
   [sha1(RESERVE_SLOT_SCRIPT), 'reserveSlot'],
+  [sha1(CANCEL_SLOT_SCRIPT), 'cancelSlot'],
   [sha1(RELEASE_SLOT_SCRIPT), 'releaseSlot'],
   [sha1(RENEW_SLOT_HOLD_SCRIPT), 'renewSlotHold'],
   [sha1(ACQUIRE_LEASE_SCRIPT), 'acquireLease'],

@@ -96,13 +96,17 @@ describe('login panel', () => {
 describe('pacer panel', () => {
   const gateway = config({ UPSTREAM_MIN_GAP_MS: '1000', UPSTREAM_ANSWER_ALLOWANCE_MS: '250', PACER_MAX_WAIT_MS: '30000' });
   it.each([
-    ['an empty schedule', {}, 0, 0, 'green'],
-    ['a slot in the past', { next: String(NOW - 5_000) }, 0, 0, 'green'],
-    ['three calls ahead', { next: String(NOW + 3_750) }, 3_750, 3, 'green'],
-    ['a long queue', { next: String(NOW + 15_000) }, 15_000, 12, 'amber'],
-    ['nearly full', { next: String(NOW + 28_000) }, 28_000, 23, 'red'],
-  ])('%s', (_, schedule, waitMs, waiting, level) => {
-    expect(describePacerPanel({ config: gateway, schedule, now: NOW })).toMatchObject({ waitMs, waitingEstimate: waiting, level });
+    ['an idle schedule', { waitMs: 0 }, 0, 0, 'green'],
+    ['three calls ahead', { waitMs: 3_750 }, 3_750, 3, 'green'],
+    ['a long queue', { waitMs: 15_000 }, 15_000, 12, 'amber'],
+    ['nearly full', { waitMs: 28_000 }, 28_000, 23, 'red'],
+  ])('%s', (_, start, waitMs, waiting, level) => {
+    expect(describePacerPanel({ config: gateway, start, now: NOW })).toMatchObject({ waitMs, waitingEstimate: waiting, level });
+  });
+
+  it('shows a stream holding the account, and ignores a hold that has ended', () => {
+    expect(describePacerPanel({ config: gateway, start: { waitMs: 4_000, holdUntil: NOW + 4_000 }, now: NOW })).toMatchObject({ holdUntil: NOW + 4_000 });
+    expect(describePacerPanel({ config: gateway, start: { waitMs: 0, holdUntil: NOW - 1 }, now: NOW }).holdUntil).toBeUndefined();
   });
 });
 

@@ -31,13 +31,12 @@ async function takeTurn(pacer: ReturnType<typeof createPacer>, call: UpstreamCal
 /** Pacer settings for tests that never hit maxWaitMs. */
 const patient = { allowanceMs: 0, maxWaitMs: 10_000 };
 
-/** Takes a slot directly with a long gap, so that the next slot is well ahead of the burst. */
+/** Pushes the schedule's floor a long gap ahead (as a late answer would), so the burst queues behind it. */
 async function openSchedule(store: Store, key: string): Promise<{ nextSlotAt: number }> {
   const openingGapMs = 300;
-  const request = { now: Date.now(), gapMs: openingGapMs, allowanceMs: 0, maxWaitMs: 0 };
-  const reservation = await store.reserveSlot(key, request);
-  if (reservation.status !== 'reserved') throw new Error('the schedule should be free');
-  return { nextSlotAt: reservation.slotAt + openingGapMs };
+  const now = Date.now();
+  await store.releaseSlot(key, { now, gapMs: openingGapMs });
+  return { nextSlotAt: now + openingGapMs };
 }
 
 /**
@@ -73,7 +72,9 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
 
   it('spaces 12 concurrent callers one gap apart, first come first served', async () => {
     const gapMs = 40;
-    const pacer = createPacer({ store, key, gapMs, allowanceMs: 0, maxWaitMs: 10_000, serializeStreams: false });
+    // The allowance lets a turn wake up to 20 ms late (half of it) on a loaded machine before
+    // it gives its slot up and queues again, which would change the order.
+    const pacer = createPacer({ store, key, gapMs, allowanceMs: 40, maxWaitMs: 10_000, serializeStreams: false });
     const opening = await openSchedule(store, key);
     const turns = await Promise.all(Array.from({ length: 12 }, (_, index) => takeTurn(pacer, 'completions', index)));
 
@@ -84,7 +85,9 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
   });
 
   it('refuses with 429 upstream_busy and Retry-After beyond maxWait, reserving nothing', async () => {
-    const pacer = createPacer({ store, key, gapMs: 200, allowanceMs: 0, maxWaitMs: 300, serializeStreams: false });
+    // Slots 260 ms apart (gap + allowance; the allowance also lets a turn wake up to 30 ms
+    // late on a loaded machine): two fit within 400 ms, the third does not.
+    const pacer = createPacer({ store, key, gapMs: 200, allowanceMs: 60, maxWaitMs: 400, serializeStreams: false });
     const outcomes = await Promise.allSettled([0, 1, 2].map(() => pacer.waitForTurn('saveSession')));
 
     const granted = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.slotAt] : []));
@@ -100,7 +103,9 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
       retryable: true,
       message: expect.stringMatching(/queue is full/),
     });
-    expect(await store.hashGetAll(key)).toEqual({ next: String(Math.max(...granted) + 200) });
+    // The refused caller left nothing: the next slot is still the one after the granted two.
+    const probe = await store.reserveSlot(key, { token: 'probe', now: Date.now(), gapMs: 200, allowanceMs: 60, maxWaitMs: 10_000 });
+    expect(probe).toMatchObject({ status: 'reserved', slotAt: Math.max(...granted) + 260 });
   });
 
   it('stops waiting when the client disconnects while queued, leaving no hold', async () => {
@@ -120,7 +125,11 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
     await expect(queued).rejects.toBe(reason);
     if (queuedReservation?.status !== 'reserved') throw new Error('unreachable');
     expect(Date.now()).toBeLessThan(queuedReservation.slotAt);
-    expect(await store.hashGetAll(key)).toEqual({ next: String(queuedReservation.slotAt + 2_000) });
+    expect(recorded.cancels).toHaveLength(1);
+    // No hold is left, and the slot itself is free again for the next caller.
+    expect(await store.hashGetAll(key)).toEqual({});
+    const probe = await store.reserveSlot(key, { token: 'probe', now: Date.now(), gapMs: 2_000, allowanceMs: 0, maxWaitMs: 10_000 });
+    expect(probe).toMatchObject({ status: 'reserved', slotAt: queuedReservation.slotAt });
   });
 
   it('stops waiting when the client disconnects while a stream holds the account', async () => {
@@ -171,7 +180,7 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
     const streaming = await pacer.waitForTurn('completions', { holdStream: true });
     const next = await takeTurn(pacer, 'saveSession', 0);
     expect(next.slotAt).toBe(streaming.slotAt + 40);
-    expect(await store.hashGetAll(key)).toEqual({ next: String(next.slotAt + 40) });
+    expect(await store.hashGetAll(key)).toEqual({});
     expect(await streaming.renewHold()).toBe(true);
   });
 
@@ -250,6 +259,7 @@ describe('pacer with a fake clock', () => {
       recorded,
       sleeps,
       now,
+      pacerOptions,
       onSleep: (hook: () => Promise<void>) => void (afterSleep = hook),
       serialized: createPacer({ ...pacerOptions, serializeStreams: true }),
       unserialized: createPacer({ ...pacerOptions, serializeStreams: false }),
@@ -328,6 +338,103 @@ describe('pacer with a fake clock', () => {
     expect(recorded.releases).toEqual([{ now: turn.slotAt + 101, gapMs: 1_000 }]);
   });
 
+  /** Books `count` slots for other waiters directly in the store, from `start` on, 1100 ms apart. */
+  async function bookOthers(store: Store, count: number): Promise<string[]> {
+    const tokens = Array.from({ length: count }, (_, index) => `other-${index}`);
+    for (const token of tokens) {
+      await store.reserveSlot('schedule', { token, now: start, gapMs: 1_000, allowanceMs: 100, maxWaitMs: 60_000 });
+    }
+    return tokens;
+  }
+
+  it('an uncontended chat costs one reservation per call: short waits are never re-checked', async () => {
+    const { unserialized: pacer, recorded, sleeps } = setup();
+    const deferred: Array<() => Promise<void>> = [];
+    const defer = (task: () => Promise<void>) => void deferred.push(task);
+    const saveSession = await pacer.waitForTurn('saveSession', { defer });
+    await saveSession.answered(saveSession.slotAt + 60);
+    const completions = await pacer.waitForTurn('completions', { defer });
+    await completions.answered(completions.slotAt + 90);
+    const delSession = await pacer.waitForTurn('delSession', { defer });
+    await delSession.answered();
+    expect(sleeps).toEqual([1_100, 1_100]);
+    expect(recorded.reservations).toHaveLength(3);
+    expect(recorded.cancels).toEqual([]);
+    expect(recorded.releases).toEqual([]);
+    // The after() tasks of turns that were granted have nothing left to wait for.
+    expect(deferred).toHaveLength(3);
+    await Promise.all(deferred.map((task) => task()));
+  });
+
+  it('a wait of two spacings (two calls ahead) is slept through without a re-check', async () => {
+    const { unserialized: pacer, recorded, sleeps, store } = setup();
+    await bookOthers(store, 2);
+    const turn = await pacer.waitForTurn('saveSession');
+    expect(turn.slotAt).toBe(start + 2_200);
+    expect(sleeps).toEqual([2_200]);
+    expect(recorded.reservations).toHaveLength(1);
+  });
+
+  it('gives the slot back the moment the signal aborts, and after() waits until it is back', async () => {
+    const { recorded, onSleep, store, now, pacerOptions } = setup();
+    let openGate = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const slowCancels: Store = {
+      ...recorded.store,
+      async cancelSlot(key, token) {
+        await gate;
+        await recorded.store.cancelSlot(key, token);
+      },
+    };
+    const pacer = createPacer({ ...pacerOptions, store: slowCancels, serializeStreams: false });
+    await pacer.waitForTurn('saveSession');
+    const controller = new AbortController();
+    const reason = new Error('client went away');
+    onSleep(async () => void controller.abort(reason));
+    const deferred: Array<() => Promise<void>> = [];
+    const queued = pacer.waitForTurn('completions', { signal: controller.signal, defer: (task) => void deferred.push(task) });
+    queued.catch(() => undefined);
+    expect(deferred).toHaveLength(1);
+    let afterDone = false;
+    const afterTask = deferred[0]!().then(() => void (afterDone = true));
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(afterDone).toBe(false);
+    openGate();
+    await expect(queued).rejects.toBe(reason);
+    await afterTask;
+    expect(recorded.cancels).toHaveLength(1);
+    // The aborted waiter's slot (start + 1100) is free again.
+    const probe = await store.reserveSlot('schedule', { token: 'probe', now: now(), gapMs: 1_000, allowanceMs: 100, maxWaitMs: 5_000 });
+    expect(probe).toEqual({ status: 'reserved', slotAt: start + 1_100, waitMs: 0 });
+  });
+
+  it('a waiter behind others that gave up moves up at its re-check, half its wait later', async () => {
+    const { unserialized: pacer, store, sleeps, onSleep, recorded } = setup({ maxWaitMs: 30_000 });
+    const others = await bookOthers(store, 6);
+    onSleep(async () => {
+      // While it sleeps, the five waiters between the first slot and its own give up.
+      if (sleeps.length === 1) for (const token of others.slice(1)) await store.cancelSlot('schedule', token);
+    });
+    const turn = await pacer.waitForTurn('completions');
+    expect(recorded.reservations.map((reservation) => reservation.status === 'reserved' && reservation.slotAt)).toEqual([
+      start + 6_600,
+      start + 3_300,
+    ]);
+    expect(sleeps).toEqual([3_300]);
+    expect(turn.slotAt).toBe(start + 3_300);
+  });
+
+  it('a long wait re-checks at geometric intervals down to 2 spacings, keeping its slot', async () => {
+    const { unserialized: pacer, store, sleeps, recorded } = setup({ maxWaitMs: 30_000 });
+    await bookOthers(store, 6);
+    const turn = await pacer.waitForTurn('completions');
+    // 6600 ahead: wake halfway (3300 left), halfway again (1650 left: ≤ 2 spacings), then sleep to the slot.
+    expect(sleeps).toEqual([3_300, 1_650, 1_650]);
+    expect(recorded.reservations).toHaveLength(3);
+    expect(turn.slotAt).toBe(start + 6_600);
+  });
+
   it('a turn without a hold releases nothing and renews trivially', async () => {
     const { serialized: pacer, recorded } = setup();
     const turn = await pacer.waitForTurn('saveSession');
@@ -345,6 +452,7 @@ describe('pacer against a slow store or a late wake-up', () => {
     const now = (): number => time;
     const memory = createMemoryStore({ now });
     const reservations: Array<{ askedNow: number; slotAt?: number }> = [];
+    const cancels: string[] = [];
     const store = {
       ...memory,
       async reserveSlot(key: string, request: Parameters<typeof memory.reserveSlot>[1]) {
@@ -352,6 +460,10 @@ describe('pacer against a slow store or a late wake-up', () => {
         reservations.push({ askedNow: request.now, slotAt: reservation.status === 'reserved' ? reservation.slotAt : undefined });
         time += options.storeRoundTripMs;
         return reservation;
+      },
+      async cancelSlot(key: string, token: string) {
+        cancels.push(token);
+        await memory.cancelSlot(key, token);
       },
     };
     let sleepIndex = 0;
@@ -368,7 +480,7 @@ describe('pacer against a slow store or a late wake-up', () => {
         sleepIndex += 1;
       },
     });
-    return { pacer, reservations, now, advance: (ms: number) => void (time += ms) };
+    return { pacer, store: memory, reservations, cancels, now, advance: (ms: number) => void (time += ms) };
   }
 
   it('asks for a slot one store round trip ahead, so an idle call is not late by that round trip', async () => {
@@ -384,12 +496,27 @@ describe('pacer against a slow store or a late wake-up', () => {
 
   it('queues again instead of starting a call that woke up too late for its slot', async () => {
     // The second caller's sleep overruns by 300 ms (a frozen instance); tolerance is 50 ms.
-    const { pacer, reservations, now } = setup({ storeRoundTripMs: 0, lateWakeMs: (index) => (index === 0 ? 300 : 0) });
+    const { pacer, reservations, cancels, now } = setup({ storeRoundTripMs: 0, lateWakeMs: (index) => (index === 0 ? 300 : 0) });
     const first = await pacer.waitForTurn('saveSession');
     const second = await pacer.waitForTurn('completions');
-    expect(reservations.map((reservation) => reservation.slotAt)).toEqual([start, start + 1_100, start + 2_200]);
+    // It gave its missed slot back and took the earliest free one: now, 1400 ms after the first.
+    expect(reservations.map((reservation) => reservation.slotAt)).toEqual([start, start + 1_100, start + 1_400]);
+    expect(cancels).toHaveLength(1);
     expect(first.slotAt).toBe(start);
-    expect(second.slotAt).toBe(start + 2_200);
-    expect(now()).toBe(start + 2_200);
+    expect(second.slotAt).toBe(start + 1_400);
+    expect(now()).toBe(start + 1_400);
+  });
+
+  it('queues again behind a call booked meanwhile, never into its spacing', async () => {
+    const { pacer, store, reservations, now } = setup({ storeRoundTripMs: 0, lateWakeMs: (index) => (index === 0 ? 300 : 0) });
+    await pacer.waitForTurn('saveSession');
+    // Someone else books the slot right after the second caller's (start + 2200).
+    const second = pacer.waitForTurn('completions');
+    await store.reserveSlot('schedule', { token: 'other', now: start, gapMs: 1_000, allowanceMs: 100, maxWaitMs: 10_000 });
+    const turn = await second;
+    // Woken at start + 1400, too close to 2200 for a call now: its next slot is after the other.
+    expect(reservations.map((reservation) => reservation.slotAt)).toEqual([start, start + 1_100, start + 3_300]);
+    expect(turn.slotAt).toBe(start + 3_300);
+    expect(now()).toBe(start + 3_300);
   });
 });

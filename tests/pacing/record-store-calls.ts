@@ -4,6 +4,8 @@ import type { SlotRelease, SlotReservation, Store } from '@/lib/store/store';
 export interface RecordedStore {
   store: Store;
   reservations: SlotReservation[];
+  /** The tokens given back with cancelSlot, in call order. */
+  cancels: string[];
   releases: SlotRelease[];
   /** Resolves once `count` reservations have been answered (earlier ones included). */
   reservationsAnswered(count: number): Promise<SlotReservation[]>;
@@ -13,6 +15,7 @@ export interface RecordedStore {
 
 export function recordStoreCalls(inner: Store): RecordedStore {
   const reservations: SlotReservation[] = [];
+  const cancels: string[] = [];
   const releases: SlotRelease[] = [];
   const waiters: (() => boolean)[] = [];
   /** Calls every waiter; keeps those still waiting. */
@@ -46,6 +49,10 @@ export function recordStoreCalls(inner: Store): RecordedStore {
       notify();
       return reservation;
     },
+    async cancelSlot(key, token) {
+      cancels.push(token);
+      await inner.cancelSlot(key, token);
+    },
     async releaseSlot(key, release) {
       releases.push(release);
       await inner.releaseSlot(key, release);
@@ -62,6 +69,7 @@ export function recordStoreCalls(inner: Store): RecordedStore {
   return {
     store,
     reservations,
+    cancels,
     releases,
     reservationsAnswered: (count) => waitFor(() => (reservations.length >= count ? [...reservations] : undefined)),
     reservationAnswered: (status) => waitFor(() => reservations.find((reservation) => reservation.status === status)),

@@ -26,15 +26,26 @@ describe('memory store', () => {
     await first.delete('memory-store-test:shared');
   });
 
-  it('drops an idle schedule pacerIdleMs after the latest time it holds', async () => {
+  it('drops an idle schedule (hash and slot set) pacerIdleMs after the latest time it holds', async () => {
     const clock = createFakeClock();
     const store = createMemoryStore({ now: clock.now });
     const t = clock.now();
-    await store.reserveSlot('schedule', { now: t, gapMs: 1_000, allowanceMs: 0, maxWaitMs: 0 });
-    clock.advance(1_000 + storeTtls.pacerIdleMs - 1);
-    expect(await store.hashGetAll('schedule')).toEqual({ next: String(t + 1_000) });
+    const hold = { leaseMs: 5_000 };
+    await store.reserveSlot('schedule', { token: 'a', now: t, gapMs: 1_000, allowanceMs: 0, maxWaitMs: 0, hold });
+    clock.advance(5_000 + storeTtls.pacerIdleMs - 1);
+    expect(await store.hashGetAll('schedule')).toEqual({ holder: 'a', holdUntil: String(t + 5_000) });
+    await expect(store.get('schedule:slots')).rejects.toThrow(/WRONGTYPE/);
     clock.advance(1);
     expect(await store.hashGetAll('schedule')).toEqual({});
+    expect(await store.get('schedule:slots')).toBeNull();
+  });
+
+  it('drops the slot set with its last slot', async () => {
+    const clock = createFakeClock();
+    const store = createMemoryStore({ now: clock.now });
+    await store.reserveSlot('schedule', { token: 'a', now: clock.now(), gapMs: 1_000, allowanceMs: 0, maxWaitMs: 0 });
+    await store.cancelSlot('schedule', 'a');
+    expect(await store.get('schedule:slots')).toBeNull();
   });
 
   it('drops a lease set with its last lease', async () => {

@@ -25,16 +25,40 @@ describe('upstash store on real Redis', () => {
       await redis.close();
     });
 
-    it('sets the schedule to expire pacerIdleMs after the latest time it holds', async () => {
+    it('sets the schedule (hash and slot set) to expire pacerIdleMs after the latest time it holds', async () => {
       const store = createUpstashStore(connection);
       const key = `upstash-store-test:${randomUUID()}`;
       const t = Date.now();
-      const hold = { token: 'x', leaseMs: 5_000 };
-      await store.reserveSlot(key, { now: t, gapMs: 1_000, allowanceMs: 200, maxWaitMs: 0, hold });
-      const ttlMs = Number(await redis.send(['PTTL', key]));
-      // The script computed 5000 + pacerIdleMs from the caller's clock; Redis counts down since.
-      expect(ttlMs).toBeLessThanOrEqual(5_000 + storeTtls.pacerIdleMs);
-      expect(ttlMs).toBeGreaterThan(5_000 + storeTtls.pacerIdleMs - 5_000);
+      const hold = { leaseMs: 5_000 };
+      await store.reserveSlot(key, { token: 'x', now: t, gapMs: 1_000, allowanceMs: 200, maxWaitMs: 0, hold });
+      for (const scheduleKey of [key, `${key}:slots`]) {
+        const ttlMs = Number(await redis.send(['PTTL', scheduleKey]));
+        // The script computed 5000 + pacerIdleMs from the caller's clock; Redis counts down since.
+        expect(ttlMs).toBeLessThanOrEqual(5_000 + storeTtls.pacerIdleMs);
+        expect(ttlMs).toBeGreaterThan(5_000 + storeTtls.pacerIdleMs - 5_000);
+      }
+    });
+
+    it('keeps only the slots that still constrain, and costs one command per reservation and cancel', async () => {
+      const bridge = await startUpstashBridge({ redisPort: inject('redisPort'), token: 'slot-count-token' });
+      try {
+        const store = createUpstashStore({ url: bridge.url, token: bridge.token, retry: false });
+        const key = `upstash-store-test:${randomUUID()}`;
+        const t = Date.now();
+        const request = { gapMs: 100, allowanceMs: 0, maxWaitMs: 60_000 };
+        await store.reserveSlot(key, { ...request, token: 'warm-up', now: t });
+        await store.cancelSlot(key, 'warm-up');
+        bridge.resetCount();
+        for (let index = 0; index < 5; index += 1) await store.reserveSlot(key, { ...request, token: `t${index}`, now: t + index * 100 });
+        await store.cancelSlot(key, 't4');
+        expect(bridge.commandCount()).toBe(6);
+        // Ten seconds later only the new slot is kept: the old ones no longer constrain.
+        await store.reserveSlot(key, { ...request, token: 'later', now: t + 10_000 });
+        const members = await redis.send(['ZRANGE', `${key}:slots`, '0', '-1', 'WITHSCORES']);
+        expect(members).toEqual([Buffer.from('later'), Buffer.from(String(t + 10_000))]);
+      } finally {
+        await bridge.close();
+      }
     });
 
     it('appendMetric sets both keys’ TTLs and costs one command (after the script is loaded)', async () => {

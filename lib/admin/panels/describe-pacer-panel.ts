@@ -18,19 +18,23 @@ export interface PacerPanel extends PanelState {
 }
 
 /**
- * The account's shared call schedule (lib/pacing/slot-schedule.ts): every reservation moves
- * `next` on by gap + allowance, so `next - now` over that step is how many calls hold a
- * turn ahead of a new one. An estimate: answers that came late push `next` a little further.
+ * The account's shared call schedule (lib/pacing/slot-schedule.ts), as Pacer.earliestStart
+ * answers it: how long a call asked for now would wait. Slots are gap + allowance apart, so
+ * that wait over one step is about how many calls hold a turn ahead of a new one — an
+ * estimate (holes left by waiters that gave up are filled first).
  */
-export function describePacerPanel(input: { config: GatewayConfig; schedule: Record<string, string>; recentWaitsMs?: number[]; now: number }): PacerPanel {
-  const { config, schedule, now } = input;
+export function describePacerPanel(input: {
+  config: GatewayConfig;
+  start: { waitMs: number; holdUntil?: number };
+  recentWaitsMs?: number[];
+  now: number;
+}): PacerPanel {
+  const { config, start, now } = input;
   const { gapMs, allowanceMs, maxWaitMs, serializeStreams } = config.pacer;
-  const nextAt = Number(schedule.next ?? 0);
-  const waitMs = Number.isFinite(nextAt) ? Math.max(0, nextAt - now) : 0;
+  const waitMs = Math.max(0, start.waitMs);
   const step = Math.max(1, gapMs + allowanceMs);
   const waitingEstimate = Math.ceil(waitMs / step);
-  const holdUntilRaw = Number(schedule.holdUntil ?? 0);
-  const holdUntil = schedule.holder && holdUntilRaw > now ? holdUntilRaw : undefined;
+  const holdUntil = start.holdUntil !== undefined && start.holdUntil > now ? start.holdUntil : undefined;
   const base = { gapMs, allowanceMs, maxWaitMs, serializeStreams, waitMs, waitingEstimate, holdUntil, recentWaitsMs: input.recentWaitsMs };
   if (waitMs >= maxWaitMs * 0.8) {
     return { ...base, level: 'red', reason: `Queue nearly full: a call now waits ${formatDuration(waitMs)} (limit ${formatDuration(maxWaitMs)}); new requests get 429 upstream_busy.` };
