@@ -4,7 +4,7 @@ import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
 import { isGatewayError } from '@/lib/errors/gateway-error';
 import type { Pacer } from '@/lib/pacing/pacer';
 import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
-import { sweepExpiredSessions } from '@/lib/providers/xipu/sweep-expired-sessions';
+import { sweepExpiredSessionsWithOutcome } from '@/lib/providers/xipu/sweep-expired-sessions';
 import type { XipuApiOptions } from '@/lib/providers/xipu/xipu-api';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
@@ -14,7 +14,11 @@ export interface KeepaliveReport {
   credentials: { source?: string; expiresAt?: string; valid: boolean };
   login: { status: 'not-needed' | 'succeeded' | 'failed' | 'in-progress' | 'backed-off' | 'disabled'; step?: string; message?: string };
   heartbeat: { status: 'ok'; action: HeartbeatState['action']; sessionId: string } | { status: 'skipped' | 'failed'; message: string };
-  sweep: { deleted: number } | { status: 'failed'; message: string };
+  /**
+   * Sessions deleted; when XIPU refused the batch (`batchRefused`, its message) also those it
+   * said were gone (forgotten) and those kept for a later sweep.
+   */
+  sweep: { deleted: number; gone?: number; kept?: number; batchRefused?: string } | { status: 'failed'; message: string };
   durationMs: number;
 }
 
@@ -32,8 +36,9 @@ export interface KeepaliveDependencies {
 /**
  * The keep-alive job (GET /api/cron/keepalive): make sure valid credentials exist (logging
  * in when they are missing, rejected or near expiry), beat the persistent heartbeat
- * session, and sweep the gateway's orphaned sessions in one batched call. Every upstream
- * call takes its turn in the account's schedule. Never throws: the report says what failed.
+ * session, and sweep the gateway's orphaned sessions in one batched call (one by one when
+ * XIPU refuses the batch). Every upstream call takes its turn in the account's schedule.
+ * Never throws: the report says what failed.
  */
 export async function runKeepalive(dependencies: KeepaliveDependencies): Promise<KeepaliveReport> {
   const { config, store } = dependencies;
@@ -91,14 +96,17 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
     try {
       const heartbeatId = Number(await store.get(storeKeys.heartbeatSessionId));
       const registry = createSessionRegistry(store, now, config.sessionLeaseMs);
-      const deleted = await sweepExpiredSessions({
+      const outcome = await sweepExpiredSessionsWithOutcome({
         registry,
         pacer: dependencies.pacer,
         api: api(credentials),
         excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
         store,
       });
-      sweep = { deleted: deleted.length };
+      sweep =
+        outcome.batchRefused === undefined
+          ? { deleted: outcome.deleted.length }
+          : { deleted: outcome.deleted.length, gone: outcome.gone.length, kept: outcome.kept.length, batchRefused: outcome.batchRefused };
     } catch (error) {
       sweep = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

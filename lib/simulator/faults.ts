@@ -13,8 +13,8 @@ export const endpoints: readonly Endpoint[] = ['saveSession', 'completions', 'de
 export type Fault =
   /** Answer with this HTTP status (and body, else a fitting default: 429 rate text, 403 token expired, 500 token error). */
   | { endpoint: Endpoint; kind: 'status'; status: number; body?: string; times?: number }
-  /** HTTP 200 with `code: 1` and this `msg`. */
-  | { endpoint: 'saveSession'; kind: 'refuse'; msg: string; times?: number }
+  /** HTTP 200 with `code: 1` and this `msg`, nothing done. */
+  | { endpoint: 'saveSession' | 'delSession'; kind: 'refuse'; msg: string; times?: number }
   /** Creates the session, then answers `ms` later (a slow network after the upstream acted). */
   | { endpoint: 'saveSession'; kind: 'slow-answer'; ms: number; times?: number }
   | { endpoint: 'completions'; kind: 'stall-before-headers'; ms: number; times?: number }
@@ -67,7 +67,7 @@ export const faultSchema: z.ZodType<Fault> = z.union([
     body: z.string().optional(),
     times,
   }),
-  z.object({ endpoint: z.literal('saveSession'), kind: z.literal('refuse'), msg: z.string(), times }),
+  z.object({ endpoint: z.enum(['saveSession', 'delSession']), kind: z.literal('refuse'), msg: z.string(), times }),
   z.object({ endpoint: z.literal('saveSession'), kind: z.literal('slow-answer'), ms: duration, times }),
   z.object({ endpoint: z.literal('completions'), kind: z.literal('stall-before-headers'), ms: duration, times }),
   z.object({ endpoint: z.literal('completions'), kind: z.literal('stall-mid-stream'), afterPieces: pieceCount, ms: duration, times }),

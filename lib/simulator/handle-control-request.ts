@@ -57,8 +57,8 @@ const controlRoutes: Record<string, ControlRoute> = {
   }),
   options: controlRoute('POST', simulatorRuntimeOptionsSchema, (controls, body) => {
     controls.setOptions(body);
-    const { profile, minGapMs, chunkDelayMs, sessionCap, staleSessionUpdate } = controls.state();
-    return { ok: true, options: { profile, minGapMs, chunkDelayMs, sessionCap, staleSessionUpdate } };
+    const { profile, minGapMs, chunkDelayMs, sessionCap, staleSessionUpdate, delSessionUnknownIds } = controls.state();
+    return { ok: true, options: { profile, minGapMs, chunkDelayMs, sessionCap, staleSessionUpdate, delSessionUnknownIds } };
   }),
 };
 

@@ -1,5 +1,5 @@
 import type { Endpoint } from '@/lib/simulator/faults';
-import type { SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
 import type { SessionCreator } from '@/lib/simulator/session-book';
 import type { SimulatorContext } from '@/lib/simulator/simulator-context';
 import type { PortalCounters } from '@/lib/simulator/simulator-counters';
@@ -21,6 +21,7 @@ export interface SimulatorState {
   chunkDelayMs: number;
   sessionCap: number;
   staleSessionUpdate: StaleSessionUpdate;
+  delSessionUnknownIds: DelSessionUnknownIds;
   /** Arrivals per endpoint, rejected ones included (userInfo is counted in `portal`). */
   calls: Record<Endpoint, number>;
   /** API answers per HTTP status, of the three endpoints (not userInfo). */
@@ -46,7 +47,7 @@ export interface SimulatorState {
    * call arrived before the previous one was answered. Null until two calls.
    */
   minAnswerToArrivalGapMs: number | null;
-  /** delSession calls handled and the number of ids in each. */
+  /** delSession calls handled (refused for an unknown id included) and the number of ids in each. */
   delSessionBatches: { calls: number; idsPerCall: number[] };
   /** Fault applications still waiting. */
   faultsPending: number;
@@ -64,6 +65,7 @@ export function readSimulatorState(context: SimulatorContext): SimulatorState {
     chunkDelayMs: settings.chunkDelayMs,
     sessionCap: settings.sessionCap,
     staleSessionUpdate: settings.staleSessionUpdate,
+    delSessionUnknownIds: settings.delSessionUnknownIds,
     calls: { ...counters.calls },
     statusCounts: { ...counters.statusCounts },
     rateLimited: counters.rateLimited,

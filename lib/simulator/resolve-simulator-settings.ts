@@ -10,6 +10,15 @@ export type SimulatorProfile = 'default' | 'strict';
  */
 export type StaleSessionUpdate = 'error' | 'new-id';
 
+/**
+ * What a delSession listing an id the account does not have does. Unknown: the real
+ * service's behaviour for unknown ids is not recorded (docs/xipu-protocol "Endpoints" says
+ * only that it takes several ids). `ignore` deletes the listed sessions it has and answers
+ * success; `refuse` deletes nothing and answers `{"code":1,"msg":"Session not found"}` (the
+ * simulator's wording, as for a stale saveSession id) — for a single id as for a batch.
+ */
+export type DelSessionUnknownIds = 'ignore' | 'refuse';
+
 /** The simulated login portal and its SSO — docs/xipu-protocol "Login". */
 export interface PortalSettings {
   /** The one account the SSO accepts; the credentials its logins mint belong to it. */
@@ -33,6 +42,8 @@ export interface SimulatorSettings {
   sessionCap: number;
   /** Live. */
   staleSessionUpdate: StaleSessionUpdate;
+  /** Live. */
+  delSessionUnknownIds: DelSessionUnknownIds;
   tokenLifetimeSeconds: number;
   models: readonly string[];
   bannedWords: readonly string[];
@@ -90,6 +101,7 @@ export function resolveSimulatorSettings(options: SimulatorOptions): SimulatorSe
     chunkDelayMs: options.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS,
     sessionCap: options.sessionCap ?? DEFAULT_SESSION_CAP,
     staleSessionUpdate: options.staleSessionUpdate ?? 'error',
+    delSessionUnknownIds: options.delSessionUnknownIds ?? 'ignore',
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
     models: [...(options.models ?? defaultSimulatorModels)],
     bannedWords: [...(options.bannedWords ?? defaultBannedWords)],

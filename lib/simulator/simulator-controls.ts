@@ -17,6 +17,7 @@ export const simulatorRuntimeOptionsSchema = z
     chunkDelayMs: z.number().min(0),
     sessionCap: z.number().int().min(1),
     staleSessionUpdate: z.enum(['error', 'new-id']),
+    delSessionUnknownIds: z.enum(['ignore', 'refuse']),
   })
   .partial()
   .strict();

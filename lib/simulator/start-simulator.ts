@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { MintedCredentials } from '@/lib/simulator/credential-issuer';
 import type { Fault } from '@/lib/simulator/faults';
 import type { SimulatorState } from '@/lib/simulator/read-simulator-state';
-import type { SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
 import { apiBasePath, createRequestRouter } from '@/lib/simulator/route-request';
 import { createSsoRequestRouter } from '@/lib/simulator/route-sso-request';
 import { createSimulatorContext } from '@/lib/simulator/simulator-context';
@@ -11,7 +11,7 @@ import { createSimulatorControls, type BrowserSessionRequest, type SimulatorRunt
 
 export type { Endpoint, Fault } from '@/lib/simulator/faults';
 export type { SimulatorState } from '@/lib/simulator/read-simulator-state';
-export type { SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+export type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
 export type { MintedCredentials } from '@/lib/simulator/credential-issuer';
 export type { BrowserSessionRequest, SimulatorRuntimeOptions } from '@/lib/simulator/simulator-controls';
 
@@ -36,6 +36,13 @@ export interface SimulatorOptions {
   bannedWords?: string[];
   /** What updating a stale session id does; default 'error'. */
   staleSessionUpdate?: StaleSessionUpdate;
+  /**
+   * What a delSession listing an id the account does not have does; default 'ignore'.
+   * Unknown: the real service's behaviour for unknown ids is not recorded. 'refuse' refuses
+   * the whole call (`{"code":1,"msg":"Session not found"}`, nothing deleted) — the case of a
+   * gateway session the owner already deleted in the web history.
+   */
+  delSessionUnknownIds?: DelSessionUnknownIds;
   /** For the strict profile's jitter; default a seeded, deterministic generator. */
   random?: () => number;
   /** Clock, epoch ms; default `Date.now`. Drives pacing, token expiry and sdp-session idleness. */
@@ -80,7 +87,7 @@ export interface SimulatorHandle {
   reset(): void;
   /** Sessions as the owner's browser would create them (`New Chat`); @returns their ids. */
   createBrowserSessions(request: BrowserSessionRequest): number[];
-  /** Changes profile, gap, delay, cap or stale-id behaviour at run time. */
+  /** Changes profile, gap, delay, cap, stale-id or unknown-id-delete behaviour at run time. */
   setOptions(options: SimulatorRuntimeOptions): void;
   /** Closes both servers, ending every open stream, stall and slowed page. Idempotent. */
   close(): Promise<void>;

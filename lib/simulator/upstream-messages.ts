@@ -21,6 +21,10 @@ export const upstreamMessages = {
   tokenInvalid: 'token invalid',
   /** Simulator wording: an sdp-app-session that died of idleness (the real text, if any, is unknown). */
   sessionExpired: 'session expired',
+  /**
+   * Simulator wording (the real text is unknown): a saveSession update of an id the account no
+   * longer has, and, with `delSessionUnknownIds: 'refuse'`, a delSession listing one.
+   */
   sessionNotFound: 'Session not found',
   /** Simulator wording: a body that is not JSON or lacks required fields. */
   invalidBody: 'Invalid request parameters',

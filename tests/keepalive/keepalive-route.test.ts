@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { keepaliveHandler } from '@/lib/handlers/keepalive';
 import { routeSet } from '@/lib/handlers/route-set';
+import { readSweepRecord } from '@/lib/providers/xipu/sweep-record';
 import { storeKeys } from '@/lib/store/keys';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
@@ -108,5 +109,43 @@ describe('GET /api/cron/keepalive', () => {
     expect(state.sessions.filter((session: { createdBy: string }) => session.createdBy === 'browser')).toHaveLength(2);
     expect(remaining).toContain(Number(await gateway.store.get(storeKeys.heartbeatSessionId)));
     expect(Object.keys(await gateway.store.hashGetAll(storeKeys.upstreamSessions))).toEqual([String(live)]);
+  });
+
+  it('sweeps past a refused batch: the session the owner already deleted is forgotten, the others deleted one by one', async () => {
+    const { keepalive } = await start({ delSessionUnknownIds: 'refuse' });
+    await keepalive(); // creates the heartbeat session
+    const { jmToken, sdpSession } = gateway.config.xipu.manualCredentials!;
+    const call = async (endpoint: string, body: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, gateway.config.pacer.gapMs + gateway.config.pacer.allowanceMs));
+      const response = await fetch(`${gateway.simulator.apiBase}/${endpoint}?sf_request_type=ajax`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'jm-token': jmToken, 'sdp-app-session': sdpSession },
+        body: JSON.stringify(body),
+      });
+      return response.json();
+    };
+    const created: number[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const reply = await call('saveSession', { name: 'API · gpt-4.1 · orphan', model: 'gpt-4.1', temperature: 1, maxToken: 0, presencePenalty: 0, frequencyPenalty: 0 });
+      created.push(reply.data.id);
+    }
+    const [orphanA, deletedByOwner, orphanB] = created as [number, number, number];
+    expect(await call('delSession', { ids: [deletedByOwner] })).toMatchObject({ code: 0 }); // in the web history
+    const lease = (leaseUntil: number) => JSON.stringify({ owner: 'req_x', model: 'gpt-4.1', createdAt: Date.now() - 600_000, leaseUntil });
+    await gateway.store.hashSet(storeKeys.upstreamSessions, Object.fromEntries(created.map((id) => [String(id), lease(Date.now() - 1_000)])));
+    await new Promise((resolve) => setTimeout(resolve, gateway.config.pacer.gapMs + gateway.config.pacer.allowanceMs));
+
+    const report = await (await keepalive()).json();
+    expect(report.sweep).toEqual({ deleted: 2, gone: 1, kept: 0, batchRefused: 'Session not found' });
+    const remaining = gateway.simulator.state().sessions.map((session: { id: number }) => session.id);
+    expect(remaining).not.toContain(orphanA);
+    expect(remaining).not.toContain(orphanB);
+    expect(await gateway.store.hashGetAll(storeKeys.upstreamSessions)).toEqual({});
+    expect(await readSweepRecord(gateway.store)).toMatchObject({ deleted: 2, gone: 1, kept: 0 });
+
+    // The next run has nothing left to sweep: no delSession at all.
+    const deletesBefore = gateway.simulator.state().calls.delSession;
+    expect((await (await keepalive()).json()).sweep).toEqual({ deleted: 0 });
+    expect(gateway.simulator.state().calls.delSession).toBe(deletesBefore);
   });
 });

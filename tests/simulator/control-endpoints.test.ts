@@ -70,16 +70,19 @@ describe('HTTP control endpoints', () => {
   });
 
   it('changes options at run time and rejects unknown or invalid ones', async () => {
-    const response = await control('options', { profile: 'strict', minGapMs: 0, chunkDelayMs: 0 });
+    const response = await control('options', { profile: 'strict', minGapMs: 0, chunkDelayMs: 0, delSessionUnknownIds: 'refuse' });
     expect(await response.json()).toEqual({
       ok: true,
-      options: { profile: 'strict', minGapMs: 0, chunkDelayMs: 0, sessionCap: 50, staleSessionUpdate: 'error' },
+      options: { profile: 'strict', minGapMs: 0, chunkDelayMs: 0, sessionCap: 50, staleSessionUpdate: 'error', delSessionUnknownIds: 'refuse' },
     });
     // Strict now: \r\n line ends; no gap needed.
     const credentials = simulator.mintCredentials();
     const sessionId = await createSession(simulator, credentials);
     const stream = await readStream(await callApi(simulator, 'completions', { text: 'SIM-REPLY: ok', sessionId }, credentials));
     expect(stream.raw).toContain('\r\n');
+    // And a delSession listing an unknown id is refused.
+    expect(await (await callApi(simulator, 'delSession', { ids: [sessionId, 9_999] }, credentials)).json()).toEqual({ code: 1, msg: 'Session not found' });
+    expect((await control('options', { delSessionUnknownIds: 'sometimes' })).status).toBe(400);
     expect((await control('options', { minGapMs: -5 })).status).toBe(400);
     expect((await control('options', { profile: 'lenient' })).status).toBe(400);
     expect((await control('options', { colour: 'blue' })).status).toBe(400);

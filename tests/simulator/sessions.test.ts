@@ -104,6 +104,34 @@ describe('sessions', () => {
     expect(state.delSessionBatches).toEqual({ calls: 2, idsPerCall: [3, 1] });
   });
 
+  it("with delSessionUnknownIds 'refuse', refuses any call listing an unknown id and deletes nothing", async () => {
+    await start({ delSessionUnknownIds: 'refuse' });
+    expect(simulator.state().delSessionUnknownIds).toBe('refuse');
+    const [first, second, gone] = [
+      await createSession(simulator, credentials),
+      await createSession(simulator, credentials),
+      await createSession(simulator, credentials),
+    ] as [number, number, number];
+    const remove = async (ids: number[]) => (await callApi(simulator, 'delSession', { ids }, credentials)).json();
+    expect(await remove([gone])).toEqual({ code: 0, msg: 'success' }); // the owner deletes it in the web history
+
+    expect(await remove([first, gone, second])).toEqual({ code: 1, msg: 'Session not found' });
+    expect(await remove([gone])).toEqual({ code: 1, msg: 'Session not found' });
+    // Another account's session is unknown to this one.
+    const stranger = simulator.mintCredentials({ account: 'another-student' });
+    expect(await (await callApi(simulator, 'delSession', { ids: [first] }, stranger)).json()).toEqual({ code: 1, msg: 'Session not found' });
+    expect(simulator.state()).toMatchObject({ sessionsOpen: 2, sessionsDeleted: 1, delSessionBatches: { calls: 4, idsPerCall: [1, 3, 1, 1] } });
+
+    expect(await remove([first, second])).toEqual({ code: 0, msg: 'success' });
+    expect(simulator.state().sessionsOpen).toBe(0);
+
+    // Changed at run time (the HTTP route takes the same schema, see control-endpoints.test.ts).
+    simulator.setOptions({ delSessionUnknownIds: 'ignore' });
+    expect(await remove([gone])).toEqual({ code: 0, msg: 'success' });
+    simulator.injectFaults({ endpoint: 'delSession', kind: 'refuse', msg: 'System busy' });
+    expect(await remove([gone])).toEqual({ code: 1, msg: 'System busy' });
+  });
+
   it('answers malformed bodies with code 1', async () => {
     await start();
     expect(await save({ name: 'no model' })).toEqual({ code: 1, msg: 'Invalid request parameters' });

@@ -1,13 +1,13 @@
 import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
-import { sweepExpiredSessions } from '@/lib/providers/xipu/sweep-expired-sessions';
+import { sweepExpiredSessionsWithOutcome } from '@/lib/providers/xipu/sweep-expired-sessions';
 import { storeKeys } from '@/lib/store/keys';
 import { resolveCurrentCredentials } from '../resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 
 /**
- * "Sweep sessions now": deletes, in one paced delSession call, the gateway's own sessions
- * whose lease has lapsed (never a live one, never the heartbeat session, never one the
- * gateway did not create), then records the sweep for the page.
+ * "Sweep sessions now": deletes, in one paced delSession call (one by one when XIPU refuses
+ * the batch), the gateway's own sessions whose lease has lapsed (never a live one, never the
+ * heartbeat session, never one the gateway did not create), then records the sweep for the page.
  */
 export const sweepNow: AdminAction = async ({ config, context, dependencies }) => {
   const registry = createSessionRegistry(context.store, dependencies.now, config.sessionLeaseMs);
@@ -17,17 +17,20 @@ export const sweepNow: AdminAction = async ({ config, context, dependencies }) =
   if (!credentials) return { outcome: 'failed', anchor: 'sessions', message: 'No XIPU credentials to delete sessions with: log in, or paste a pair by hand.' };
   try {
     const heartbeatId = Number(await context.store.get(storeKeys.heartbeatSessionId));
-    const deleted = await sweepExpiredSessions({
+    const { deleted, gone, kept, batchRefused } = await sweepExpiredSessionsWithOutcome({
       registry,
       pacer: context.pacer,
       excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
       store: context.store,
       api: context.xipuApi(credentials),
     });
-    if (deleted.length === 0) {
-      return { outcome: 'failed', anchor: 'sessions', message: `XIPU refused to delete the ${expired.length} expired session(s); they stay recorded for the next sweep.` };
+    if (deleted.length === 0 && gone.length === 0) {
+      const reason = batchRefused === undefined ? '' : ` ("${batchRefused}")`;
+      return { outcome: 'failed', anchor: 'sessions', message: `XIPU refused to delete the ${kept.length} expired session(s)${reason}; they stay recorded for the next sweep.` };
     }
-    return { outcome: 'ok', anchor: 'sessions', message: `Swept ${deleted.length} expired session(s).` };
+    const goneNote = gone.length > 0 ? ` ${gone.length} no longer existed on XIPU and were forgotten.` : '';
+    const keptNote = kept.length > 0 ? ` ${kept.length} stay recorded for the next sweep.` : '';
+    return { outcome: 'ok', anchor: 'sessions', message: `Swept ${deleted.length} expired session(s).${goneNote}${keptNote}` };
   } catch (error) {
     return { outcome: 'failed', anchor: 'sessions', message: `The sweep failed: ${describeError(error)}` };
   }

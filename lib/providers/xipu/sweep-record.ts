@@ -6,11 +6,25 @@ import type { Store } from '@/lib/store/store';
 export interface SweepRecord {
   at: number;
   deleted: number;
+  /** Sessions XIPU said no longer exist (the owner deleted them): forgotten, not deleted. */
+  gone: number;
+  /** Expired sessions this sweep could not delete: still recorded, for a later sweep. */
+  kept: number;
   /** Every session swept since the record began. */
   totalDeleted: number;
 }
 
-const sweepRecordSchema = z.object({ at: z.number(), deleted: z.number(), totalDeleted: z.number() });
+/** The counts one sweep reports. */
+export type SweepCounts = Pick<SweepRecord, 'deleted' | 'gone' | 'kept'>;
+
+// Records written before `gone`/`kept` existed read as 0 of each.
+const sweepRecordSchema = z.object({
+  at: z.number(),
+  deleted: z.number(),
+  gone: z.number().default(0),
+  kept: z.number().default(0),
+  totalDeleted: z.number(),
+});
 
 export async function readSweepRecord(store: Store): Promise<SweepRecord | undefined> {
   const raw = await store.get(storeKeys.sweepLastRun);
@@ -27,10 +41,10 @@ export async function readSweepRecord(store: Store): Promise<SweepRecord | undef
  * Keeps the last sweep and the running total. Read-modify-write: sweeps are rare, and a count
  * lost to a race is harmless bookkeeping; it never fails the sweep.
  */
-export async function recordSweep(store: Store, deleted: number, at: number = Date.now()): Promise<void> {
+export async function recordSweep(store: Store, counts: SweepCounts, at: number = Date.now()): Promise<void> {
   try {
     const previous = await readSweepRecord(store);
-    const record: SweepRecord = { at, deleted, totalDeleted: (previous?.totalDeleted ?? 0) + deleted };
+    const record: SweepRecord = { at, ...counts, totalDeleted: (previous?.totalDeleted ?? 0) + counts.deleted };
     await store.set(storeKeys.sweepLastRun, JSON.stringify(record));
   } catch {
     // bookkeeping only
