@@ -3,8 +3,12 @@ import { z } from 'zod';
 /**
  * The Chat Completions request body, validated leniently (docs/client-compat §10–12): every
  * object is loose (unknown fields such as `reasoning_effort`, `cache_control` or
- * `extra_body` leftovers pass), every optional field also accepts `null`, and only the
- * fields the gateway reads are typed. Roles and content-part types are checked afterwards,
+ * `extra_body` leftovers pass), every optional field also accepts `null`, and every field
+ * the gateway reads is typed (with OpenAI's ranges for the sampling numbers, which are sent
+ * upstream), so a request OpenAI would refuse for them never reaches XIPU. Fields the gateway
+ * does not read — `tools`, `tool_choice`, `response_format`, … — are not checked: nothing
+ * here emulates tools, so `tools` of any shape (also `[]`) means "no tools".
+ * Roles, content-part types and which messages may omit `content` are checked afterwards,
  * in normalizeChatMessage, so their errors can name the offending value.
  */
 
@@ -32,16 +36,18 @@ export const chatMessageSchema = z.looseObject({
 });
 
 const tokenLimitSchema = z.number().int().positive().nullish();
+/** OpenAI's range for `presence_penalty` and `frequency_penalty`. */
+const penaltySchema = z.number().min(-2).max(2).nullish();
 
 export const chatRequestSchema = z.looseObject({
   model: z.string().trim().min(1),
   messages: z.array(chatMessageSchema).min(1),
-  temperature: z.number().nullish(),
-  top_p: z.number().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
   max_tokens: tokenLimitSchema,
   max_completion_tokens: tokenLimitSchema,
-  presence_penalty: z.number().nullish(),
-  frequency_penalty: z.number().nullish(),
+  presence_penalty: penaltySchema,
+  frequency_penalty: penaltySchema,
   stop: z.union([z.string(), z.array(z.string())]).nullish(),
   n: z.number().int().nullish(),
   stream: z.boolean().nullish(),

@@ -45,6 +45,12 @@ export function convertZodIssue(issue: Issue, body: unknown): GatewayError {
         param,
         'invalid_value',
       );
+    case 'too_big':
+      return invalidRequest(
+        `Invalid '${param}': ${JSON.stringify(value)} is too large; expected a number ${current.inclusive ? '<=' : '<'} ${String(current.maximum)}.`,
+        param,
+        'invalid_value',
+      );
     case 'invalid_value':
       return invalidRequest(
         `Invalid value for '${param}': ${JSON.stringify(value)}. Supported values are: ${current.values.map((option) => JSON.stringify(option)).join(', ')}.`,

@@ -19,8 +19,9 @@ const TEXT_PART_SEPARATOR = '\n';
 /**
  * Normalises one validated request message (index `index` in `messages`):
  * - `developer` → `system`; legacy `function` → `tool` with its `name`;
- * - content (string, null or parts) → one string: `text` parts (and `refusal` parts of
- *   assistant messages) joined with "\n", empty parts skipped, null → "";
+ * - content (string, null or parts, where requireContent allows them) → one string: `text`
+ *   parts (and `refusal` parts of assistant messages) joined with "\n", empty parts
+ *   skipped, null or absent → "";
  * - a leading `Formatting re-enabled` line is removed from system/developer text, and a
  *   message that held nothing else is dropped (returns `null`);
  * - assistant `tool_calls` (and legacy `function_call`) → `toolCalls` with string arguments
@@ -28,9 +29,10 @@ const TEXT_PART_SEPARATOR = '\n';
  * - everything else (`reasoning_content`, `cache_control`, participant names, …) is ignored.
  *
  * @throws GatewayError 400 `invalid_value` (param `messages[i].role`) for an unknown role;
- *   400 `unsupported_content` (param `messages[i].content[j]`) for any non-text part
- *   (images, audio, files, video): the service accepts text only; 400 `invalid_type` for a
- *   text part without a string `text`.
+ *   400 (param `messages[i].content`) for a message that must have content and has none
+ *   (requireContent below); 400 `unsupported_content` (param `messages[i].content[j]`) for
+ *   any non-text part (images, audio, files, video): the service accepts text only;
+ *   400 `invalid_type` for a text part without a string `text`.
  */
 export function normalizeChatMessage(message: ParsedChatMessage, index: number): ChatMessage | null {
   const role = message.role;
@@ -42,6 +44,7 @@ export function normalizeChatMessage(message: ParsedChatMessage, index: number):
       'invalid_value',
     );
   }
+  requireContent(message, index);
   const content = flattenContent(message, index);
 
   switch (role) {
@@ -71,6 +74,42 @@ export function normalizeChatMessage(message: ParsedChatMessage, index: number):
 
 function isSupportedRole(role: string): role is SupportedRole {
   return (SUPPORTED_ROLES as readonly string[]).includes(role);
+}
+
+/**
+ * The content rule of OpenAI's API (it answers 400 naming `messages[i].content`; the message
+ * types of openai/openai-openapi): only an assistant message that makes tool calls — a
+ * non-empty `tool_calls` or a legacy `function_call` — may omit its content. Per message:
+ * - assistant with tool calls: content may be absent, null, "" or parts; clients send each
+ *   of these for a tool-call turn (null in OpenAI's own examples, "" from LangChain and the
+ *   AI SDK). `[]` is taken as "no content" too, where OpenAI's `minItems: 1` would refuse it:
+ *   accepting it loses nothing, and a client that builds parts from text pieces may send it;
+ * - legacy `function` result: the key is required but null is allowed (typed `string | null`);
+ * - every other message (system, developer, user, tool, assistant without tool calls): a
+ *   string (also "") or at least one part. Absent → `missing_required_parameter`, null →
+ *   `invalid_type`, `[]` → `empty_array` (OpenAI's `minItems: 1` for part arrays).
+ * `tool_calls: []` is accepted (OpenAI refuses it, but clients that always serialise the
+ * field send it) and means no tool calls, so the last rule applies.
+ */
+function requireContent(message: ParsedChatMessage, index: number): void {
+  const content = message.content;
+  const param = `messages[${index}].content`;
+  if (message.role === 'assistant' && hasToolCalls(message)) return;
+  const hint = " Only an assistant message with 'tool_calls' (or 'function_call') may omit its content.";
+  if (content === undefined) {
+    fail(`Missing required parameter: '${param}'.${hint}`, param, 'missing_required_parameter');
+  }
+  if (content === null) {
+    if (message.role === 'function') return;
+    fail(`Invalid type for '${param}': expected a string or an array of content parts, but got null.${hint}`, param, 'invalid_type');
+  }
+  if (Array.isArray(content) && content.length === 0) {
+    fail(`Invalid '${param}': empty array. Expected at least 1 content part, or a string.`, param, 'empty_array');
+  }
+}
+
+function hasToolCalls(message: ParsedChatMessage): boolean {
+  return (message.tool_calls?.length ?? 0) > 0 || message.function_call != null;
 }
 
 function flattenContent(message: ParsedChatMessage, messageIndex: number): string {

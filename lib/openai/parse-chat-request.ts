@@ -17,8 +17,10 @@ import type { ChatMessage, ChatRequest } from '@/lib/providers/chat-provider';
  * - `stream` defaults to false; `stream_options.include_usage: true` → `includeUsage`.
  *
  * @throws GatewayError 400 `invalid_request_error` whose `param` names the offending field
- *   (`messages[0].content`) for a non-object body, a missing or wrongly typed field, an
- *   unknown role, a non-text content part, or `n` other than 1.
+ *   (`messages[0].content`) for a non-object body, a missing or wrongly typed field, a
+ *   sampling number outside OpenAI's range, an unknown role, a message without the content
+ *   it needs (only an assistant tool-call turn may omit it), a non-text content part, or
+ *   `n` other than 1 — before anything is sent upstream.
  */
 export function parseChatRequest(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -121,6 +121,16 @@ describe('parseChatRequest: accepted shapes', () => {
       }),
     ],
     [
+      "sampling numbers at the ends of OpenAI's ranges",
+      { model: 'gpt-4.1', messages: hello, temperature: 2, top_p: 0, presence_penalty: -2, frequency_penalty: 2 },
+      expected({ temperature: 2, topP: 0, presencePenalty: -2, frequencyPenalty: 2 }),
+    ],
+    [
+      'tools and tool_choice are not read, so any shape passes',
+      { model: 'gpt-4.1', messages: hello, tools: 'none', tool_choice: { type: 'function' } },
+      expected(),
+    ],
+    [
       'max_completion_tokens wins over max_tokens',
       { model: 'gpt-4.1', messages: hello, max_tokens: 100, max_completion_tokens: 2000 },
       expected({ maxTokens: 2000 }),
@@ -216,8 +226,20 @@ describe('parseChatRequest: messages', () => {
       ],
       [{ role: 'user', content: 'first\nsecond' }],
     ],
-    ['empty parts array', [{ role: 'user', content: [] }], [{ role: 'user', content: '' }]],
-    ['null user content', [{ role: 'user', content: null }], [{ role: 'user', content: '' }]],
+    ['empty user string (OpenAI accepts "")', [{ role: 'user', content: '' }], [{ role: 'user', content: '' }]],
+    [
+      'system and tool content as part arrays',
+      [
+        { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
+        { role: 'user', content: 'Hi' },
+        { role: 'tool', tool_call_id: 'c', content: [{ type: 'text', text: '' }] },
+      ],
+      [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+        { role: 'tool', content: '', toolCallId: 'c' },
+      ],
+    ],
     [
       'assistant content null with tool_calls, tool result with tool_call_id and name',
       [
@@ -250,9 +272,27 @@ describe('parseChatRequest: messages', () => {
       ],
     ],
     [
-      'empty tool_calls array and missing content on assistant',
-      [{ role: 'assistant', tool_calls: [] }],
-      [{ role: 'assistant', content: '' }],
+      'empty tool_calls array means no tool calls (OpenAI refuses it; clients send it)',
+      [{ role: 'assistant', content: 'Done.', tool_calls: [] }],
+      [{ role: 'assistant', content: 'Done.' }],
+    ],
+    ...(
+      [
+        ['""', { content: '' }, ''],
+        ['null', { content: null }, ''],
+        ['absent', {}, ''],
+        ['[] (OpenAI would refuse the empty array; nothing is lost)', { content: [] }, ''],
+        ['a text part', { content: [{ type: 'text', text: 'Checking.' }] }, 'Checking.'],
+      ] as const
+    ).map(([label, content, text]): [string, unknown[], ChatRequest['messages']] => [
+      `assistant tool-call turn with content ${label}`,
+      [{ role: 'assistant', ...content, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }],
+      [{ role: 'assistant', content: text, toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }] }],
+    ]),
+    [
+      'assistant legacy function_call without content',
+      [{ role: 'assistant', function_call: { name: 'lookup', arguments: '{}' } }],
+      [{ role: 'assistant', content: '', toolCalls: [{ id: '', name: 'lookup', arguments: '{}' }] }],
     ],
     [
       'assistant reasoning_content ignored, refusal part kept as text',
@@ -275,6 +315,11 @@ describe('parseChatRequest: messages', () => {
         { role: 'assistant', content: '', toolCalls: [{ id: '', name: 'lookup', arguments: '{"q":1}' }] },
         { role: 'tool', content: 'result', name: 'lookup' },
       ],
+    ],
+    [
+      'legacy function result with content null (typed string | null)',
+      [{ role: 'function', name: 'lookup', content: null }],
+      [{ role: 'tool', content: '', name: 'lookup' }],
     ],
     [
       'user participant name is not carried over',
@@ -360,6 +405,41 @@ describe('parseChatRequest: rejected shapes', () => {
       { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: {} }] }] },
       { param: 'messages[0].tool_calls[0].function.name', code: 'missing_required_parameter', message: /'messages\[0\]\.tool_calls\[0\]\.function\.name'/ },
     ],
+    // The content rule (normalizeChatMessage's requireContent): only an assistant message
+    // with tool calls may omit content.
+    ['user message without content (the issue\'s case)', { model: 'm', messages: [{ role: 'user' }] }, { param: 'messages[0].content', code: 'missing_required_parameter', message: /^Missing required parameter: 'messages\[0\]\.content'\. Only an assistant message with 'tool_calls'/ }],
+    ['user content null', { model: 'm', messages: [{ role: 'user', content: null }] }, { param: 'messages[0].content', code: 'invalid_type', message: /'messages\[0\]\.content': expected a string or an array of content parts, but got null/ }],
+    ['user content []', { model: 'm', messages: [{ role: 'user', content: [] }] }, { param: 'messages[0].content', code: 'empty_array', message: /'messages\[0\]\.content': empty array/ }],
+    ['system without content', { model: 'm', messages: [{ role: 'system' }, { role: 'user', content: 'Hi' }] }, { param: 'messages[0].content', code: 'missing_required_parameter', message: /'messages\[0\]\.content'/ }],
+    ['system content []', { model: 'm', messages: [{ role: 'system', content: [] }, { role: 'user', content: 'Hi' }] }, { param: 'messages[0].content', code: 'empty_array', message: /empty array/ }],
+    ['developer content null', { model: 'm', messages: [{ role: 'developer', content: null }, { role: 'user', content: 'Hi' }] }, { param: 'messages[0].content', code: 'invalid_type', message: /got null/ }],
+    ['tool result without content', { model: 'm', messages: [{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'c' }] }, { param: 'messages[1].content', code: 'missing_required_parameter', message: /'messages\[1\]\.content'/ }],
+    ['tool result content null', { model: 'm', messages: [{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'c', content: null }] }, { param: 'messages[1].content', code: 'invalid_type', message: /got null/ }],
+    ['assistant without content or tool calls', { model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }, { role: 'assistant' }] }, { param: 'messages[2].content', code: 'missing_required_parameter', message: /'messages\[2\]\.content'/ }],
+    ['assistant content null without tool calls', { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: null }] }, { param: 'messages[0].content', code: 'invalid_type', message: /got null\. Only an assistant message with 'tool_calls'/ }],
+    ['assistant content [] without tool calls', { model: 'm', messages: [{ role: 'assistant', content: [] }] }, { param: 'messages[0].content', code: 'empty_array', message: /empty array/ }],
+    ['assistant with tool_calls [] and no content', { model: 'm', messages: [{ role: 'assistant', tool_calls: [] }] }, { param: 'messages[0].content', code: 'missing_required_parameter', message: /'messages\[0\]\.content'/ }],
+    ['legacy function result without content', { model: 'm', messages: [{ role: 'function', name: 'f' }] }, { param: 'messages[0].content', code: 'missing_required_parameter', message: /'messages\[0\]\.content'/ }],
+    ['user with tool_calls still needs content', { model: 'm', messages: [{ role: 'user', tool_calls: [{ id: 'c', function: { name: 'f' } }] }] }, { param: 'messages[0].content', code: 'missing_required_parameter', message: /'messages\[0\]\.content'/ }],
+    // Types of the other message fields the gateway reads.
+    ['name not a string', { model: 'm', messages: [{ role: 'function', name: 7, content: 'r' }] }, { param: 'messages[0].name', code: 'invalid_type', message: /'messages\[0\]\.name': expected a string, but got a number/ }],
+    ['tool_call_id not a string', { model: 'm', messages: [{ role: 'tool', tool_call_id: 1, content: 'r' }] }, { param: 'messages[0].tool_call_id', code: 'invalid_type', message: /'messages\[0\]\.tool_call_id'/ }],
+    ['tool_calls not an array', { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: { id: 'c' } }] }, { param: 'messages[0].tool_calls', code: 'invalid_type', message: /'messages\[0\]\.tool_calls': expected an array, but got an object/ }],
+    ['tool call id not a string', { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 5, function: { name: 'f' } }] }] }, { param: 'messages[0].tool_calls[0].id', code: 'invalid_type', message: /'messages\[0\]\.tool_calls\[0\]\.id'/ }],
+    ['tool call function not an object', { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', function: 'f' }] }] }, { param: 'messages[0].tool_calls[0].function', code: 'invalid_type', message: /expected an object, but got a string/ }],
+    ['function_call name not a string', { model: 'm', messages: [{ role: 'assistant', function_call: { name: null } }] }, { param: 'messages[0].function_call.name', code: 'invalid_type', message: /'messages\[0\]\.function_call\.name'/ }],
+    ['content part type not a string', { model: 'm', messages: [{ role: 'user', content: [{ type: 1, text: 'a' }] }] }, { param: 'messages[0].content[0].type', code: 'invalid_type', message: /'messages\[0\]\.content\[0\]\.type'/ }],
+    ['role not a string', { model: 'm', messages: [{ role: 1, content: 'a' }] }, { param: 'messages[0].role', code: 'invalid_type', message: /'messages\[0\]\.role': expected a string/ }],
+    // Types and OpenAI's ranges of the request fields the gateway reads.
+    ['n decimal', { model: 'm', messages: hello, n: 1.5 }, { param: 'n', code: 'invalid_type', message: /'n': expected an integer/ }],
+    ['stream_options not an object', { model: 'm', messages: hello, stream: true, stream_options: true }, { param: 'stream_options', code: 'invalid_type', message: /'stream_options': expected an object, but got a boolean/ }],
+    ['presence_penalty string', { model: 'm', messages: hello, presence_penalty: '1' }, { param: 'presence_penalty', code: 'invalid_type', message: /'presence_penalty'/ }],
+    ['frequency_penalty array', { model: 'm', messages: hello, frequency_penalty: [1] }, { param: 'frequency_penalty', code: 'invalid_type', message: /'frequency_penalty': expected a number, but got an array/ }],
+    ['temperature above 2', { model: 'm', messages: hello, temperature: 2.5 }, { param: 'temperature', code: 'invalid_value', message: /^Invalid 'temperature': 2\.5 is too large; expected a number <= 2\.$/ }],
+    ['temperature below 0', { model: 'm', messages: hello, temperature: -0.1 }, { param: 'temperature', code: 'invalid_value', message: /'temperature': -0\.1 is too small; expected a number >= 0/ }],
+    ['top_p above 1', { model: 'm', messages: hello, top_p: 1.5 }, { param: 'top_p', code: 'invalid_value', message: /<= 1/ }],
+    ['presence_penalty above 2', { model: 'm', messages: hello, presence_penalty: 3 }, { param: 'presence_penalty', code: 'invalid_value', message: /<= 2/ }],
+    ['frequency_penalty below -2', { model: 'm', messages: hello, frequency_penalty: -2.5 }, { param: 'frequency_penalty', code: 'invalid_value', message: />= -2/ }],
     [
       'only a formatting hint left',
       { model: 'm', messages: [{ role: 'developer', content: 'Formatting re-enabled' }] },
@@ -375,6 +455,11 @@ describe('parseChatRequest: rejected shapes', () => {
       retryable: error.retryable,
     }).toEqual({ status: 400, type: 'invalid_request_error', param: failure.param, code: failure.code, retryable: false });
     expect(error.message).toMatch(failure.message);
+  });
+
+  it('checks the content rule in message order, after the roles before it', () => {
+    const error = parseError({ model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'assistant' }, { role: 'robot', content: 'x' }] });
+    expect(error.param).toBe('messages[1].content');
   });
 
   it('reports the first problem in document order', () => {
