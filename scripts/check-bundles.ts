@@ -8,11 +8,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FUNCTION_PLAN } from './vercel-build/function-plan';
 
 /** Packages that only the login routes may bundle. */
 export const BROWSER_PACKAGES = ['puppeteer-core', '@sparticuz/chromium'];
-/** Routes that launch the browser and must carry Chromium's binaries. */
-export const BROWSER_ROUTES = ['api/login', 'api/cron/keepalive', 'admin/actions/log-in'];
+/** Routes that launch the browser and must carry Chromium's binaries (trace paths: no leading `/`). */
+export const BROWSER_ROUTES = FUNCTION_PLAN.browserRoutes.map((route) => route.slice(1));
 
 /** Route path (e.g. `v1/chat/completions`) → the files its trace lists. */
 export type RouteTraces = Map<string, string[]>;

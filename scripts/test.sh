@@ -18,8 +18,10 @@ fi
 
 npm ci --no-audit --no-fund
 npx tsc --noEmit
-# The client-compatibility and multi-process tests run against `next start` of this build.
-npx next build
-# The browser must stay out of the /v1 bundles (issue: prove it from the build output).
+# One build serves both: `vercel build` (offline, reusing node_modules) runs `next build`,
+# whose .next the client-compatibility and multi-process tests `next start`, then packs
+# Vercel's functions, which the check holds to scripts/vercel-build/function-plan.ts.
+npx tsx scripts/check-vercel-build.ts
+# Per-route traces: the browser stays out of every /v1 route's own bundle.
 npx tsx scripts/check-bundles.ts
 npx vitest run "$@"

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findPrefixedUpstashVariable } from './find-prefixed-upstash-variable';
 
 /**
  * The environment, parsed once with zod. Nothing else reads `process.env`.
@@ -144,6 +145,8 @@ export interface GatewayConfig {
     thinkTags: 'split' | 'pass';
   };
   upstash?: { url: string; token: string };
+  /** Without Upstash: a set `<PREFIX>_KV_REST_API_URL`-like variable (a store connected with a prefix), named in the 503. */
+  prefixedUpstashVariable?: string;
   login: {
     /** Both XJTLU_USERNAME and XJTLU_PASSWORD set: the gateway logs in by itself. */
     enabled: boolean;
@@ -238,6 +241,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         thinkTags: values.THINK_TAGS,
       },
       upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : undefined,
+      prefixedUpstashVariable: upstashUrl && upstashToken ? undefined : findPrefixedUpstashVariable(environment),
       login: {
         enabled: Boolean(values.XJTLU_USERNAME && values.XJTLU_PASSWORD),
         chromiumPath: values.CHROMIUM_PATH,

@@ -27,9 +27,13 @@ export function getGatewayContext(): Promise<GatewayContext> {
   }
   const config = loaded.config;
   if (config.hosted && !config.upstash) {
+    // A store connected with an env-var prefix sets other names: say which one we saw.
+    const remedy = config.prefixedUpstashVariable
+      ? `${config.prefixedUpstashVariable} is set: the Upstash store was connected with an environment-variable prefix, so KV_REST_API_URL and KV_REST_API_TOKEN are missing. Reconnect the store with the prefix left empty, or set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to its values, and redeploy.`
+      : 'Add an Upstash Redis store (it sets KV_REST_API_URL and KV_REST_API_TOKEN) and redeploy.';
     return Promise.reject(
       new GatewayError(
-        'This deployment needs Upstash Redis: serverless instances share nothing, so pacing, limits and session cleanup would be fiction. Add an Upstash Redis store (it sets KV_REST_API_URL and KV_REST_API_TOKEN) and redeploy.',
+        `This deployment needs Upstash Redis: serverless instances share nothing, so pacing, limits and session cleanup would be fiction. ${remedy}`,
         { status: 503, type: 'server_error', code: 'store_not_configured', param: 'UPSTASH_REDIS_REST_URL', retryable: false },
       ),
     );

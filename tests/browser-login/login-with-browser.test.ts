@@ -1,4 +1,6 @@
 import { decodeJwt } from 'jose';
+// The Chrome build this puppeteer-core was made for (the main entry's types leave it out).
+import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BrowserLoginError, launchChromium, loginWithBrowser, type BrowserLoginOptions, type LoginStepEvent } from '@/lib/browser-login/login-with-browser';
 import { MAX_SCREENSHOT_BYTES } from '@/lib/browser-login/capture-failure-screenshot';
@@ -104,10 +106,18 @@ describe('loginWithBrowser against the simulator portal', () => {
 
   // The Vercel launch path: @sparticuz/chromium's headless shell (a Linux x64 build).
   it.runIf(process.platform === 'linux' && process.arch === 'x64')('logs in with the hosted Chromium too', async () => {
-    const hosted = trackBrowsers(() => launchChromium({ hosted: true }));
+    const versions: string[] = [];
+    const hosted = trackBrowsers(async () => {
+      const browser = await launchChromium({ hosted: true });
+      versions.push(await browser.version());
+      return browser;
+    });
 
     const credentials = await loginWithBrowser(loginOptions({ launch: hosted.launch }));
 
+    // The pinned pair: @sparticuz/chromium ships the Chrome major this puppeteer-core was made for.
+    const pairedMajor = PUPPETEER_REVISIONS['chrome-headless-shell'].split('.')[0];
+    expect(versions).toEqual([expect.stringMatching(new RegExp(`^HeadlessChrome/${pairedMajor}\\.`))]);
     expect(decodeJwt(credentials.jmToken).sub).toBe('student-42');
     expect(hosted.browsers).toHaveLength(1);
     expect(isBrowserGone(hosted.browsers[0]!)).toBe(true);

@@ -44,6 +44,22 @@ describe('deployment checks', () => {
     expect((await response.json()).error.message).toMatch(/Upstash/);
   });
 
+  it('hosted with a store connected under an env-var prefix: the 503 names the variable it found', async () => {
+    gateway = await startGatewayProcess({
+      VERCEL: '1',
+      API_KEYS: 'sk-hosted-123456',
+      STORE_KV_REST_API_URL: 'https://eu1-fond-eel-12345.upstash.io',
+      STORE_KV_REST_API_TOKEN: 'prefixed-token',
+    });
+    const response = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: 'Bearer sk-hosted-123456' } });
+    expect(response.status).toBe(503);
+    const { error } = await response.json();
+    expect(error.code).toBe('store_not_configured');
+    expect(error.message).toContain('STORE_KV_REST_API_URL is set');
+    expect(error.message).toContain('prefix left empty');
+    expect(error.message).not.toContain('prefixed-token');
+  });
+
   it('hosted without API_KEYS: 401 saying to set them', async () => {
     gateway = await startGatewayProcess({
       VERCEL: '1',
