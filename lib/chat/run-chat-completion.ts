@@ -8,6 +8,7 @@ import { insertKeepAlive } from '@/lib/sse/insert-keep-alive';
 import { countChatUsage } from './count-tokens';
 import { cutAtStopSequences } from './cut-at-stop-sequences';
 import { endAtDeadline } from './end-at-deadline';
+import { startBeforeDeadline } from './start-before-deadline';
 import { guardEmptyAnswer } from './guard-empty-answer';
 
 /** The chat routes' `maxDuration` (s): Vercel Hobby with Fluid compute allows 300. */
@@ -27,6 +28,8 @@ export interface ChatRunScope {
   now: () => number;
   /** When the request started; the answer ends itself before the route's limit. */
   startedAt: number;
+  /** Longest the provider may take to start its answer (REQUEST_START_DEADLINE_MS). */
+  startDeadlineMs: number;
   /** This deployment's origin as the client reached it. */
   origin?: string;
   /** Told when the answer starts and ends (metrics); never told its content. */
@@ -57,12 +60,14 @@ export type ChatRunEnd =
 export async function runChatCompletion(request: ChatRequest, scope: ChatRunScope): Promise<Response> {
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
   const created = Math.floor(scope.now() / 1000);
-  const parts = await scope.provider.streamChat(request, {
-    signal: scope.signal,
-    defer: scope.defer,
-    requestId: scope.requestId,
-    origin: scope.origin,
-  });
+  const parts = await startBeforeDeadline({ deadlineMs: scope.startDeadlineMs, signal: scope.signal }, (signal) =>
+    scope.provider.streamChat(request, {
+      signal,
+      defer: scope.defer,
+      requestId: scope.requestId,
+      origin: scope.origin,
+    }),
+  );
 
   const promptText = request.messages.map((message) => message.content).join('\n');
   let completionText = '';

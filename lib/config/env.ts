@@ -116,7 +116,9 @@ const environmentSchema = z.object({
   CHROMIUM_PATH: optionalText,
   LOGIN_REFRESH_MARGIN_MINUTES: wholeNumber(30, { min: 1, max: 24 * 60 }),
   LOGIN_WAIT_MS: wholeNumber(25_000, { min: 1_000, max: 55_000 }),
-  RELOGIN_MIN_TOKEN_AGE_MS: wholeNumber(60_000, { min: 0, max: 3_600_000 }),
+  /** Retired: accepted (any value) so old deployments keep starting; a warning says it is ignored. */
+  RELOGIN_MIN_TOKEN_AGE_MS: optionalText,
+  REQUEST_START_DEADLINE_MS: wholeNumber(120_000, { min: 1_000, max: 240_000 }),
   SESSION_LEASE_MS: wholeNumber(90_000, { min: 1_000, max: 600_000 }),
   VERCEL: optionalText,
 });
@@ -155,12 +157,15 @@ export interface GatewayConfig {
     refreshMarginMs: number;
     /** Longest a request waits for a login before answering 503 with Retry-After. */
     waitMs: number;
-    /**
-     * A token the upstream rejects sooner than this after its login is not replaced by
-     * another login: the problem is elsewhere (a firewall, a region), and logins back off.
-     */
-    minTokenAgeMs: number;
   };
+  /**
+   * Longest a chat may take to start its answer (credentials, turns in the schedule, retries)
+   * before it answers 503 `upstream_start_timeout`: well inside the route's limit, so its
+   * cleanup still runs.
+   */
+  requestStartDeadlineMs: number;
+  /** Variables that are set but no longer mean anything, with what to do: said at start. */
+  retiredVariables: string[];
   /** Bearer secret of the cron and login routes (Vercel sends it to crons). */
   cronSecret?: string;
   /** Signs in to /admin; hosted without it the admin page shows only how to set it. */
@@ -247,8 +252,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         chromiumPath: values.CHROMIUM_PATH,
         refreshMarginMs: values.LOGIN_REFRESH_MARGIN_MINUTES * 60_000,
         waitMs: values.LOGIN_WAIT_MS,
-        minTokenAgeMs: values.RELOGIN_MIN_TOKEN_AGE_MS,
       },
+      requestStartDeadlineMs: values.REQUEST_START_DEADLINE_MS,
+      retiredVariables: retiredVariablesSet(values),
       cronSecret: values.CRON_SECRET,
       adminPassword: values.ADMIN_PASSWORD,
       vercelProtectionBypass: values.VERCEL_AUTOMATION_BYPASS_SECRET,
@@ -272,6 +278,17 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       demoSimulatorPort: values.DEMO_SIMULATOR_PORT,
     },
   };
+}
+
+/** Old variables a deployment may still carry: they are ignored, and the start-up log says so. */
+function retiredVariablesSet(values: { RELOGIN_MIN_TOKEN_AGE_MS?: string }): string[] {
+  const retired: string[] = [];
+  if (values.RELOGIN_MIN_TOKEN_AGE_MS !== undefined) {
+    retired.push(
+      'RELOGIN_MIN_TOKEN_AGE_MS is ignored and can be removed: a token XIPU rejects after it served a call now always gets one new login, and one rejected before it ever worked backs off',
+    );
+  }
+  return retired;
 }
 
 function checkPair(firstName: string, first: unknown, secondName: string, second: unknown): ConfigProblem | undefined {

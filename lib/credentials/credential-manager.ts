@@ -1,16 +1,21 @@
 import { GatewayError } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import { abortableSleep } from '@/lib/pacing/abortable-sleep';
+import { untilAborted } from '@/lib/pacing/until-aborted';
 import { credentialsMissing, loginExpired } from '@/lib/providers/xipu/xipu-errors';
 import type { XipuCredentials } from '@/lib/providers/xipu/xipu-api';
 import { storeKeys, storeTtls } from '@/lib/store/keys';
 import { recordLoginFailure } from './start-login';
 import type { Store } from '@/lib/store/store';
 import {
+  credentialFingerprint,
   describeCredentials,
+  hasCredentialsServed,
+  markCredentialsServed,
   pickNewer,
   readLoginState,
   readStoredCredentials,
+  TOKEN_REJECTED_STEP,
   type LoginState,
   type StoredCredentials,
 } from './credential-records';
@@ -21,6 +26,11 @@ export interface CredentialRequestContext {
   defer: (task: () => Promise<void>) => void;
   /** This deployment's origin as the client reached it: where the login route lives. */
   origin?: string;
+  /**
+   * The request gave up (client gone, start deadline): a wait for a login ends at once with
+   * the signal's reason. The login itself goes on for whoever else waits.
+   */
+  signal?: AbortSignal;
 }
 
 /** Where the XIPU provider gets its credentials for each request. */
@@ -33,10 +43,20 @@ export interface CredentialSource {
   current(context: CredentialRequestContext): Promise<StoredCredentials>;
   /**
    * The upstream rejected `rejected` (403 / token error): fresher credentials, from one
-   * login shared by every request that needs it.
+   * login shared by every request (on every instance) that needs it. A logged-in token that
+   * had served calls was revoked or expired: log in again, whatever its age. One rejected
+   * before it ever served a call means a new login would be rejected too (a firewall, a
+   * region block): that counts as a failed login (step `token-rejected`) and backs off.
    * @throws GatewayError 503 when none arrive in time, or logins are not possible.
    */
   replaceRejected(rejected: StoredCredentials, context: CredentialRequestContext): Promise<StoredCredentials>;
+  /**
+   * `credentials` just served a successful upstream call: recorded for every instance (once
+   * per token and instance: one store command per token, not per chat). Never throws.
+   * @returns true for the token's first recorded success anywhere (a new login's token
+   *   working: the moment to sweep what rejected credentials could not delete).
+   */
+  confirm(credentials: StoredCredentials): Promise<boolean>;
 }
 
 /** What asking for a login answered (the login route's reply). */
@@ -58,8 +78,6 @@ export interface CredentialManagerOptions {
     refreshMarginMs: number;
     /** Longest a request waits for fresh credentials. */
     waitMs: number;
-    /** A login's token rejected sooner than this is not replaced by another login (a storm). */
-    minTokenAgeMs?: number;
     pollMs?: number;
   };
   /**
@@ -75,6 +93,8 @@ export interface CredentialManagerOptions {
 const DEFAULT_POLL_MS = 500;
 /** Clock skew tolerated between this instance and the one that logged in. */
 const CLOCK_SKEW_MS = 2_000;
+/** Tokens this instance remembers having marked as served (a cache: forgetting costs one command). */
+const CONFIRMED_TOKENS_REMEMBERED = 32;
 
 /**
  * Credentials that look after themselves: the environment's pair and the stored one (the
@@ -90,6 +110,8 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   let cached: { value: StoredCredentials | undefined; readAt: number } | undefined;
   /** Requests of this instance waiting for the same rejected token share one wait. */
   const waits = new Map<string, Promise<StoredCredentials>>();
+  /** Fingerprints of tokens this instance has already marked as served. */
+  const confirmed = new Set<string>();
 
   /** One store read at a time for this instance: concurrent requests share it. */
   let reading: Promise<StoredCredentials | undefined> | undefined;
@@ -135,11 +157,22 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       throw previous ? loginExpired('the upstream rejected the current token and no XJTLU_USERNAME/XJTLU_PASSWORD are set for a new login') : credentialsMissing();
     }
     const key = previous?.jmToken ?? '';
-    const existing = waits.get(key);
-    if (existing) return existing;
+    const shared = waits.get(key) ?? startWaiting(key, previous, login, context);
+    return context.signal ? untilAborted(shared, context.signal) : shared;
+  }
+
+  function startWaiting(
+    key: string,
+    previous: StoredCredentials | undefined,
+    login: NonNullable<CredentialManagerOptions['login']>,
+    context: CredentialRequestContext,
+  ): Promise<StoredCredentials> {
     const waiting = (async () => {
       const startedAt = now();
       const deadline = startedAt + login.waitMs;
+      // A failure recorded before this wait (a token rejected a moment ago, say) is not the
+      // outcome of the login it asks for, however close in time.
+      const earlier = await readLoginState(store);
       let triggered: LoginTriggerResult;
       try {
         triggered = await login.trigger(context.origin);
@@ -151,7 +184,8 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
         const candidate = await read(true);
         if (isValid(candidate) && candidate.jmToken !== previous?.jmToken) return candidate;
         const state = await readLoginState(store);
-        if (state?.outcome === 'failure' && state.attemptedAt >= startedAt - CLOCK_SKEW_MS) throw loginFailed(state, now());
+        const isNewRecord = state?.attemptedAt !== earlier?.attemptedAt || state?.failedStep !== earlier?.failedStep;
+        if (state?.outcome === 'failure' && isNewRecord && state.attemptedAt >= startedAt - CLOCK_SKEW_MS) throw loginFailed(state, now());
         if (now() >= deadline) throw loginInProgress();
         await sleep(Math.min(login.pollMs ?? DEFAULT_POLL_MS, Math.max(0, deadline - now())));
       }
@@ -182,23 +216,39 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
     async replaceRejected(rejected, context) {
       const candidate = await read(true);
       if (isValid(candidate) && candidate.jmToken !== rejected.jmToken) return candidate;
-      const obtainedAt = rejected.origin === 'login' ? rejected.obtainedAt : undefined;
-      const minimumAge = options.login?.minTokenAgeMs ?? 0;
-      if (obtainedAt !== undefined && now() - obtainedAt < minimumAge) {
-        // A login's token rejected at once: another login would be rejected too, and one login
-        // per request would hammer the school's SSO. Count it as a failed login (back-off).
-        const ageSeconds = Math.round((now() - obtainedAt) / 1000);
+      if (options.login && rejected.origin === 'login' && !(await hasServed(rejected))) {
+        // A fresh login's token rejected before it ever worked: another login would be
+        // rejected too, and one login per request would hammer the school's SSO.
         const state = await recordLoginFailure(store, {
           attemptedAt: now(),
           now: now(),
-          step: 'token-rejected',
-          message: `XIPU rejected credentials ${ageSeconds} s after they were obtained, so a new login would not help (a firewall or region block answering 403?)`,
+          step: TOKEN_REJECTED_STEP,
+          message: 'XIPU rejected freshly logged-in credentials before they served a single call, so a new login would not help (a firewall or region block answering 403?)',
         });
         throw loginFailed(state, now());
       }
       return waitForFresh(rejected, context);
     },
+
+    async confirm(credentials) {
+      const fingerprint = credentialFingerprint(credentials);
+      if (confirmed.has(fingerprint)) return false;
+      try {
+        const first = await markCredentialsServed(store, credentials, now());
+        if (confirmed.size >= CONFIRMED_TOKENS_REMEMBERED) confirmed.clear();
+        confirmed.add(fingerprint);
+        return first;
+      } catch (error) {
+        logEvent('warn', 'credentials_confirm_failed', { error: error instanceof Error ? error.message : String(error) });
+        return false;
+      }
+    },
   };
+
+  /** This instance knows it, or another instance recorded it. */
+  async function hasServed(credentials: StoredCredentials): Promise<boolean> {
+    return confirmed.has(credentialFingerprint(credentials)) || (await hasCredentialsServed(store, credentials));
+  }
 }
 
 function loginInProgress(): GatewayError {

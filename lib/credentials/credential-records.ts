@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { XipuCredentials } from '@/lib/providers/xipu/xipu-api';
 import { readTokenTimes } from '@/lib/providers/xipu/read-token-times';
@@ -72,6 +73,44 @@ export async function readLoginState(store: Store): Promise<LoginState | undefin
 
 export async function saveLoginState(store: Store, state: LoginState): Promise<void> {
   await store.set(storeKeys.loginState, JSON.stringify(state));
+}
+
+/**
+ * A token's name in the store and in logs: the first 16 hex digits of its SHA-256. Enough to
+ * tell tokens apart, useless to call XIPU with.
+ */
+export function credentialFingerprint(credentials: Pick<XipuCredentials, 'jmToken'>): string {
+  return createHash('sha256').update(credentials.jmToken).digest('hex').slice(0, 16);
+}
+
+/** The failed-login step of a fresh token that XIPU rejected before it served a call. */
+export const TOKEN_REJECTED_STEP = 'token-rejected';
+
+/**
+ * Records, for every instance, that this token has served a successful upstream call (kept
+ * until a day after the token expires). Only the first mark per token writes: SET NX. The
+ * first mark also ends a `token-rejected` back-off: that failure said "a new login would be
+ * rejected too", and a token that works again proves the block has lifted (a wrong password's
+ * back-off, any other step, stays). Costs one command per token and instance, plus one read
+ * of the login state (and a write when it clears) the first time anywhere.
+ * @returns true for the token's first recorded success anywhere.
+ */
+export async function markCredentialsServed(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>, now: number): Promise<boolean> {
+  const { expiresAt } = readTokenTimes(credentials.jmToken);
+  const ttlMs = Math.max(0, (expiresAt ?? now) - now) + storeTtls.credentialsServedSlackMs;
+  const first = await store.setIfAbsent(storeKeys.credentialsServed(credentialFingerprint(credentials)), String(now), ttlMs);
+  if (!first) return false;
+  const state = await readLoginState(store);
+  if (state?.outcome === 'failure' && state.failedStep === TOKEN_REJECTED_STEP && state.nextAttemptAt !== undefined) {
+    const { nextAttemptAt: _lifted, ...rest } = state;
+    await saveLoginState(store, { ...rest, consecutiveFailures: 0 });
+  }
+  return true;
+}
+
+/** Whether any instance has recorded a successful upstream call with this token. */
+export async function hasCredentialsServed(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<boolean> {
+  return (await store.get(storeKeys.credentialsServed(credentialFingerprint(credentials)))) !== null;
 }
 
 /** Keeps the failed page's screenshot for a day, for the admin page. */

@@ -13,6 +13,7 @@ export async function announceStartup(): Promise<void> {
     return;
   }
   const { config } = loaded;
+  for (const message of config.retiredVariables) logEvent('warn', 'retired_variable', { message });
   try {
     await getGatewayContext();
   } catch (error) {

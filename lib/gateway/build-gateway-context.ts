@@ -68,7 +68,6 @@ export function buildGatewayContext(
               createHttpLoginTrigger({ secret: routeSecret(config), bypassSecret: config.vercelProtectionBypass }),
             refreshMarginMs: config.login.refreshMarginMs,
             waitMs: config.login.waitMs,
-            minTokenAgeMs: config.login.minTokenAgeMs,
           }
         : undefined,
     });

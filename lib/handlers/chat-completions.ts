@@ -39,6 +39,7 @@ export const chatCompletions: RouteHandler = async (request, scope) => {
     systemFingerprint: scope.context.systemFingerprint,
     now: scope.context.now,
     startedAt,
+    startDeadlineMs: config.requestStartDeadlineMs,
     origin: new URL(request.url).origin,
     observer: recorder,
   });

@@ -21,27 +21,32 @@ import { summarizeHealth, type HealthCheck, type HealthCheckId, type HealthLevel
  *
  * - **store**: a failed read is red (the reads are the ping: no extra command per poll).
  * - **credentials** (the newer of JM_TOKEN/SDP_SESSION and the stored pair, as the
- *   credential manager picks): unusable = none, expired (JWT `exp`), or rejected by XIPU
- *   (the last decisive chat within RECENT_CHAT_WINDOW_MS failed with
- *   `upstream_login_expired` and no fresher pair appeared since). Unusable and no login
- *   possible → red; unusable and logins backed off → red; unusable and a login can run now →
- *   amber (the next chat waits for it). Usable but within the refresh margin (as the manager
- *   computes it) → amber without a login or with logins backed off, else green. Demo mode:
- *   green. A login is possible when XJTLU_USERNAME/XJTLU_PASSWORD are set and, hosted, the
- *   login route has its CRON_SECRET.
- * - **login**: the last login failed and is backed off → red when the credentials are
- *   unusable, amber when they still work; failed, not backed off → amber when the
- *   credentials are unusable (the next chat retries it), else green; otherwise green (or
- *   "not configured").
+ *   credential manager picks): a chat within RECENT_CHAT_WINDOW_MS that failed for
+ *   credentials or the login (CREDENTIAL_FAILURES: not `upstream_login_in_progress`, the
+ *   normal answer during a routine refresh) and after which no upstream call succeeded — no
+ *   chat, no heartbeat — is red at once: the next chat fails the same way. A pair obtained
+ *   after that failure makes it amber (not yet proven); any later success makes it green.
+ *   Otherwise unusable = none or expired (JWT `exp`): no login possible → red; logins
+ *   backed off → red; a login can run now → amber (the next chat waits for it). Usable but
+ *   within the refresh margin (as the manager computes it) → amber without a login or with
+ *   logins backed off, else green. Demo mode: green. A login is possible when
+ *   XJTLU_USERNAME/XJTLU_PASSWORD are set and, hosted, the login route has its CRON_SECRET.
+ * - **login**: a failed, backed-off login is red while the credentials are unusable; failed,
+ *   not backed off → amber while they are unusable (the next chat retries it); while the
+ *   current credentials work it is green, its failure and back-off named in the reason (the
+ *   admin page shows them; chats are not affected). Otherwise green (or "not configured").
  * - **heartbeat**: only where the daily keep-alive cron runs (hosted, not demo): no
  *   heartbeat within HEARTBEAT_MAX_AGE_MS → amber, unless a chat succeeded within that time
  *   (the account is active, which is what the heartbeat protects: docs/xipu-protocol §6).
  *   Locally nothing schedules it, and chats work without it: green. Never red.
  * - **recent-chats**: the decisive outcomes (succeeded or failed, see
  *   classify-request-outcome.ts: a content-filter answer succeeded; client errors, client
- *   limits and disconnects say nothing) of chats that ended within RECENT_CHAT_WINDOW_MS,
- *   newest first, at most RECENT_CHATS_CONSIDERED: none → green; the newest succeeded →
- *   green (a success after failures heals); all failed → red; some → amber.
+ *   limits and disconnects say nothing) of chats that ended within RECENT_CHAT_WINDOW_MS
+ *   and after the last successful heartbeat (a newer upstream success), newest first, at
+ *   most RECENT_CHATS_CONSIDERED; credential failures are the credentials check's, and a
+ *   routine `upstream_login_in_progress` says nothing: none →
+ *   green; the newest succeeded → green (a success after failures heals); all failed →
+ *   red; some → amber.
  * - **configuration**: a bad environment → red; hosted without Upstash → red; hosted without
  *   API_KEYS and without ALLOW_ANONYMOUS → red (every chat gets 401
  *   `api_keys_not_configured`: stricter than amber, since no chat can succeed); hosted
@@ -86,7 +91,7 @@ export async function computeHealth(input: HealthInput): Promise<HealthReport> {
     credentials.check,
     checkLogin(config, state.login, credentials.usable, now),
     checkHeartbeat(config, state, now),
-    checkRecentChats(state.recent, now),
+    checkRecentChats(state, now),
     configuration,
   ]);
 }
@@ -104,6 +109,18 @@ export interface HealthInput {
 export const RECENT_CHAT_WINDOW_MS = 30 * 60_000;
 /** How many of the newest decisive chats are weighed. */
 export const RECENT_CHATS_CONSIDERED = 3;
+/**
+ * Chats that failed for the credentials or the login: the next chat fails the same way until
+ * an upstream call succeeds again. Not `upstream_login_in_progress`: a routine refresh.
+ */
+export const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([
+  'upstream_login_expired',
+  'upstream_login_failed',
+  'upstream_login_unavailable',
+  'upstream_credentials_missing',
+]);
+/** A routine refresh's answer (503 with Retry-After): says nothing about whether chats work. */
+const LOGIN_IN_PROGRESS = 'upstream_login_in_progress';
 /** Records read to find them (one command however many; skips client errors in between). */
 const RECENT_RECORDS_READ = 20;
 /** The keep-alive cron runs daily (vercel.json; Hobby allows no more, ±59 min): a missed run plus slack. */
@@ -122,7 +139,8 @@ async function readRecordedState(store: Store, config: GatewayConfig): Promise<R
   const [stored, login, heartbeat, recent] = await Promise.all([
     config.demoMode ? undefined : readStoredCredentials(store),
     config.demoMode || !config.login.enabled ? undefined : readLoginState(store),
-    heartbeatExpected(config) ? readHeartbeatState(store) : undefined,
+    // Also where no cron runs: a heartbeat (the admin's button, an outside scheduler) is an upstream success.
+    config.demoMode ? undefined : readHeartbeatState(store),
     readRecentRequests(store, RECENT_RECORDS_READ),
   ]);
   return { stored, login, heartbeat, recent };
@@ -151,15 +169,24 @@ function checkCredentials(config: GatewayConfig, state: RecordedState, now: numb
   const current = pickNewer(environment, state.stored);
   const loginPossible = canLogIn(config);
   const backedOffUntil = loginBackedOffUntil(state.login, now);
-  const rejection = current ? findRejection(state.recent, current, now) : undefined;
+  const failure = findUnansweredCredentialFailure(state, now);
   const expired = current?.expiresAt !== undefined && current.expiresAt <= now;
 
-  if (!current || expired || rejection) {
-    const what = !current
-      ? 'no XIPU credentials'
-      : rejection
-        ? `XIPU rejected the ${originName(current)} token ${formatAge(now - rejection)} ago`
-        : `the ${originName(current)} token expired at ${formatTime(current.expiresAt ?? 0)}`;
+  if (failure) {
+    const failed = `a chat failed with ${failure.error} ${formatAge(now - endOf(failure))} ago and no upstream call has succeeded since`;
+    if (current && !expired && freshnessOf(current) > failure.at) {
+      return result('amber', `${failed}, but the ${originName(current)} pair is newer than that failure (not used yet)`, false);
+    }
+    const remedy = !loginPossible
+      ? `no login can renew them${loginBlocker(config)}: set fresh JM_TOKEN and SDP_SESSION`
+      : backedOffUntil !== undefined
+        ? `logins are backed off until ${formatTime(backedOffUntil)}`
+        : 'the next chat tries again';
+    return result('red', `${failed}; ${remedy}`, false);
+  }
+
+  if (!current || expired) {
+    const what = !current ? 'no XIPU credentials' : `the ${originName(current)} token expired at ${formatTime(current.expiresAt ?? 0)}`;
     if (!loginPossible) {
       return result('red', `${what}, and no login can renew them${loginBlocker(config)}: set fresh JM_TOKEN and SDP_SESSION`, false);
     }
@@ -188,10 +215,14 @@ function checkLogin(config: GatewayConfig, login: LoginState | undefined, creden
 
   const failure = `the last login failed at ${formatTime(login.attemptedAt)}${login.failedStep ? ` at step "${login.failedStep}"` : ''}${login.message ? ` (${login.message.slice(0, 200)})` : ''}`;
   const backedOffUntil = loginBackedOffUntil(login, now);
-  if (backedOffUntil !== undefined) {
-    return check(credentialsUsable ? 'amber' : 'red', `${failure}; no new login before ${formatTime(backedOffUntil)}. Check XJTLU_USERNAME/XJTLU_PASSWORD`);
+  if (credentialsUsable) {
+    const backoff = backedOffUntil !== undefined ? ` (no new login before ${formatTime(backedOffUntil)})` : '';
+    return check('green', `${failure}${backoff}; the current credentials work, so chats are not affected`);
   }
-  return check(credentialsUsable ? 'green' : 'amber', `${failure}; the next login may run now`);
+  if (backedOffUntil !== undefined) {
+    return check('red', `${failure}; no new login before ${formatTime(backedOffUntil)}. Check XJTLU_USERNAME/XJTLU_PASSWORD`);
+  }
+  return check('amber', `${failure}; the next login may run now`);
 }
 
 function checkHeartbeat(config: GatewayConfig, state: RecordedState, now: number): HealthCheck {
@@ -210,10 +241,12 @@ function checkHeartbeat(config: GatewayConfig, state: RecordedState, now: number
   return check('amber', `${seen}: the daily keep-alive cron (/api/cron/keepalive) should run; check CRON_SECRET and the project's Cron Jobs`);
 }
 
-function checkRecentChats(recent: readonly RequestRecord[], now: number): HealthCheck {
+function checkRecentChats(state: RecordedState, now: number): HealthCheck {
   const check = (level: HealthLevel, reason: string): HealthCheck => ({ id: 'recent-chats', level, reason });
-  const decisive = recent
-    .filter((record) => now - endOf(record) <= RECENT_CHAT_WINDOW_MS)
+  const heartbeatAt = state.heartbeat?.at ?? 0;
+  const decisive = state.recent
+    .filter((record) => now - endOf(record) <= RECENT_CHAT_WINDOW_MS && endOf(record) > heartbeatAt)
+    .filter((record) => !CREDENTIAL_FAILURES.has(record.error ?? '') && record.error !== LOGIN_IN_PROGRESS)
     .map((record) => ({ record, outcome: classifyRequestOutcome(record) }))
     .filter(({ outcome }) => outcome === 'succeeded' || outcome === 'failed')
     .slice(0, RECENT_CHATS_CONSIDERED);
@@ -230,15 +263,22 @@ function checkRecentChats(recent: readonly RequestRecord[], now: number): Health
   return check('amber', `the last chat failed (${newest.record.error ?? `HTTP ${newest.record.status}`}); ${failures.length} of the last ${decisive.length} failed`);
 }
 
-/** The time a chat that failed on a rejected token ended, when it is the newest decisive chat and no fresher pair exists. */
-function findRejection(recent: readonly RequestRecord[], current: StoredCredentials, now: number): number | undefined {
-  const newest = recent.find((record) => {
-    const outcome = classifyRequestOutcome(record);
-    return outcome === 'succeeded' || outcome === 'failed';
-  });
-  if (!newest || newest.error !== 'upstream_login_expired' || now - endOf(newest) > RECENT_CHAT_WINDOW_MS) return undefined;
-  const freshness = current.issuedAt ?? current.obtainedAt ?? 0;
-  return freshness < newest.at ? endOf(newest) : undefined;
+/**
+ * The newest chat within the window that failed for credentials or the login, when no
+ * upstream call has succeeded since it: no chat (recorded in the shared recent list) and no
+ * heartbeat (which the keep-alive job and the admin's button run). Any instance reads the same.
+ */
+function findUnansweredCredentialFailure(state: RecordedState, now: number): RequestRecord | undefined {
+  const failure = state.recent.find((record) => CREDENTIAL_FAILURES.has(record.error ?? '') && now - endOf(record) <= RECENT_CHAT_WINDOW_MS);
+  if (!failure) return undefined;
+  const lastChatSuccess = state.recent.find((record) => classifyRequestOutcome(record) === 'succeeded');
+  const provenAt = Math.max(lastChatSuccess ? endOf(lastChatSuccess) : 0, state.heartbeat?.at ?? 0);
+  return provenAt >= endOf(failure) ? undefined : failure;
+}
+
+/** How pickNewer orders pairs: the JWT's issue time, else when the pair was obtained. */
+function freshnessOf(credentials: StoredCredentials): number {
+  return credentials.issuedAt ?? credentials.obtainedAt ?? 0;
 }
 
 /** The credential manager's margin: LOGIN_REFRESH_MARGIN_MINUTES, at most a third of the token's lifetime. */

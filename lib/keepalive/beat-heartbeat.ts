@@ -5,6 +5,7 @@ import { upstreamFailed } from '@/lib/providers/xipu/xipu-errors';
 import { pacedXipuCall } from '@/lib/providers/xipu/paced-xipu-call';
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '@/lib/errors/gateway-error';
+import { markCredentialsServed } from '@/lib/credentials/credential-records';
 import { storeKeys, storeTtls } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 
@@ -80,6 +81,8 @@ async function beatUnderLock(options: { store: Store; pacer: Pacer; api: XipuApi
     if (!reply.ok) throw upstreamFailed(`the heartbeat session could not be created: ${reply.message}`);
     sessionId = reply.id;
   }
+  // The token works: if XIPU rejects it later, it was revoked or expired (log in again).
+  await markCredentialsServed(options.store, options.api.credentials, now()).catch(() => undefined);
   if (sessionId !== storedId) await options.store.set(storeKeys.heartbeatSessionId, String(sessionId));
   const state: HeartbeatState = { at: now(), action, sessionId };
   await options.store.set(storeKeys.heartbeatState, JSON.stringify(state));

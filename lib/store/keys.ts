@@ -5,12 +5,21 @@
 const PREFIX = 'xipu-gw:';
 
 export const storeKeys = {
-  /** Hash: the account's call schedule (lib/pacing/slot-schedule.ts). */
+  /**
+   * Hash: the account's call schedule (lib/pacing/slot-schedule.ts), with its sorted set of
+   * reserved slots at `<this key>:slots` (slotScheduleKeys).
+   */
   pacerSchedule: `${PREFIX}pacer`,
   /** Hash: upstream session id → JSON {owner, leaseUntil, createdAt, model} of sessions we created. */
   upstreamSessions: `${PREFIX}sessions`,
   /** String: JSON of the upstream credentials (token, session string, expiry, source). */
   credentials: `${PREFIX}credentials`,
+  /**
+   * String per token (by fingerprint, never the token): when it first served a successful
+   * upstream call. A token rejected after serving was revoked or expired (log in again); one
+   * rejected before it ever served points at a firewall or region block (back off).
+   */
+  credentialsServed: (fingerprint: string) => `${PREFIX}credentials:served:${fingerprint}`,
   /** String: the persistent heartbeat session's id (never swept). */
   heartbeatSessionId: `${PREFIX}heartbeat-session`,
   /** String: held while one heartbeat runs, so two beats never both create a session. */
@@ -63,6 +72,8 @@ export const storeTtls = {
   loginLockMs: 240_000,
   /** A failed login's screenshot is kept this long for the admin page. */
   loginScreenshotMs: 24 * 3_600_000,
+  /** A served mark outlives its token (JWT `exp`) by this much; a token without `exp` keeps it this long. */
+  credentialsServedSlackMs: 24 * 3_600_000,
   /** One background refresh request per this period, however many requests see the margin. */
   refreshRequestMs: 60_000,
   /** A running login's step list outlives the longest login (lock 240 s) with room to read it. */

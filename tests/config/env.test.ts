@@ -40,6 +40,22 @@ describe('parseConfig', () => {
     expect(result.problem.message.startsWith(`${variable}:`)).toBe(true);
   });
 
+  it('REQUEST_START_DEADLINE_MS: 120 s by default, bounded well inside the route limit', () => {
+    const defaults = parseConfig({});
+    expect(defaults.ok && defaults.config.requestStartDeadlineMs).toBe(120_000);
+    const tooLong = parseConfig({ REQUEST_START_DEADLINE_MS: '290000' });
+    expect(!tooLong.ok && tooLong.problem.variable).toBe('REQUEST_START_DEADLINE_MS');
+  });
+
+  it.each(['60000', '500', 'not a number'])('still accepts the retired RELOGIN_MIN_TOKEN_AGE_MS=%s, and says it is ignored', (value) => {
+    const result = parseConfig({ RELOGIN_MIN_TOKEN_AGE_MS: value });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.retiredVariables).toEqual([expect.stringContaining('RELOGIN_MIN_TOKEN_AGE_MS is ignored')]);
+    const without = parseConfig({});
+    expect(without.ok && without.config.retiredVariables).toEqual([]);
+  });
+
   it('never echoes a secret value in its message', () => {
     const result = parseConfig({ API_KEYS: 'tiny', XJTLU_USERNAME: 'student', XJTLU_PASSWORD: 'hunter2-secret' });
     expect(result.ok).toBe(false);

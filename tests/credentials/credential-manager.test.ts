@@ -1,7 +1,16 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createCredentialManager, type LoginTrigger, type LoginTriggerResult } from '@/lib/credentials/credential-manager';
-import { describeCredentials, saveCredentials, saveLoginState } from '@/lib/credentials/credential-records';
+import {
+  credentialFingerprint,
+  describeCredentials,
+  hasCredentialsServed,
+  readLoginState,
+  saveCredentials,
+  saveLoginState,
+} from '@/lib/credentials/credential-records';
+import { storeKeys } from '@/lib/store/keys';
+import { countStoreCalls } from '../metrics/count-store-calls';
 import { createMemoryStore } from '@/lib/store/memory-store';
 
 const MINUTE = 60_000;
@@ -152,6 +161,121 @@ describe('credential manager', () => {
     await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'newer' }, 'login'));
     expect((await harness.manager().replaceRejected(rejected, harness.context)).sdpSession).toBe('newer');
     expect(harness.triggers()).toBe(0);
+  });
+
+  it('a logged-in token that served a call and is then rejected gets one new login, whatever its age', async () => {
+    const fresh = await token(start + 1_000, 60 * MINUTE);
+    const harness = setup({
+      trigger: async () => {
+        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+        return { status: 'started' };
+      },
+    });
+    // Logged in a second ago: young, but it served a call (on another instance: one shared store).
+    const used = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'used' }, 'login', start);
+    await saveCredentials(harness.store, used);
+    await harness.manager().confirm(used);
+    harness.advance(1_000);
+    const replacements = await Promise.all(Array.from({ length: 10 }, () => harness.manager().replaceRejected(used, harness.context)));
+    expect(replacements.map((credentials) => credentials.sdpSession)).toEqual(Array(10).fill('fresh'));
+    expect(harness.triggers()).toBeGreaterThanOrEqual(1);
+    expect(await readLoginState(harness.store)).toBeUndefined(); // no failure, no back-off
+  });
+
+  it('a logged-in token rejected before it ever served a call is a failed login that backs off, without a login', async () => {
+    const harness = setup();
+    const unused = describeCredentials({ jmToken: await token(start - 2 * 60 * MINUTE, 8 * 60 * MINUTE), sdpSession: 'unused' }, 'login', start - 2 * 60 * MINUTE);
+    await saveCredentials(harness.store, unused);
+    await expect(harness.manager().replaceRejected(unused, harness.context)).rejects.toMatchObject({
+      status: 503,
+      code: 'upstream_login_failed',
+      message: expect.stringContaining('token-rejected'),
+    });
+    expect(harness.triggers()).toBe(0);
+    expect(await readLoginState(harness.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
+  });
+
+  it('a rejected fresh token that works later ends its token-rejected back-off (not a wrong password\'s)', async () => {
+    const harness = setup();
+    const unused = describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 'unused' }, 'login', start);
+    await saveCredentials(harness.store, unused);
+    await expect(harness.manager().replaceRejected(unused, harness.context)).rejects.toMatchObject({ code: 'upstream_login_failed' });
+    expect((await readLoginState(harness.store))?.nextAttemptAt).toBeGreaterThan(start);
+    // The firewall lifted: the same token now serves a call.
+    await harness.manager().confirm(unused);
+    expect(await readLoginState(harness.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 0 });
+    expect((await readLoginState(harness.store))?.nextAttemptAt).toBeUndefined();
+
+    const wrongPassword = { outcome: 'failure' as const, attemptedAt: start, durationMs: 1, failedStep: 'submit-login', consecutiveFailures: 2, nextAttemptAt: start + 2 * MINUTE };
+    await saveLoginState(harness.store, wrongPassword);
+    const other = describeCredentials({ jmToken: await token(start + 1_000, 8 * 60 * MINUTE), sdpSession: 'other' }, 'login', start);
+    await harness.manager().confirm(other);
+    expect(await readLoginState(harness.store)).toEqual(wrongPassword);
+  });
+
+  it('a failure recorded a moment before a login is asked for is not taken for that login\'s outcome', async () => {
+    const fresh = await token(start + 2_000, 60 * MINUTE);
+    let polls = 0;
+    const harness = setup({ trigger: async () => ({ status: 'started' }) });
+    await saveLoginState(harness.store, { outcome: 'failure', attemptedAt: start - 500, durationMs: 0, failedStep: 'token-rejected', consecutiveFailures: 0 });
+    const used = describeCredentials({ jmToken: await token(start - MINUTE, 60 * MINUTE), sdpSession: 'used' }, 'login', start - MINUTE);
+    await saveCredentials(harness.store, used);
+    const manager = harness.manager();
+    await manager.confirm(used);
+    // The login lands after a few polls.
+    const store = harness.store;
+    const originalGet = store.get.bind(store);
+    store.get = async (key) => {
+      if (key === storeKeys.credentials && (polls += 1) === 4) {
+        await saveCredentials(store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+      }
+      return originalGet(key);
+    };
+    expect((await manager.replaceRejected(used, harness.context)).sdpSession).toBe('fresh');
+  });
+
+  it('a JM_TOKEN from the environment rejected before serving still gets a login (it may just be stale)', async () => {
+    const fresh = await token(start, 60 * MINUTE);
+    const harness = setup({
+      trigger: async () => {
+        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+        return { status: 'started' };
+      },
+    });
+    const environment = { jmToken: await token(start - MINUTE, 60 * MINUTE), sdpSession: 'pasted' };
+    const manager = harness.manager(environment);
+    const current = await manager.current(harness.context);
+    expect(current.sdpSession).toBe('pasted');
+    expect((await manager.replaceRejected(current, harness.context)).sdpSession).toBe('fresh');
+    expect(harness.triggers()).toBe(1);
+  });
+
+  it('confirm marks a token once per instance, and every instance sees the mark', async () => {
+    const harness = setup();
+    const { store: counting, calls } = countStoreCalls(harness.store);
+    const credentials = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 's' }, 'login', start);
+    const instance = createCredentialManager({ store: counting, now: harness.now, cacheMs: 0 });
+    for (let chat = 0; chat < 5; chat += 1) await instance.confirm(credentials);
+    // The first mark anywhere also looks at the login state (a token-rejected back-off to end).
+    expect(calls).toEqual(['setIfAbsent', 'get']);
+    expect(await hasCredentialsServed(harness.store, credentials)).toBe(true);
+    const other = describeCredentials({ jmToken: await token(start + 1_000, 60 * MINUTE), sdpSession: 's' }, 'login', start);
+    expect(await hasCredentialsServed(harness.store, other)).toBe(false);
+    // The mark names the token by a 16-digit fingerprint only, and holds when it first served.
+    expect(credentialFingerprint(credentials)).toMatch(/^[0-9a-f]{16}$/);
+    expect(await harness.store.get(storeKeys.credentialsServed(credentialFingerprint(credentials)))).toBe(String(start));
+  });
+
+  it('a request that gives up stops waiting for the login at once; the login goes on for the others', async () => {
+    const harness = setup({ waitMs: 20_000, trigger: async () => ({ status: 'in-progress' }) });
+    const manager = harness.manager();
+    const controller = new AbortController();
+    const gaveUp = manager.current({ ...harness.context, signal: controller.signal });
+    const patient = manager.current(harness.context);
+    controller.abort(new Error('client went away'));
+    await expect(gaveUp).rejects.toThrow('client went away');
+    await expect(patient).rejects.toMatchObject({ code: 'upstream_login_in_progress' });
+    expect(harness.now() - start).toBe(20_000);
   });
 
   it('the newer of the environment pair and the stored pair wins', async () => {

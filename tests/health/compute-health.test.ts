@@ -148,14 +148,14 @@ const ROWS: Row[] = [
     environment: { ...EXPIRING, ...LOGIN },
     setup: (store) => saveLoginState(store, failedLogin(10 * MINUTE)),
     status: 'degraded',
-    levels: { credentials: 'amber', login: 'amber' },
+    levels: { credentials: 'amber' },
   },
   {
+    // The admin page shows the failure and its back-off; chats are not affected.
     name: 'valid; the last login failed and is backed off',
     environment: { ...VALID, ...LOGIN },
     setup: (store) => saveLoginState(store, failedLogin(10 * MINUTE)),
-    status: 'degraded',
-    levels: { login: 'amber' },
+    status: 'ok',
   },
   {
     name: 'valid; the last login failed, back-off over',
@@ -174,24 +174,85 @@ const ROWS: Row[] = [
     environment: VALID,
     setup: (store) => recordChats(store, failedChat(MINUTE, 503, 'upstream_login_expired')),
     status: 'down',
-    levels: { credentials: 'red', 'recent-chats': 'red' },
+    levels: { credentials: 'red' },
   },
   {
+    // Down at once: the next chat fails the same way until an upstream call succeeds.
     name: 'XIPU rejected the token on the last chat, a login can run',
     environment: { ...VALID, ...LOGIN },
     setup: (store) => recordChats(store, failedChat(MINUTE, 503, 'upstream_login_expired')),
     status: 'down',
-    levels: { credentials: 'amber', 'recent-chats': 'red' },
+    levels: { credentials: 'red' },
+  },
+  ...(['upstream_login_failed', 'upstream_login_unavailable', 'upstream_credentials_missing'] as const).map(
+    (code): Row => ({
+      name: `a chat failed with ${code} after an earlier success`,
+      environment: { ...VALID, ...LOGIN },
+      setup: (store) => recordChats(store, failedChat(MINUTE, 503, code), chat(2 * MINUTE), chat(3 * MINUTE)),
+      status: 'down',
+      levels: { credentials: 'red' },
+    }),
+  ),
+  {
+    name: 'a login failed and backs off, after earlier successes',
+    environment: { ...VALID, ...LOGIN },
+    setup: async (store) => {
+      await recordChats(store, failedChat(MINUTE, 503, 'upstream_login_failed'), chat(2 * MINUTE));
+      await saveLoginState(store, failedLogin(10 * MINUTE));
+    },
+    status: 'down',
+    levels: { credentials: 'red', login: 'red' },
   },
   {
-    name: 'a rejected token replaced by a login since',
+    name: 'a routine refresh (upstream_login_in_progress) says nothing',
+    environment: { ...VALID, ...LOGIN },
+    setup: (store) => recordChats(store, failedChat(MINUTE, 503, 'upstream_login_in_progress'), failedChat(2 * MINUTE, 503, 'upstream_login_in_progress')),
+    status: 'ok',
+  },
+  {
+    name: 'a credential failure, then a heartbeat succeeded',
+    environment: { ...VALID, ...LOGIN },
+    setup: async (store) => {
+      await recordChats(store, failedChat(2 * MINUTE, 503, 'upstream_login_failed'));
+      await saveLoginState(store, failedLogin(10 * MINUTE));
+      await heartbeatAgo(store, MINUTE);
+    },
+    status: 'ok',
+  },
+  {
+    name: 'a credential failure, then a chat succeeded',
+    environment: { ...VALID, ...LOGIN },
+    setup: (store) => recordChats(store, chat(MINUTE), failedChat(2 * MINUTE, 503, 'upstream_login_expired')),
+    status: 'ok',
+  },
+  {
+    name: 'a heartbeat older than the credential failure proves nothing',
+    environment: { ...VALID, ...LOGIN },
+    setup: async (store) => {
+      await heartbeatAgo(store, 3 * MINUTE);
+      await recordChats(store, failedChat(MINUTE, 503, 'upstream_login_expired'));
+    },
+    status: 'down',
+    levels: { credentials: 'red' },
+  },
+  {
+    name: 'a rejected token replaced by a login since (not used yet)',
     environment: { ...VALID, ...LOGIN },
     setup: async (store) => {
       await recordChats(store, failedChat(5 * MINUTE, 503, 'upstream_login_expired'), chat(10 * MINUTE));
       await saveCredentials(store, describeCredentials({ jmToken: token(MINUTE, 5 * HOUR), sdpSession: 'sdp-new' }, 'login', NOW - MINUTE));
     },
     status: 'degraded',
-    levels: { 'recent-chats': 'amber' },
+    levels: { credentials: 'amber' },
+  },
+  {
+    name: 'failures before the last heartbeat are answered by it',
+    environment: VALID,
+    setup: async (store) => {
+      await recordChats(store, failedChat(2 * MINUTE), failedChat(3 * MINUTE));
+      await heartbeatAgo(store, MINUTE);
+    },
+    status: 'ok',
   },
   // Heartbeat.
   { name: 'hosted, heartbeat 2 h ago', environment: { ...HOSTED, ...VALID }, setup: (store) => heartbeatAgo(store, 2 * HOUR), status: 'ok' },
@@ -344,6 +405,6 @@ describe('computeHealth', () => {
     expect(calls.sort()).toEqual(['get', 'get', 'get', 'listRange']);
     calls.length = 0;
     await computeHealth({ config: parseConfig(VALID), store: counting, now: NOW });
-    expect(calls.sort()).toEqual(['get', 'listRange']);
+    expect(calls.sort()).toEqual(['get', 'get', 'listRange']);
   });
 });

@@ -16,6 +16,7 @@ import { sweepExpiredSessions } from './sweep-expired-sessions';
 import { isRateLimited, MAX_RATE_LIMIT_RETRIES, pacedXipuCall } from './paced-xipu-call';
 import { deleteSessions, openCompletions, saveSession, type SessionSettings, type XipuApiOptions } from './xipu-api';
 import { isSessionCapMessage, sessionCapReached, upstreamRefused } from './xipu-errors';
+import { isSessionGoneMessage } from './is-session-gone-message';
 
 type Pacer = ReturnType<typeof createPacer>;
 
@@ -41,6 +42,11 @@ export interface XipuProviderOptions {
 
 /** How often an open stream renews its hold on the schedule (the pacer's hold lease is 30 s). */
 const HOLD_RENEW_MS = 10_000;
+/**
+ * Rejected tokens replaced within one request: the first (an expired or revoked token), and
+ * the fresh login's (whose rejection replaceRejected turns into a backed-off failed login).
+ */
+const MAX_CREDENTIAL_REPLACEMENTS = 2;
 /** OpenAI's default when the client sends none. */
 const DEFAULT_TEMPERATURE = 1;
 /** Models listed with this creation time (the list is static; clients only display it). */
@@ -66,15 +72,18 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     },
 
     async streamChat(request: ChatRequest, call: ChatCallOptions): Promise<ReadableStream<ChatStreamPart>> {
-      const credentialContext = { defer: call.defer, origin: call.origin };
+      const credentialContext = { defer: call.defer, origin: call.origin, signal: call.signal };
       const auth: CurrentCredentials = { credentials: await options.credentials.current(credentialContext) };
-      try {
-        return await attemptChat(request, call, auth);
-      } catch (error) {
-        // XIPU rejected the token (403 / 500 "token error"): one shared login, then one retry.
-        if (!isGatewayError(error) || error.code !== 'upstream_login_expired') throw error;
-        auth.credentials = await options.credentials.replaceRejected(auth.credentials, credentialContext);
-        return attemptChat(request, call, auth);
+      for (let replaced = 0; ; replaced += 1) {
+        try {
+          return await attemptChat(request, call, auth);
+        } catch (error) {
+          // XIPU rejected the token (403 / 500 "token error"): fresh credentials from one shared
+          // login, then a retry. A fresh login's token rejected too is judged by replaceRejected
+          // (never served: a failed login that backs off); past that the rejection stands.
+          if (!isGatewayError(error) || error.code !== 'upstream_login_expired' || replaced >= MAX_CREDENTIAL_REPLACEMENTS) throw error;
+          auth.credentials = await options.credentials.replaceRejected(auth.credentials, credentialContext);
+        }
       }
     },
   };
@@ -89,12 +98,23 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       signal: call.signal,
       fetch: options.fetch,
     };
-    const sessionId = await openSession(request, api, call);
-    const lifecycle = createSessionLifecycle({ sessionId, registry, pacer: options.pacer, api, auth, requestId: call.requestId, model: request.model, now });
+    const sessionId = await openSession(request, api, call, auth);
+    const lifecycle = createSessionLifecycle({
+      sessionId,
+      registry,
+      pacer: options.pacer,
+      api,
+      auth,
+      // The delete runs after the response: no client signal waits on fresh credentials then.
+      replaceRejected: (rejected) => options.credentials.replaceRejected(rejected, { defer: call.defer, origin: call.origin }),
+      requestId: call.requestId,
+      model: request.model,
+      now,
+    });
     call.defer(() => lifecycle.close());
 
     try {
-      const opened = await openCompletionsPaced(sessionId, flattenMessages(request.messages), api, lifecycle);
+      const opened = await openCompletionsPaced(sessionId, flattenMessages(request.messages), api, lifecycle, call.defer);
       return assembleParts(opened, lifecycle, options.thinkTags);
     } catch (error) {
       await lifecycle.endStream();
@@ -103,7 +123,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
   }
 
   /** saveSession with retries: 429 → next slot (twice at most); the session cap → sweep, once. */
-  async function openSession(request: ChatRequest, api: XipuApiOptions, call: ChatCallOptions): Promise<number> {
+  async function openSession(request: ChatRequest, api: XipuApiOptions, call: ChatCallOptions, auth: CurrentCredentials): Promise<number> {
     const settings: SessionSettings = {
       name: sessionName(request.model, now()),
       model: request.model,
@@ -115,7 +135,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     let rateLimitRetries = 0;
     let swept = false;
     for (;;) {
-      const turn = await options.pacer.waitForTurn('saveSession', { signal: call.signal });
+      const turn = await options.pacer.waitForTurn('saveSession', { signal: call.signal, defer: call.defer });
       let reply: Awaited<ReturnType<typeof saveSession>>;
       try {
         // Not aborted by the client: once sent, the upstream may create the session, and
@@ -131,6 +151,12 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
         throw error;
       }
       if (reply.ok) {
+        // These credentials work: a later rejection means revoked or expired (log in again).
+        if (await options.credentials.confirm(auth.credentials)) {
+          // A new token's first success: sessions whose delete the rejected token could not do
+          // (left to the sweep, their leases ended) are deleted now, after this response.
+          call.defer(() => sweepAfterNewToken(api, call.requestId));
+        }
         // The caller defers the delete as soon as this returns; a failed record only costs the
         // sweep's safety net (should this instance die before its cleanup), never the session.
         await registry.record({ id: reply.id, owner: call.requestId, model: request.model, createdAt: now() }).catch((error: unknown) => {
@@ -151,16 +177,26 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     }
   }
 
+  async function sweepAfterNewToken(api: XipuApiOptions, requestId: string): Promise<void> {
+    try {
+      const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api: { ...api, signal: undefined }, store: options.store });
+      if (deleted.length > 0) logEvent('info', 'sessions_swept_after_new_token', { requestId, sessions: deleted.length });
+    } catch (error) {
+      logEvent('warn', 'sweep_after_new_token_failed', { requestId, error: describeError(error) });
+    }
+  }
+
   /** completions with 429 retries; resolves once the answer's headers arrived. */
   async function openCompletionsPaced(
     sessionId: number,
     text: string,
     api: XipuApiOptions,
     lifecycle: SessionLifecycle,
+    defer: ChatCallOptions['defer'],
   ): Promise<Awaited<ReturnType<typeof openCompletions>>> {
     let rateLimitRetries = 0;
     for (;;) {
-      const turn = await options.pacer.waitForTurn('completions', { signal: api.signal, holdStream: options.serializeStreams });
+      const turn = await options.pacer.waitForTurn('completions', { signal: api.signal, holdStream: options.serializeStreams, defer });
       lifecycle.holdWith(turn);
       try {
         const opened = await openCompletions(sessionId, text, api);
@@ -193,6 +229,8 @@ interface CurrentCredentials {
  * runs exactly once after the response has closed.
  */
 function createSessionLifecycle(context: {
+  /** Fresh credentials when XIPU rejects the current ones (CredentialSource.replaceRejected). */
+  replaceRejected: (rejected: StoredCredentials) => Promise<StoredCredentials>;
   sessionId: number;
   registry: SessionRegistry;
   pacer: Pacer;
@@ -254,10 +292,22 @@ function createSessionLifecycle(context: {
         await renewing;
         await this.endStream();
         // Deleted with whatever credentials are current: a login may have replaced them.
-        const api = { ...context.api, credentials: context.auth.credentials, signal: undefined };
+        const deleteWith = (credentials: StoredCredentials) =>
+          pacedXipuCall(context.pacer, 'delSession', () => deleteSessions([context.sessionId], { ...context.api, credentials, signal: undefined }));
         try {
-          const reply = await pacedXipuCall(context.pacer, 'delSession', () => deleteSessions([context.sessionId], api));
-          if (!reply.ok) throw new Error(`delSession refused: ${reply.message}`);
+          let reply: Awaited<ReturnType<typeof deleteSessions>>;
+          try {
+            reply = await deleteWith(context.auth.credentials);
+          } catch (error) {
+            // The token was revoked while the answer ran: once with fresh credentials (the
+            // login other requests share, or a newer stored pair), else the sweep's.
+            if (!isGatewayError(error) || error.code !== 'upstream_login_expired') throw error;
+            context.auth.credentials = await context.replaceRejected(context.auth.credentials);
+            reply = await deleteWith(context.auth.credentials);
+          }
+          // A session XIPU says no longer exists (the owner deleted it) is forgotten: the sweep
+          // could only be refused for it again.
+          if (!reply.ok && !isSessionGoneMessage(reply.message)) throw new Error(`delSession refused: ${reply.message}`);
           await context.registry.forget(context.sessionId);
           return;
         } catch (error) {
