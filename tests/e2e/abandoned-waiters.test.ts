@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { gatewayChat, type GatewayChatResult } from '../../scripts/bench/gateway-client';
-import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
-import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
+import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
+import { simulatedUpstreamEnvironment, type GatewayProcess } from '../support/gateway-process';
 
 /**
  * Issue 7, item 10: requests that give up while queued for the account's schedule give their
@@ -48,29 +48,26 @@ async function abandonedChat(url: string, text: string, signal: AbortSignal): Pr
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('three gateway processes, one Redis: abandoned waiters give their slots back', () => {
-  let redis: RealRedisUpstash;
+  let cluster: GatewayCluster;
   let simulator: SimulatorHandle;
   let gateways: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startRealRedisUpstash();
     simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
     const environment = simulatedUpstreamEnvironment(simulator, {
-      UPSTASH_REDIS_REST_URL: redis.url,
-      UPSTASH_REDIS_REST_TOKEN: redis.token,
       API_KEYS: API_KEY,
       UPSTREAM_MIN_GAP_MS: String(GAP_MS),
       UPSTREAM_ANSWER_ALLOWANCE_MS: String(ALLOWANCE_MS),
       RATE_LIMIT_RPM: '1000',
       MAX_CONCURRENT_PER_KEY: '50',
     });
-    gateways = await Promise.all([1, 2, 3].map(() => startGatewayProcess(environment)));
+    cluster = await startGatewayCluster({ count: 3, environment });
+    gateways = cluster.gateways;
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await cluster?.stop();
     await simulator?.close();
-    await redis?.close();
   });
 
   /** Until the account has no session, call or stream left (deletes run after each response). */

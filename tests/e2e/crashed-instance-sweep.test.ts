@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { readUntilFirstContent } from '../support/read-sse';
-import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
-import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
+import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
+import { simulatedUpstreamEnvironment, type GatewayProcess } from '../support/gateway-process';
 
 /**
  * A gateway instance killed mid-stream (kill -9: no cleanup at all) leaves its upstream
@@ -13,29 +13,25 @@ const API_KEY = 'sk-sweep-test-123456';
 const CRON_SECRET = 'cron-secret-sweep-test';
 const LEASE_MS = 2_000;
 
-let redis: RealRedisUpstash;
+let cluster: GatewayCluster;
 let simulator: SimulatorHandle;
 let doomed: GatewayProcess;
 let survivor: GatewayProcess;
 
 beforeAll(async () => {
-  redis = await startRealRedisUpstash();
   simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
   const environment = simulatedUpstreamEnvironment(simulator, {
-    UPSTASH_REDIS_REST_URL: redis.url,
-    UPSTASH_REDIS_REST_TOKEN: redis.token,
     SESSION_LEASE_MS: String(LEASE_MS),
     CRON_SECRET,
     API_KEYS: API_KEY,
   });
-  [doomed, survivor] = await Promise.all([startGatewayProcess(environment), startGatewayProcess(environment)]);
+  cluster = await startGatewayCluster({ count: 2, environment });
+  [doomed, survivor] = cluster.gateways as [GatewayProcess, GatewayProcess];
 }, 90_000);
 
 afterAll(async () => {
-  await doomed?.stop();
-  await survivor?.stop();
+  await cluster?.stop();
   await simulator?.close();
-  await redis?.close();
 });
 
 /** Starts a long stream and resolves once its first words arrived. */

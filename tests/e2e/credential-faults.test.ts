@@ -4,8 +4,8 @@ import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simu
 import { storeKeys } from '@/lib/store/keys';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 import type { Store } from '@/lib/store/store';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
-import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
+import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
+import type { GatewayProcess } from '../support/gateway-process';
 
 /**
  * Truthful under credential faults, as deployed: three `next start` processes (three
@@ -23,22 +23,18 @@ const CRON_SECRET = 'cron-secret-credential-faults';
 /** The health route reuses its public answer this long per instance (lib/handlers/health.ts). */
 const HEALTH_CACHE_MS = 10_000;
 
-let redis: RealRedisUpstash;
+let cluster: GatewayCluster;
 let simulator: SimulatorHandle;
 let store: Store;
 let gateways: GatewayProcess[] = [];
 
 beforeAll(async () => {
-  redis = await startRealRedisUpstash();
-  store = createUpstashStore({ url: redis.url, token: redis.token, retry: false });
   simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1, tokenLifetimeSeconds: 3_600 });
   const environment = {
     XIPU_API_BASE: simulator.apiBase,
     XIPU_PORTAL_URL: simulator.portalUrl,
     XJTLU_USERNAME: simulator.portalAccount.username,
     XJTLU_PASSWORD: simulator.portalAccount.password,
-    UPSTASH_REDIS_REST_URL: redis.url,
-    UPSTASH_REDIS_REST_TOKEN: redis.token,
     API_KEYS: API_KEY,
     CRON_SECRET,
     UPSTREAM_MIN_GAP_MS: '50',
@@ -48,13 +44,14 @@ beforeAll(async () => {
     // An old deployment's variable: still accepted (ignored, with a warning at start).
     RELOGIN_MIN_TOKEN_AGE_MS: '60000',
   };
-  gateways = await Promise.all([1, 2, 3].map(() => startGatewayProcess(environment)));
+  cluster = await startGatewayCluster({ count: 3, environment });
+  gateways = cluster.gateways;
+  store = createUpstashStore({ url: cluster.redis.url, token: cluster.redis.token, retry: false });
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await cluster?.stop();
   await simulator?.close();
-  await redis?.close();
 });
 
 const gateway = (index: number): GatewayProcess => gateways[index % gateways.length]!;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { contentOf, dataOf, readSse } from '../support/read-sse';
-import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
-import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
+import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
+import { simulatedUpstreamEnvironment, type GatewayProcess } from '../support/gateway-process';
 
 /**
  * Three gateway processes (three serverless instances) share one Redis through the Upstash
@@ -14,28 +14,25 @@ const API_KEY = 'sk-burst-test-123456';
 const BURST = 12;
 
 describe.each(['default', 'strict'] as const)('three gateway processes, one Redis (%s profile)', (profile) => {
-  let redis: RealRedisUpstash;
+  let cluster: GatewayCluster;
   let simulator: SimulatorHandle;
   let gateways: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startRealRedisUpstash();
     simulator = await startSimulator({ profile, minGapMs: 40, chunkDelayMs: 1 });
     const environment = simulatedUpstreamEnvironment(simulator, {
-      UPSTASH_REDIS_REST_URL: redis.url,
-      UPSTASH_REDIS_REST_TOKEN: redis.token,
       API_KEYS: API_KEY,
       RATE_LIMIT_RPM: '1000',
       MAX_CONCURRENT_PER_KEY: '50',
       ...(profile === 'strict' ? { PACER_SERIALIZE_STREAMS: 'true' } : {}),
     });
-    gateways = await Promise.all([1, 2, 3].map(() => startGatewayProcess(environment)));
+    cluster = await startGatewayCluster({ count: 3, environment });
+    gateways = cluster.gateways;
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await cluster?.stop();
     await simulator?.close();
-    await redis?.close();
   });
 
   it(`serves a burst of ${BURST} concurrent streams with no 429 and no session left`, async () => {
