@@ -11,7 +11,9 @@ import {
   credentialFingerprint,
   describeCredentials,
   hasCredentialsServed,
+  markCredentialsRejected,
   markCredentialsServed,
+  readCredentialsRejectedAt,
   pickNewer,
   readLoginState,
   readStoredCredentials,
@@ -45,11 +47,21 @@ export interface CredentialSource {
    * The upstream rejected `rejected` (403 / token error): fresher credentials, from one
    * login shared by every request (on every instance) that needs it. A logged-in token that
    * had served calls was revoked or expired: log in again, whatever its age. One rejected
-   * before it ever served a call means a new login would be rejected too (a firewall, a
-   * region block): that counts as a failed login (step `token-rejected`) and backs off.
+   * before it ever served a call means a new login would likely be rejected too (a firewall,
+   * a region block): its first rejection anywhere counts as a failed login (step
+   * `token-rejected`) and backs off; later ones wait for a login, which runs once the
+   * back-off has lapsed (the token may simply have been rotated before its first use).
+   * With `mayLogIn: false` (a second rejection within one request) no login is asked for:
+   * only a newer stored pair is returned.
    * @throws GatewayError 503 when none arrive in time, or logins are not possible.
    */
-  replaceRejected(rejected: StoredCredentials, context: CredentialRequestContext): Promise<StoredCredentials>;
+  replaceRejected(rejected: StoredCredentials, context: CredentialRequestContext, options?: { mayLogIn?: boolean }): Promise<StoredCredentials>;
+  /**
+   * A valid stored pair other than `rejected`, waiting up to `waitMs` for one to appear (a
+   * login that other requests started) — never asking for a login, never recording a failure.
+   * For cleanup after the response. Undefined when none came.
+   */
+  fresherThan(rejected: StoredCredentials, waitMs: number): Promise<StoredCredentials | undefined>;
   /**
    * `credentials` just served a successful upstream call: recorded for every instance (once
    * per token and instance: one store command per token, not per chat). Never throws.
@@ -62,7 +74,7 @@ export interface CredentialSource {
 /** What asking for a login answered (the login route's reply). */
 export type LoginTriggerResult =
   | { status: 'started' | 'in-progress' }
-  | { status: 'backed-off'; nextAttemptAt: number; message?: string };
+  | { status: 'backed-off'; nextAttemptAt: number; message?: string; failedStep?: string };
 
 /** Asks for a login to run somewhere (the login route, over HTTP, in production). */
 export type LoginTrigger = (origin: string | undefined) => Promise<LoginTriggerResult>;
@@ -91,8 +103,9 @@ export interface CredentialManagerOptions {
 }
 
 const DEFAULT_POLL_MS = 500;
-/** Clock skew tolerated between this instance and the one that logged in. */
-const CLOCK_SKEW_MS = 2_000;
+/** How long a request waits for another's token-rejected record to be written: 3 × 100 ms, a few store round trips. */
+const REJECTION_RECORD_POLLS = 3;
+const REJECTION_RECORD_POLL_MS = 100;
 /** Tokens this instance remembers having marked as served (a cache: forgetting costs one command). */
 const CONFIRMED_TOKENS_REMEMBERED = 32;
 
@@ -179,13 +192,15 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       } catch (error) {
         throw loginUnavailable(error instanceof Error ? error.message : String(error));
       }
-      if (triggered.status === 'backed-off') throw loginBackedOff(triggered.nextAttemptAt, triggered.message, now());
+      if (triggered.status === 'backed-off') throw loginBackedOff(triggered, now());
       for (;;) {
         const candidate = await read(true);
         if (isValid(candidate) && candidate.jmToken !== previous?.jmToken) return candidate;
         const state = await readLoginState(store);
+        // A failure written since this wait began is the login's outcome, also when another
+        // instance had started that login earlier.
         const isNewRecord = state?.attemptedAt !== earlier?.attemptedAt || state?.failedStep !== earlier?.failedStep;
-        if (state?.outcome === 'failure' && isNewRecord && state.attemptedAt >= startedAt - CLOCK_SKEW_MS) throw loginFailed(state, now());
+        if (state?.outcome === 'failure' && isNewRecord) throw loginFailed(state, now());
         if (now() >= deadline) throw loginInProgress();
         await sleep(Math.min(login.pollMs ?? DEFAULT_POLL_MS, Math.max(0, deadline - now())));
       }
@@ -213,21 +228,45 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       throw loginExpired(`the token from ${credentials.origin === 'env' ? 'JM_TOKEN' : `the ${credentials.origin}`} expired at ${new Date(credentials.expiresAt ?? 0).toISOString()}`);
     },
 
-    async replaceRejected(rejected, context) {
+    async replaceRejected(rejected, context, replaceOptions = {}) {
       const candidate = await read(true);
       if (isValid(candidate) && candidate.jmToken !== rejected.jmToken) return candidate;
-      if (options.login && rejected.origin === 'login' && !(await hasServed(rejected))) {
-        // A fresh login's token rejected before it ever worked: another login would be
-        // rejected too, and one login per request would hammer the school's SSO.
-        const state = await recordLoginFailure(store, {
-          attemptedAt: now(),
-          now: now(),
-          step: TOKEN_REJECTED_STEP,
-          message: 'XIPU rejected freshly logged-in credentials before they served a single call, so a new login would not help (a firewall or region block answering 403?)',
-        });
-        throw loginFailed(state, now());
+      const neverServed = options.login !== undefined && rejected.origin === 'login' && !(await hasServed(rejected));
+      // A fresh login's token rejected before it ever worked: another login would likely be
+      // rejected too, and one login per request would hammer the school's SSO. Its first
+      // rejection anywhere is a failed login that backs off.
+      if (neverServed) {
+        const rejectedAt = now();
+        if (await markCredentialsRejected(store, rejected, rejectedAt)) {
+          const state = await recordLoginFailure(store, {
+            attemptedAt: rejectedAt,
+            now: rejectedAt,
+            step: TOKEN_REJECTED_STEP,
+            message: 'XIPU rejected freshly logged-in credentials before they served a single call, so a new login would not help (a firewall or region block answering 403?)',
+          });
+          throw loginFailed(state, now());
+        }
+        // Another request counted this token's rejection: while its back-off holds, say so
+        // without asking for a login (none slips in before that back-off is written).
+        const state = await readBackoffOfRejection(rejected);
+        if (state) throw loginFailed(state, now());
+      }
+      if (replaceOptions.mayLogIn === false) {
+        const state = neverServed ? await readLoginState(store) : undefined;
+        if (state?.outcome === 'failure') throw loginFailed(state, now());
+        throw loginExpired('XIPU rejected the credentials of a fresh login too');
       }
       return waitForFresh(rejected, context);
+    },
+
+    async fresherThan(rejected, waitMs) {
+      const deadline = now() + waitMs;
+      for (;;) {
+        const candidate = await read(true);
+        if (isValid(candidate) && candidate.jmToken !== rejected.jmToken) return candidate;
+        if (now() >= deadline) return undefined;
+        await sleep(Math.min(options.login?.pollMs ?? DEFAULT_POLL_MS, Math.max(0, deadline - now())));
+      }
     },
 
     async confirm(credentials) {
@@ -244,6 +283,24 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       }
     },
   };
+
+  /**
+   * The login state that the first rejection of this never-served token wrote, while it still
+   * backs off. Polls briefly when that state is not written yet (the other request is between
+   * its mark and its write).
+   */
+  async function readBackoffOfRejection(rejected: StoredCredentials): Promise<LoginState | undefined> {
+    const markedAt = await readCredentialsRejectedAt(store, rejected);
+    for (let poll = 0; ; poll += 1) {
+      const state = await readLoginState(store);
+      const written = markedAt === undefined || (state !== undefined && state.attemptedAt >= markedAt);
+      if (written || poll >= REJECTION_RECORD_POLLS) {
+        const backsOff = state?.outcome === 'failure' && state.nextAttemptAt !== undefined && state.nextAttemptAt > now();
+        return backsOff ? state : undefined;
+      }
+      await sleep(REJECTION_RECORD_POLL_MS);
+    }
+  }
 
   /** This instance knows it, or another instance recorded it. */
   async function hasServed(credentials: StoredCredentials): Promise<boolean> {
@@ -275,9 +332,11 @@ function loginFailed(state: LoginState, now: number): GatewayError {
   );
 }
 
-function loginBackedOff(nextAttemptAt: number, message: string | undefined, now: number): GatewayError {
+function loginBackedOff(backoff: { nextAttemptAt: number; message?: string; failedStep?: string }, now: number): GatewayError {
+  const { nextAttemptAt, message, failedStep } = backoff;
+  const step = failedStep ? ` at step "${failedStep}"` : '';
   return new GatewayError(
-    `The XIPU login expired and recent login attempts failed${message ? ` (${message})` : ''}; the next attempt is at ${new Date(nextAttemptAt).toISOString()}.`,
+    `The XIPU login expired and recent login attempts failed${step}${message ? ` (${message})` : ''}; the next attempt is at ${new Date(nextAttemptAt).toISOString()}.`,
     {
       status: 503,
       type: 'upstream_error',

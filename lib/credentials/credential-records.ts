@@ -108,6 +108,23 @@ export async function markCredentialsServed(store: Store, credentials: Pick<Xipu
   return true;
 }
 
+/**
+ * Records that this token (a fresh login's, never served) was rejected. True for the first
+ * such record anywhere: only that rejection counts as a failed login.
+ */
+export async function markCredentialsRejected(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>, now: number): Promise<boolean> {
+  const { expiresAt } = readTokenTimes(credentials.jmToken);
+  const ttlMs = Math.max(0, (expiresAt ?? now) - now) + storeTtls.credentialsServedSlackMs;
+  return store.setIfAbsent(storeKeys.credentialsRejected(credentialFingerprint(credentials)), String(now), ttlMs);
+}
+
+/** When this token's rejection was first recorded (markCredentialsRejected), if it was. */
+export async function readCredentialsRejectedAt(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<number | undefined> {
+  const raw = await store.get(storeKeys.credentialsRejected(credentialFingerprint(credentials)));
+  const at = raw === null ? Number.NaN : Number(raw);
+  return Number.isFinite(at) ? at : undefined;
+}
+
 /** Whether any instance has recorded a successful upstream call with this token. */
 export async function hasCredentialsServed(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<boolean> {
   return (await store.get(storeKeys.credentialsServed(credentialFingerprint(credentials)))) !== null;

@@ -3,7 +3,7 @@ import type { LoginTrigger } from './credential-manager';
 
 const replySchema = z.union([
   z.object({ status: z.enum(['started', 'in-progress']) }),
-  z.object({ status: z.literal('backed-off'), nextAttemptAt: z.number(), message: z.string().optional() }),
+  z.object({ status: z.literal('backed-off'), nextAttemptAt: z.number(), message: z.string().optional(), failedStep: z.string().optional() }),
 ]);
 
 /**

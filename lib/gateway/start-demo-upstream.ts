@@ -42,6 +42,7 @@ export function startDemoUpstream(config: GatewayConfig): Promise<DemoUpstream> 
     const source: CredentialSource = {
       current: async () => credentials,
       confirm: async () => false,
+      fresherThan: async () => undefined,
       replaceRejected: async () => {
         throw loginExpired('the demo simulator rejected its own token; restart the gateway');
       },

@@ -33,7 +33,7 @@ export function loginHandler(createLogin: (config: GatewayConfig) => PerformLogi
     }
     if (start.status === 'in-progress') return Response.json({ status: 'in-progress' }, { status: 202 });
     return Response.json(
-      { status: 'backed-off', nextAttemptAt: start.nextAttemptAt, message: start.state.message },
+      { status: 'backed-off', nextAttemptAt: start.nextAttemptAt, message: start.state.message, failedStep: start.state.failedStep },
       { status: 503, headers: { 'retry-after': String(Math.max(1, Math.ceil((start.nextAttemptAt - now()) / 1000))) } },
     );
   };

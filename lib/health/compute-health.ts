@@ -41,9 +41,9 @@ import { summarizeHealth, type HealthCheck, type HealthCheckId, type HealthLevel
  *   Locally nothing schedules it, and chats work without it: green. Never red.
  * - **recent-chats**: the decisive outcomes (succeeded or failed, see
  *   classify-request-outcome.ts: a content-filter answer succeeded; client errors, client
- *   limits and disconnects say nothing) of chats that ended within RECENT_CHAT_WINDOW_MS
- *   and after the last successful heartbeat (a newer upstream success), newest first, at
- *   most RECENT_CHATS_CONSIDERED; credential failures are the credentials check's, and a
+ *   limits and disconnects say nothing) of chats that ended within RECENT_CHAT_WINDOW_MS,
+ *   newest first, at most RECENT_CHATS_CONSIDERED (a heartbeat proves the token, not that
+ *   chats work: at the session cap it still succeeds); credential failures are the credentials check's, and a
  *   routine `upstream_login_in_progress` says nothing: none →
  *   green; the newest succeeded → green (a success after failures heals); all failed →
  *   red; some → amber.
@@ -243,9 +243,8 @@ function checkHeartbeat(config: GatewayConfig, state: RecordedState, now: number
 
 function checkRecentChats(state: RecordedState, now: number): HealthCheck {
   const check = (level: HealthLevel, reason: string): HealthCheck => ({ id: 'recent-chats', level, reason });
-  const heartbeatAt = state.heartbeat?.at ?? 0;
   const decisive = state.recent
-    .filter((record) => now - endOf(record) <= RECENT_CHAT_WINDOW_MS && endOf(record) > heartbeatAt)
+    .filter((record) => now - endOf(record) <= RECENT_CHAT_WINDOW_MS)
     .filter((record) => !CREDENTIAL_FAILURES.has(record.error ?? '') && record.error !== LOGIN_IN_PROGRESS)
     .map((record) => ({ record, outcome: classifyRequestOutcome(record) }))
     .filter(({ outcome }) => outcome === 'succeeded' || outcome === 'failed')
@@ -265,15 +264,17 @@ function checkRecentChats(state: RecordedState, now: number): HealthCheck {
 
 /**
  * The newest chat within the window that failed for credentials or the login, when no
- * upstream call has succeeded since it: no chat (recorded in the shared recent list) and no
- * heartbeat (which the keep-alive job and the admin's button run). Any instance reads the same.
+ * upstream call has succeeded since: no chat that started after it did (recorded in the
+ * shared recent list; a long answer that began before the failure proves nothing) and no
+ * heartbeat after it began (the keep-alive job and the admin's button run them). Any
+ * instance reads the same.
  */
 function findUnansweredCredentialFailure(state: RecordedState, now: number): RequestRecord | undefined {
   const failure = state.recent.find((record) => CREDENTIAL_FAILURES.has(record.error ?? '') && now - endOf(record) <= RECENT_CHAT_WINDOW_MS);
   if (!failure) return undefined;
-  const lastChatSuccess = state.recent.find((record) => classifyRequestOutcome(record) === 'succeeded');
-  const provenAt = Math.max(lastChatSuccess ? endOf(lastChatSuccess) : 0, state.heartbeat?.at ?? 0);
-  return provenAt >= endOf(failure) ? undefined : failure;
+  const provenByChat = state.recent.some((record) => classifyRequestOutcome(record) === 'succeeded' && record.at > failure.at);
+  const provenByHeartbeat = (state.heartbeat?.at ?? 0) > failure.at;
+  return provenByChat || provenByHeartbeat ? undefined : failure;
 }
 
 /** How pickNewer orders pairs: the JWT's issue time, else when the pair was obtained. */

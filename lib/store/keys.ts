@@ -20,6 +20,11 @@ export const storeKeys = {
    * rejected before it ever served points at a firewall or region block (back off).
    */
   credentialsServed: (fingerprint: string) => `${PREFIX}credentials:served:${fingerprint}`,
+  /**
+   * String per token (by fingerprint): set when a fresh login's token was first rejected before
+   * it served, so that rejection is counted as a failed login once, not once per request.
+   */
+  credentialsRejected: (fingerprint: string) => `${PREFIX}credentials:rejected:${fingerprint}`,
   /** String: the persistent heartbeat session's id (never swept). */
   heartbeatSessionId: `${PREFIX}heartbeat-session`,
   /** String: held while one heartbeat runs, so two beats never both create a session. */

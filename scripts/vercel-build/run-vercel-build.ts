@@ -55,7 +55,10 @@ export function runVercelBuild(projectRoot: string): VercelBuildResult {
     return { exitCode: result.status ?? 1, durationMs: Date.now() - startedAt };
   } finally {
     rmSync(localConfig, { force: true });
+    // Never leave the local settings as if they were a link: a later `vercel deploy` would
+    // take them for a project. The build output (.vercel/output) stays for the check.
     if (linked) renameSync(linkedBackup, projectFile);
+    else rmSync(projectFile, { force: true });
   }
 }
 

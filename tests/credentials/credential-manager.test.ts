@@ -195,6 +195,58 @@ describe('credential manager', () => {
     expect(await readLoginState(harness.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
   });
 
+  it('a never-served token rejected again: one failed login in all, then a login once the back-off lapses', async () => {
+    const fresh = await token(start + 5 * MINUTE, 60 * MINUTE);
+    const harness = setup({
+      trigger: async () => {
+        const state = await readLoginState(harness.store);
+        if (state?.nextAttemptAt !== undefined && state.nextAttemptAt > harness.now()) {
+          return { status: 'backed-off', nextAttemptAt: state.nextAttemptAt, message: state.message, failedStep: state.failedStep };
+        }
+        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+        return { status: 'started' };
+      },
+    });
+    // Rotated before its first use (the user logged in elsewhere): every call rejects it.
+    const rotated = describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 'rotated' }, 'login', start);
+    await saveCredentials(harness.store, rotated);
+    const attempts = await Promise.allSettled(Array.from({ length: 5 }, () => harness.manager().replaceRejected(rotated, harness.context)));
+    expect(attempts.map((attempt) => attempt.status)).toEqual(Array(5).fill('rejected'));
+    for (const attempt of attempts) {
+      expect((attempt as PromiseRejectedResult).reason).toMatchObject({ code: 'upstream_login_failed', message: expect.stringContaining('token-rejected') });
+    }
+    // Counted once, however many requests saw it: the back-off stays at its first step.
+    expect(await readLoginState(harness.store)).toMatchObject({ failedStep: 'token-rejected', consecutiveFailures: 1, nextAttemptAt: start + MINUTE });
+    harness.advance(MINUTE + 1);
+    expect((await harness.manager().replaceRejected(rotated, harness.context)).sdpSession).toBe('fresh');
+  });
+
+  it('a second rejection within one request (mayLogIn: false) asks for no login', async () => {
+    const harness = setup();
+    const used = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'used' }, 'login', start);
+    await saveCredentials(harness.store, used);
+    const manager = harness.manager();
+    await manager.confirm(used);
+    await expect(manager.replaceRejected(used, harness.context, { mayLogIn: false })).rejects.toMatchObject({ code: 'upstream_login_expired' });
+    expect(harness.triggers()).toBe(0);
+    const newer = describeCredentials({ jmToken: await token(start + 1_000, 60 * MINUTE), sdpSession: 'newer' }, 'login', start);
+    await saveCredentials(harness.store, newer);
+    expect((await manager.replaceRejected(used, harness.context, { mayLogIn: false })).sdpSession).toBe('newer');
+  });
+
+  it('cleanup waits a little for a pair others log in for, never asking for a login itself', async () => {
+    const harness = setup();
+    const rejected = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'rejected' }, 'login', start);
+    await saveCredentials(harness.store, rejected);
+    const manager = harness.manager();
+    expect(await manager.fresherThan(rejected, 2_000)).toBeUndefined();
+    expect(harness.now() - start).toBe(2_000);
+    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start + 3_000, 60 * MINUTE), sdpSession: 'other' }, 'login', harness.now()));
+    expect((await manager.fresherThan(rejected, 2_000))?.sdpSession).toBe('other');
+    expect(harness.triggers()).toBe(0);
+    expect(await readLoginState(harness.store)).toBeUndefined();
+  });
+
   it('a rejected fresh token that works later ends its token-rejected back-off (not a wrong password\'s)', async () => {
     const harness = setup();
     const unused = describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 'unused' }, 'login', start);

@@ -144,6 +144,23 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     expect(await readLoginState(gateway.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected' });
   }, 60_000);
 
+  it('a policy that refuses completions while saveSession works: one login in all, then a back-off', async () => {
+    const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 3600 } });
+    expect((await chat(gateway)).status).toBe(200);
+    // Something in front of XIPU now answers 403 to completions only, whatever the token.
+    gateway.simulator.injectFaults({ endpoint: 'completions', kind: 'status', status: 403, times: 10 });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const { status, body } = await chat(gateway);
+      expect(status).toBe(503);
+      expect(body.error.code).toBe('upstream_login_failed');
+      expect(body.error.message).toContain('token-rejected');
+    }
+    // saveSession's success alone does not count as serving: the fresh token is judged once.
+    expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
+    expect(await readLoginState(gateway.store)).toMatchObject({ failedStep: 'token-rejected', consecutiveFailures: 1 });
+    expect(gateway.simulator.state().sessionsOpen).toBe(0);
+  }, 60_000);
+
   it('a token shorter-lived than the refresh margin still gets one login per lifetime, not one per request', async () => {
     // 6 s tokens against the default 30 min margin: the margin becomes a third of the lifetime.
     const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 6 } });

@@ -246,13 +246,28 @@ const ROWS: Row[] = [
     levels: { credentials: 'amber' },
   },
   {
-    name: 'failures before the last heartbeat are answered by it',
+    // The heartbeat updates an existing session: it still works at the session cap.
+    name: 'a heartbeat does not answer failures that are not about credentials',
     environment: VALID,
     setup: async (store) => {
-      await recordChats(store, failedChat(2 * MINUTE), failedChat(3 * MINUTE));
+      await recordChats(store, failedChat(2 * MINUTE, 503, 'upstream_session_cap'), failedChat(3 * MINUTE, 503, 'upstream_session_cap'));
       await heartbeatAgo(store, MINUTE);
     },
-    status: 'ok',
+    status: 'down',
+    levels: { 'recent-chats': 'red' },
+  },
+  {
+    name: 'a long answer that began before a credential failure proves nothing',
+    environment: { ...VALID, ...LOGIN },
+    setup: (store) =>
+      recordChats(
+        store,
+        // Started 10 min ago, ended a moment ago; the failure came in between.
+        chat(10_000, { at: NOW - 10 * MINUTE, durationMs: 10 * MINUTE - 10_000 }),
+        failedChat(MINUTE, 503, 'upstream_login_failed'),
+      ),
+    status: 'down',
+    levels: { credentials: 'red' },
   },
   // Heartbeat.
   { name: 'hosted, heartbeat 2 h ago', environment: { ...HOSTED, ...VALID }, setup: (store) => heartbeatAgo(store, 2 * HOUR), status: 'ok' },

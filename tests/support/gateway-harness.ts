@@ -22,7 +22,9 @@ export function createInProcessLoginTrigger(store: Store, performLogin: PerformL
       logins.push(start.run(performLogin));
       return { status: 'started' };
     }
-    if (start.status === 'backed-off') return { status: 'backed-off', nextAttemptAt: start.nextAttemptAt, message: start.state.message };
+    if (start.status === 'backed-off') {
+      return { status: 'backed-off', nextAttemptAt: start.nextAttemptAt, message: start.state.message, failedStep: start.state.failedStep };
+    }
     return { status: 'in-progress' };
   };
 }

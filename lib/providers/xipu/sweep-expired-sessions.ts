@@ -26,7 +26,7 @@ export interface SweepOptions {
   store?: Store;
 }
 
-/** What one sweep did with the expired sessions it found. */
+/** What one sweep did with the expired sessions it found (ids another sweep forgot meanwhile are in none). */
 export interface SweepOutcome {
   /** Deleted upstream and forgotten. */
   deleted: number[];
@@ -69,7 +69,12 @@ export async function sweepExpiredSessionsWithOutcome(options: SweepOptions): Pr
     outcome = { deleted: [], gone: gone ? ids : [], kept: gone ? [] : ids, batchRefused: reply.message };
   } else {
     logEvent('warn', 'sweep_batch_refused', { sessions: ids.length, upstreamMessage: reply.message });
-    const oneByOne = await deleteSessionsOneByOne(ids, { pacer: options.pacer, api: options.api, limit: MAX_SINGLE_DELETES_PER_SWEEP });
+    // Another sweep (another instance at the session cap, the keep-alive) may have deleted and
+    // forgotten some of them meanwhile — the likely reason the batch was refused: try only
+    // what is still recorded, not five paced calls to learn they are gone.
+    const stillRecorded = new Set((await options.registry.listExpired()).map((record) => record.id));
+    const remaining = ids.filter((id) => stillRecorded.has(id));
+    const oneByOne = await deleteSessionsOneByOne(remaining, { pacer: options.pacer, api: options.api, limit: MAX_SINGLE_DELETES_PER_SWEEP });
     if (oneByOne.stoppedBy !== undefined) logEvent('warn', 'sweep_one_by_one_stopped', { error: oneByOne.stoppedBy });
     outcome = { deleted: oneByOne.deleted, gone: oneByOne.gone, kept: oneByOne.kept, batchRefused: reply.message };
   }

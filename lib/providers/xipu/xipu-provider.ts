@@ -43,10 +43,15 @@ export interface XipuProviderOptions {
 /** How often an open stream renews its hold on the schedule (the pacer's hold lease is 30 s). */
 const HOLD_RENEW_MS = 10_000;
 /**
- * Rejected tokens replaced within one request: the first (an expired or revoked token), and
- * the fresh login's (whose rejection replaceRejected turns into a backed-off failed login).
+ * Attempts of one chat when XIPU rejects tokens: this instance's copy may be stale (a newer
+ * pair in the store), then one login's fresh pair — at most one login per request.
  */
-const MAX_CREDENTIAL_REPLACEMENTS = 2;
+const MAX_CHAT_ATTEMPTS = 3;
+/**
+ * Cleanup (after the response) waits this long for credentials other requests are logging in
+ * for, when XIPU rejected the delete's: a short wait inside the route's cleanup reserve.
+ */
+const CLEANUP_CREDENTIALS_WAIT_MS = 5_000;
 /** OpenAI's default when the client sends none. */
 const DEFAULT_TEMPERATURE = 1;
 /** Models listed with this creation time (the list is static; clients only display it). */
@@ -74,15 +79,19 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     async streamChat(request: ChatRequest, call: ChatCallOptions): Promise<ReadableStream<ChatStreamPart>> {
       const credentialContext = { defer: call.defer, origin: call.origin, signal: call.signal };
       const auth: CurrentCredentials = { credentials: await options.credentials.current(credentialContext) };
-      for (let replaced = 0; ; replaced += 1) {
+      const startedAt = now();
+      let mayLogIn = true;
+      for (let attempt = 1; ; attempt += 1) {
         try {
           return await attemptChat(request, call, auth);
         } catch (error) {
-          // XIPU rejected the token (403 / 500 "token error"): fresh credentials from one shared
-          // login, then a retry. A fresh login's token rejected too is judged by replaceRejected
-          // (never served: a failed login that backs off); past that the rejection stands.
-          if (!isGatewayError(error) || error.code !== 'upstream_login_expired' || replaced >= MAX_CREDENTIAL_REPLACEMENTS) throw error;
-          auth.credentials = await options.credentials.replaceRejected(auth.credentials, credentialContext);
+          // XIPU rejected the token (403 / 500 "token error"): a newer stored pair, or fresh
+          // credentials from one shared login — at most one login per request. Once a login
+          // has run for it, replaceRejected only judges the fresh token (never served: a
+          // failed login that backs off) or finds a newer pair.
+          if (!isRejectedToken(error) || attempt >= MAX_CHAT_ATTEMPTS) throw error;
+          auth.credentials = await options.credentials.replaceRejected(auth.credentials, credentialContext, { mayLogIn });
+          if ((auth.credentials.obtainedAt ?? 0) >= startedAt) mayLogIn = false;
         }
       }
     },
@@ -98,15 +107,16 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       signal: call.signal,
       fetch: options.fetch,
     };
-    const sessionId = await openSession(request, api, call, auth);
+    const sessionId = await openSession(request, api, call);
     const lifecycle = createSessionLifecycle({
       sessionId,
       registry,
       pacer: options.pacer,
       api,
       auth,
-      // The delete runs after the response: no client signal waits on fresh credentials then.
-      replaceRejected: (rejected) => options.credentials.replaceRejected(rejected, { defer: call.defer, origin: call.origin }),
+      // The delete runs after the response: it may use credentials others log in for, never
+      // asking for a login or recording a failure itself.
+      fresherThan: (rejected) => options.credentials.fresherThan(rejected, CLEANUP_CREDENTIALS_WAIT_MS),
       requestId: call.requestId,
       model: request.model,
       now,
@@ -115,6 +125,14 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
 
     try {
       const opened = await openCompletionsPaced(sessionId, flattenMessages(request.messages), api, lifecycle, call.defer);
+      // The token served a whole chat (saveSession alone is not enough: a policy that refuses
+      // completions must not pass for a revocation): a later rejection means revoked or
+      // expired, and a login helps.
+      if (await options.credentials.confirm(auth.credentials)) {
+        // A new token's first success: sessions whose delete the rejected token could not do
+        // (left to the sweep, their leases ended) are deleted now, after this response.
+        call.defer(() => sweepAfterNewToken(api, call.requestId));
+      }
       return assembleParts(opened, lifecycle, options.thinkTags);
     } catch (error) {
       await lifecycle.endStream();
@@ -123,7 +141,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
   }
 
   /** saveSession with retries: 429 → next slot (twice at most); the session cap → sweep, once. */
-  async function openSession(request: ChatRequest, api: XipuApiOptions, call: ChatCallOptions, auth: CurrentCredentials): Promise<number> {
+  async function openSession(request: ChatRequest, api: XipuApiOptions, call: ChatCallOptions): Promise<number> {
     const settings: SessionSettings = {
       name: sessionName(request.model, now()),
       model: request.model,
@@ -151,12 +169,6 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
         throw error;
       }
       if (reply.ok) {
-        // These credentials work: a later rejection means revoked or expired (log in again).
-        if (await options.credentials.confirm(auth.credentials)) {
-          // A new token's first success: sessions whose delete the rejected token could not do
-          // (left to the sweep, their leases ended) are deleted now, after this response.
-          call.defer(() => sweepAfterNewToken(api, call.requestId));
-        }
         // The caller defers the delete as soon as this returns; a failed record only costs the
         // sweep's safety net (should this instance die before its cleanup), never the session.
         await registry.record({ id: reply.id, owner: call.requestId, model: request.model, createdAt: now() }).catch((error: unknown) => {
@@ -229,8 +241,8 @@ interface CurrentCredentials {
  * runs exactly once after the response has closed.
  */
 function createSessionLifecycle(context: {
-  /** Fresh credentials when XIPU rejects the current ones (CredentialSource.replaceRejected). */
-  replaceRejected: (rejected: StoredCredentials) => Promise<StoredCredentials>;
+  /** Other credentials when XIPU rejects the current ones, if some appear soon (CredentialSource.fresherThan). */
+  fresherThan: (rejected: StoredCredentials) => Promise<StoredCredentials | undefined>;
   sessionId: number;
   registry: SessionRegistry;
   pacer: Pacer;
@@ -299,11 +311,13 @@ function createSessionLifecycle(context: {
           try {
             reply = await deleteWith(context.auth.credentials);
           } catch (error) {
-            // The token was revoked while the answer ran: once with fresh credentials (the
-            // login other requests share, or a newer stored pair), else the sweep's.
-            if (!isGatewayError(error) || error.code !== 'upstream_login_expired') throw error;
-            context.auth.credentials = await context.replaceRejected(context.auth.credentials);
-            reply = await deleteWith(context.auth.credentials);
+            // The token was revoked while the answer ran: once with a newer pair (a login
+            // other requests started), else the sweep's — a new token's first success sweeps.
+            if (!isRejectedToken(error)) throw error;
+            const fresher = await context.fresherThan(context.auth.credentials);
+            if (!fresher) throw error;
+            context.auth.credentials = fresher;
+            reply = await deleteWith(fresher);
           }
           // A session XIPU says no longer exists (the owner deleted it) is forgotten: the sweep
           // could only be refused for it again.
@@ -345,7 +359,7 @@ function parseXipuEvents(body: ReadableStream<Uint8Array>): ReadableStream<ChatS
 
 /**
  * A completions answer that is not an event stream: `Request Err!` arrives as a plain body
- * (docs §7). A plain body that is SSE after all is parsed as such.
+ * (docs/xipu-protocol §7). A plain body that is SSE after all is parsed as such.
  */
 function plainBodyAsParts(body: ReadableStream<Uint8Array>): ReadableStream<ChatStreamPart> {
   return new ReadableStream<ChatStreamPart>({
@@ -370,6 +384,11 @@ function plainBodyAsParts(body: ReadableStream<Uint8Array>): ReadableStream<Chat
 export function sessionName(model: string, at: number): string {
   const stamp = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
   return `API · ${model} · ${stamp} UTC`;
+}
+
+/** XIPU rejected the token (403 / 500 "token error": xipu-errors.ts). */
+function isRejectedToken(error: unknown): boolean {
+  return isGatewayError(error) && error.code === 'upstream_login_expired';
 }
 
 function describeError(error: unknown): string {

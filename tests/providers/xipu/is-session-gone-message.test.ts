@@ -12,6 +12,9 @@ describe('isSessionGoneMessage', () => {
     ['System busy', false],
     ['Permission denied', false],
     ['token error', false],
+    ['token not found', false],
+    ['User does not exist', false],
+    ['登录信息不存在', false],
     ['Request too fast, please try again later!', false],
   ])('%s → %s', (message, gone) => {
     expect(isSessionGoneMessage(message)).toBe(gone);

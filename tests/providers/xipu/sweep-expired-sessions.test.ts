@@ -49,7 +49,7 @@ afterEach(async () => {
  * 'gone': the owner already deleted it in the web history), all recorded in the gateway's
  * registry with lapsed leases, oldest first in that order.
  */
-async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions = {}, hooks: { beforeDelete?: (call: number) => void } = {}) {
+async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions = {}, hooks: { beforeDelete?: (call: number) => void | Promise<void> } = {}) {
   simulator = await startSimulator({ minGapMs: 0, chunkDelayMs: 0, ...options });
   const credentials: Credentials = simulator.mintCredentials();
   const ids: number[] = [];
@@ -79,9 +79,9 @@ async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions =
     firstByteTimeoutMs: 5_000,
     idleTimeoutMs: 5_000,
     // Sees each delSession as it leaves, so a test can queue a fault for exactly that call.
-    fetch: (input, init) => {
+    fetch: async (input, init) => {
       deleteCalls += 1;
-      hooks.beforeDelete?.(deleteCalls);
+      await hooks.beforeDelete?.(deleteCalls);
       return fetch(input, init);
     },
   };
@@ -111,6 +111,24 @@ describe('sweepExpiredSessions when XIPU refuses the batch', () => {
     expect(await sweep()).toEqual({ deleted: [], gone: [], kept: [] });
     expect(sweepBatches()).toHaveLength(5);
     expect(pacer.turns).toHaveLength(5);
+  });
+
+  it('another sweep deleted some meanwhile: only what is still recorded is tried one by one', async () => {
+    const harness = await setUp(['live', 'live', 'live'], { delSessionUnknownIds: 'refuse' }, {
+      // Just before this sweep's batch leaves, another instance's sweep deletes the first two
+      // and forgets them.
+      beforeDelete: async (call) => {
+        if (call !== 1) return;
+        const [first, second] = harness.ids as [number, number];
+        await callApi(simulator, 'delSession', { ids: [first, second] }, simulator.mintCredentials());
+        await harness.store.hashDelete(storeKeys.upstreamSessions, String(first), String(second));
+      },
+    });
+    const outcome = await harness.sweep();
+    expect(outcome).toMatchObject({ deleted: [harness.ids[2]], gone: [], kept: [] });
+    // The other sweep's batch of 2, this one's refused batch of 3, then one single delete.
+    expect(harness.sweepBatches()).toEqual([2, 3, 1]);
+    expect(await harness.recorded()).toEqual([]);
   });
 
   it('forgets a lone gone id from the refused batch itself, without a second call', async () => {
