@@ -25,7 +25,7 @@ export const BUILT_IN_XIPU_MODELS = [
   'qwen-2.5-72b',
 ] as const;
 
-/** Calls a chat costs the account: saveSession, completions, delSession (docs §3). */
+/** Calls a chat costs the account: saveSession, completions, delSession (docs/xipu-protocol §3). */
 export const PACED_CALLS_PER_CHAT = 3;
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);

@@ -14,7 +14,7 @@ export const BROWSER_ROUTES = ['/api/login', '/api/cron/keepalive', '/admin/acti
 
 /**
  * Routes that stream an answer. Each needs `"supportsCancellation": true` in vercel.json:
- * without it Vercel never tells the function that the client hung up (docs "Cancel
+ * without it Vercel never tells the function that the client hung up (Vercel's docs "Cancel
  * requests"). A new streaming route (e.g. /v1/responses, /v1/messages) goes here and there.
  */
 export const STREAMING_ROUTES = ['/v1/chat/completions', '/chat/completions'] as const;
@@ -31,7 +31,7 @@ export interface FunctionPlan {
    * streams (then it is a streaming route) or drives the browser.
    */
   otherMaxDuration: number;
-  /** Vercel's limit on a function's uncompressed size: 250 MB (docs "Bundle size limits"). */
+  /** Vercel's limit on a function's uncompressed size: 250 MB (Vercel's docs "Bundle size limits"). */
   maxFunctionBytes: number;
   /** The Node runtime every function must get: package.json `engines.node` 24.x. */
   runtime: string;

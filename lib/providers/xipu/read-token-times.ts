@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 
 /**
- * When a jm-token was issued and expires, from its JWT payload (docs "Hosts and headers":
+ * When a jm-token was issued and expires, from its JWT payload (docs/xipu-protocol "Hosts and headers":
  * base64url payload, no signature check — we cannot verify XIPU's signature, only read it).
  * Returns nothing for a value that is not a JWT.
  */

@@ -26,7 +26,7 @@ export interface SessionSettings {
   name: string;
   model: string;
   temperature: number;
-  /** 0 means no limit (docs "Endpoints"). */
+  /** 0 means no limit (docs/xipu-protocol "Endpoints"). */
   maxToken: number;
   presencePenalty: number;
   frequencyPenalty: number;
@@ -44,7 +44,7 @@ const saveSessionDataSchema = z.object({ id: z.union([z.number().int(), z.string
 
 export type XipuReply = { ok: true; data: unknown } | { ok: false; message: string };
 
-/** Headers the browser sends (docs "Hosts and headers"); the credentials ride along. */
+/** Headers the browser sends (docs/xipu-protocol "Hosts and headers"); the credentials ride along. */
 function xipuHeaders(options: XipuApiOptions): Record<string, string> {
   return {
     accept: 'application/json, text/plain, */*',
