@@ -1,12 +1,15 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { CompactSign, compactVerify } from 'jose';
 import { z } from 'zod';
-import { deriveAdminKey } from './admin-session';
+import { deriveAdminKey, hasCanonicalSignature } from './admin-session';
 
 /**
  * What an action did, carried to the page in the redirect after the POST (PRG) as
- * `?result=<payload>.<signature>`. Signed, so nobody can link the admin to a page that
- * shows a message of their choosing; shown only while fresh, so an old bookmarked URL does
- * not pretend an action just ran.
+ * `?result=<compact JWS>`: the result as JSON, signed HS256 by jose with a key derived from
+ * ADMIN_PASSWORD. Signed, so nobody can link the admin to a page that shows a message of their
+ * choosing; shown only while fresh, so an old bookmarked URL does not pretend an action just
+ * ran. A link of the earlier hand-made format (`<payload>.<signature>`) is not a JWS and shows
+ * no result, as any stale link would not.
  */
 export interface ActionResult {
   action: string;
@@ -36,21 +39,20 @@ function resultKey(password: string | undefined): Buffer {
   return holder[PROCESS_KEY];
 }
 
-export function encodeActionResult(result: ActionResult, password: string | undefined): string {
-  const payload = Buffer.from(JSON.stringify({ ...result, message: result.message.slice(0, 2_000) })).toString('base64url');
-  return `${payload}.${createHmac('sha256', resultKey(password)).update(payload).digest('base64url')}`;
+const RESULT_ALGORITHM = 'HS256';
+
+/** The compact JWS of `result` (its message cut to 2,000 characters). */
+export async function encodeActionResult(result: ActionResult, password: string | undefined): Promise<string> {
+  const payload = new TextEncoder().encode(JSON.stringify({ ...result, message: result.message.slice(0, 2_000) }));
+  return new CompactSign(payload).setProtectedHeader({ alg: RESULT_ALGORITHM }).sign(resultKey(password));
 }
 
-/** The result in `value` when its signature holds and it is fresh; else undefined. */
-export function decodeActionResult(value: string | undefined, password: string | undefined, now: number): ActionResult | undefined {
-  if (!value || value.length > 4_000) return undefined;
-  const [payload, signature, extra] = value.split('.');
-  if (!payload || !signature || extra !== undefined) return undefined;
-  const expected = Buffer.from(createHmac('sha256', resultKey(password)).update(payload).digest('base64url'));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+/** The result in `value` when its signature holds (constant time, in jose) and it is fresh; else undefined. */
+export async function decodeActionResult(value: string | undefined, password: string | undefined, now: number): Promise<ActionResult | undefined> {
+  if (!value || value.length > 4_000 || !hasCanonicalSignature(value)) return undefined;
   try {
-    const parsed = resultSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    const { payload } = await compactVerify(value, resultKey(password), { algorithms: [RESULT_ALGORITHM] });
+    const parsed = resultSchema.safeParse(JSON.parse(new TextDecoder().decode(payload)));
     if (!parsed.success || now - parsed.data.at > ACTION_RESULT_FRESH_MS || parsed.data.at > now + 60_000) return undefined;
     return parsed.data;
   } catch {

@@ -21,9 +21,9 @@ export const ADMIN_PATH = '/admin';
  * 303 See Other back to the page (Post/Redirect/Get): a reload does not repeat the action.
  * The Location is relative, so it is right behind any proxy.
  */
-export function redirectToAdmin(options: { result?: ActionResult; password?: string; anchor?: string; query?: Record<string, string>; setCookies?: string[] } = {}): Response {
+export async function redirectToAdmin(options: { result?: ActionResult; password?: string; anchor?: string; query?: Record<string, string>; setCookies?: string[] } = {}): Promise<Response> {
   const query = new URLSearchParams(options.query);
-  if (options.result) query.set('result', encodeActionResult(options.result, options.password));
+  if (options.result) query.set('result', await encodeActionResult(options.result, options.password));
   const search = query.size > 0 ? `?${query.toString()}` : '';
   const headers = new Headers({ ...ADMIN_RESPONSE_HEADERS, location: `${ADMIN_PATH}${search}${options.anchor ? `#${options.anchor}` : ''}` });
   for (const cookie of options.setCookies ?? []) headers.append('set-cookie', cookie);

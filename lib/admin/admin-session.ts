@@ -1,11 +1,16 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { NextRequest } from 'next/server';
 
 /**
- * The admin's session: a stateless cookie `<expiresAt>.<nonce>.<signature>` where the
- * signature is HMAC-SHA256 over `v1.<expiresAt>.<nonce>` with a key derived (HKDF-SHA256)
- * from ADMIN_PASSWORD. Changing the password changes the key, which ends every session at
- * once; nothing is stored server-side. The expiry is inside the signed text, so a cookie
- * kept past its Max-Age (or replayed by hand) is refused all the same.
+ * The admin's session: a stateless cookie holding an HS256 JWT (`iat`, `exp`, a random `jti`)
+ * signed with a key derived (HKDF-SHA256) from ADMIN_PASSWORD. Changing the password changes
+ * the key, which ends every session at once; nothing is stored server-side. The expiry is
+ * inside the signed claims, so a cookie kept past its Max-Age (or replayed by hand) is refused
+ * all the same. jose signs and verifies (its HMAC check is constant time).
+ *
+ * Cookies of the earlier hand-made format (`<expiresAt>.<nonce>.<signature>`) are not JWTs and
+ * simply stop verifying: after this change the admin signs in once more.
  */
 
 /** How long a sign-in lasts: a working day, not a month. */
@@ -18,9 +23,13 @@ export const ADMIN_SESSION_MAX_AGE_SECONDS = 12 * 3_600;
  */
 export const ADMIN_COOKIE_NAME = { https: '__Host-xipu-admin', http: 'xipu-admin' } as const;
 
-const SIGNED_PREFIX = 'v1';
 const NONCE_BYTES = 16;
 const HKDF_SALT = 'xipu-gateway/admin';
+const SESSION_ALGORITHM = 'HS256';
+/** Far above a real session JWT (about 170 characters): anything longer is not ours, unread. */
+const MAX_SESSION_CHARS = 512;
+/** Only the host is parsed with the `Cookie` header handed to Next's cookie parser. */
+const COOKIE_PARSE_URL = 'http://admin.invalid/';
 
 /** One key per purpose, so a signature made for one use never verifies for another. */
 export type AdminKeyPurpose = 'session' | 'action-result';
@@ -48,12 +57,17 @@ export interface AdminSessionCookie {
 
 /**
  * A fresh session cookie: HttpOnly, SameSite=Strict, Path=/ (the health route reads it
- * too), Max-Age 12 h, and Secure whenever the page is served over https.
+ * too), Max-Age 12 h, and Secure whenever the page is served over https. The JWT's times are
+ * whole seconds (`now` rounded down), as JWT claims are.
  */
-export function createAdminSession(options: { password: string; now: number; secure: boolean }): AdminSessionCookie {
-  const expiresAt = options.now + ADMIN_SESSION_MAX_AGE_SECONDS * 1000;
-  const nonce = randomBytes(NONCE_BYTES).toString('base64url');
-  const value = `${expiresAt}.${nonce}.${sign(options.password, expiresAt, nonce)}`;
+export async function createAdminSession(options: { password: string; now: number; secure: boolean }): Promise<AdminSessionCookie> {
+  const issuedAt = Math.floor(options.now / 1000);
+  const value = await new SignJWT({})
+    .setProtectedHeader({ alg: SESSION_ALGORITHM, typ: 'JWT' })
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ADMIN_SESSION_MAX_AGE_SECONDS)
+    .setJti(randomBytes(NONCE_BYTES).toString('base64url'))
+    .sign(deriveAdminKey(options.password, 'session'));
   const name = options.secure ? ADMIN_COOKIE_NAME.https : ADMIN_COOKIE_NAME.http;
   return { name, value, header: serializeCookie(name, value, ADMIN_SESSION_MAX_AGE_SECONDS, options.secure) };
 }
@@ -64,41 +78,46 @@ export function clearAdminSession(secure: boolean): string {
 }
 
 /**
- * Whether `value` is a session this password signed and that has not expired. Constant
- * time in the signature; any malformed value is simply false.
+ * Whether `value` is a session this password signed and that has not expired (HS256 only,
+ * `iat` and `exp` required, issued no later than `now`, lasting no longer than one session).
+ * Any malformed value, including a cookie of the earlier format, is simply false.
  */
-export function verifyAdminSession(value: string | undefined, password: string, now: number): boolean {
-  if (!value || value.length > 200) return false;
-  const parts = value.split('.');
-  if (parts.length !== 3) return false;
-  const [expiresText, nonce, signature] = parts as [string, string, string];
-  if (!/^\d{1,16}$/.test(expiresText) || !/^[\w-]{16,64}$/.test(nonce) || !/^[\w-]{43}$/.test(signature)) return false;
-  // Compared as text: base64url's last character carries 2 unused bits, so two spellings
-  // decode to the same bytes; only the one this code writes is accepted.
-  const expected = Buffer.from(sign(password, Number(expiresText), nonce));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
-  const expiresAt = Number(expiresText);
-  // A signed expiry further out than one session could last was not made by this code.
-  return expiresAt > now && expiresAt <= now + ADMIN_SESSION_MAX_AGE_SECONDS * 1000;
+export async function verifyAdminSession(value: string | undefined, password: string, now: number): Promise<boolean> {
+  if (!value || value.length > MAX_SESSION_CHARS || !hasCanonicalSignature(value)) return false;
+  try {
+    const { payload } = await jwtVerify(value, deriveAdminKey(password, 'session'), {
+      algorithms: [SESSION_ALGORITHM],
+      typ: 'JWT',
+      currentDate: new Date(now),
+      requiredClaims: ['iat', 'exp', 'jti'],
+      // Refuses an `iat` in the future, and one older than a session lasts.
+      maxTokenAge: ADMIN_SESSION_MAX_AGE_SECONDS,
+    });
+    // A signed expiry further out than one session could last was not made by this code.
+    return payload.exp! - payload.iat! <= ADMIN_SESSION_MAX_AGE_SECONDS;
+  } catch {
+    return false;
+  }
 }
 
-/** The session cookie's value from a `Cookie` header (the `__Host-` one first). */
+/**
+ * The session cookie's values in a `Cookie` header (the `__Host-` one first), read with Next's
+ * own cookie parser (`NextRequest#cookies`, the one `cookies()` uses).
+ */
 export function readAdminSessionCookie(cookieHeader: string | null | undefined): string[] {
   if (!cookieHeader) return [];
-  const values: string[] = [];
-  for (const name of [ADMIN_COOKIE_NAME.https, ADMIN_COOKIE_NAME.http]) {
-    for (const part of cookieHeader.split(';')) {
-      const separator = part.indexOf('=');
-      if (separator === -1 || part.slice(0, separator).trim() !== name) continue;
-      values.push(part.slice(separator + 1).trim());
-    }
-  }
-  return values;
+  const cookies = new NextRequest(COOKIE_PARSE_URL, { headers: { cookie: cookieHeader } }).cookies;
+  return [ADMIN_COOKIE_NAME.https, ADMIN_COOKIE_NAME.http].flatMap((name) => cookies.getAll(name).map((cookie) => cookie.value));
 }
 
-function sign(password: string, expiresAt: number, nonce: string): string {
-  return createHmac('sha256', deriveAdminKey(password, 'session')).update(`${SIGNED_PREFIX}.${expiresAt}.${nonce}`).digest('base64url');
+/**
+ * Whether the JWS signature (the last part) is spelled the one way its bytes encode to.
+ * base64url's last character of 32 bytes carries 2 unused bits, so four spellings decode to
+ * the same signature; jose accepts them all, this code only the one it writes.
+ */
+export function hasCanonicalSignature(compact: string): boolean {
+  const signature = compact.slice(compact.lastIndexOf('.') + 1);
+  return Buffer.from(signature, 'base64url').toString('base64url') === signature;
 }
 
 function serializeCookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {

@@ -19,7 +19,7 @@ export function handleAdminAction(actions: Record<string, AdminAction>, options:
     const name = options.name ?? (typeof params.action === 'string' ? params.action : undefined);
     const action = name ? actions[name] : undefined;
     if (!name || (!action && name !== 'sign-out')) return adminMessagePage(404, 'No such action', 'The admin page has no such action.');
-    const refusal = verifyAdminAction(request, config, dependencies.now());
+    const refusal = await verifyAdminAction(request, config, dependencies.now());
     if (refusal) return refusal;
     if (name === 'sign-out') return signOutResponse(request);
 

@@ -11,7 +11,7 @@ import { isAdmin, readAdminAccess } from './verify-admin-request';
  */
 export const handleAdminStatus: AdminHandler = async (request, { config, context, dependencies }) => {
   const now = dependencies.now();
-  if (!isAdmin(readAdminAccess(config, request.headers.get('cookie'), now))) return adminJson({ error: 'not signed in' }, 401);
+  if (!isAdmin(await readAdminAccess(config, request.headers.get('cookie'), now))) return adminJson({ error: 'not signed in' }, 401);
   const [progress, state] = await Promise.all([readLoginProgress(context.store, now), readLoginState(context.store)]);
   return adminJson({
     now,

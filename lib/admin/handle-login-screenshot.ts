@@ -8,7 +8,7 @@ import { isAdmin, readAdminAccess } from './verify-admin-request';
  * day), to the admin only — it may show the SSO page with the username. Never cached.
  */
 export const handleLoginScreenshot: AdminHandler = async (request, { config, context, dependencies }) => {
-  if (!isAdmin(readAdminAccess(config, request.headers.get('cookie'), dependencies.now()))) {
+  if (!isAdmin(await readAdminAccess(config, request.headers.get('cookie'), dependencies.now()))) {
     return adminMessagePage(401, 'Sign in first', 'The login screenshot is for the admin only.');
   }
   const stored = await context.store.get(storeKeys.loginScreenshot);

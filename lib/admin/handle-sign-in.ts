@@ -44,11 +44,11 @@ export const handleSignIn: AdminHandler = async (request, { config, context, dep
     return redirectToAdmin({ query: { signin: 'failed' } });
   }
   logEvent('info', 'admin_signed_in', { ip });
-  const session = createAdminSession({ password, now: dependencies.now(), secure });
+  const session = await createAdminSession({ password, now: dependencies.now(), secure });
   return redirectToAdmin({ setCookies: [session.header] });
 };
 
 /** POST /admin/actions/sign-out (checked like every action): deletes the cookie. */
-export function signOutResponse(request: Request): Response {
+export function signOutResponse(request: Request): Promise<Response> {
   return redirectToAdmin({ query: { signin: 'signed-out' }, setCookies: [clearAdminSession(needsSecureCookie(readRequestOrigin(request.headers, request.url)))] });
 }

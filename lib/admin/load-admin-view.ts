@@ -38,7 +38,7 @@ export async function loadAdminView(input: {
   const loaded = input.dependencies.loadConfig();
   if (!loaded.ok) return { kind: 'misconfigured', message: loaded.problem.message };
   const now = input.dependencies.now();
-  const access = readAdminAccess(loaded.config, input.cookieHeader, now);
+  const access = await readAdminAccess(loaded.config, input.cookieHeader, now);
   if (access === 'not-configured') return { kind: 'not-configured' };
   if (access === 'signed-out') {
     const signin = single(input.searchParams.signin);
@@ -58,7 +58,7 @@ export async function loadAdminView(input: {
     kind: 'status',
     open,
     status,
-    result: decodeActionResult(single(input.searchParams.result), resolved.config.adminPassword, now),
+    result: await decodeActionResult(single(input.searchParams.result), resolved.config.adminPassword, now),
     config: viewConfig(resolved.config),
   };
 }

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { describeCredentials, pickNewer, readStoredCredentials, type StoredCredentials } from '@/lib/credentials/credential-records';
+import { describeCredentials, pickNewer, readStoredCredentials } from '@/lib/credentials/credential-records';
+import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import type { Store } from '@/lib/store/store';
 
 /**

@@ -10,8 +10,8 @@ import { isAdmin, readAdminAccess } from './verify-admin-request';
  * carries a valid session (or the page is open locally).
  * @returns the refusal to send, or undefined when the request may proceed.
  */
-export function verifyAdminAction(request: Request, config: GatewayConfig, now: number): Response | undefined {
-  const access = readAdminAccess(config, request.headers.get('cookie'), now);
+export async function verifyAdminAction(request: Request, config: GatewayConfig, now: number): Promise<Response | undefined> {
+  const access = await readAdminAccess(config, request.headers.get('cookie'), now);
   if (access === 'not-configured') return adminPageOff();
   const origin = checkSameOrigin(request);
   if (!origin.ok) {

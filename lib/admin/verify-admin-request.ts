@@ -11,10 +11,13 @@ import { readAdminSessionCookie, verifyAdminSession } from './admin-session';
  */
 export type AdminAccess = 'signed-in' | 'open' | 'signed-out' | 'not-configured';
 
-export function readAdminAccess(config: Pick<GatewayConfig, 'adminPassword' | 'hosted'>, cookieHeader: string | null | undefined, now: number = Date.now()): AdminAccess {
+export async function readAdminAccess(config: Pick<GatewayConfig, 'adminPassword' | 'hosted'>, cookieHeader: string | null | undefined, now: number = Date.now()): Promise<AdminAccess> {
   const password = config.adminPassword;
   if (!password) return config.hosted ? 'not-configured' : 'open';
-  return readAdminSessionCookie(cookieHeader).some((value) => verifyAdminSession(value, password, now)) ? 'signed-in' : 'signed-out';
+  for (const value of readAdminSessionCookie(cookieHeader)) {
+    if (await verifyAdminSession(value, password, now)) return 'signed-in';
+  }
+  return 'signed-out';
 }
 
 /** Whether the access level may see and do everything. */
@@ -28,5 +31,5 @@ export function isAdmin(access: AdminAccess): boolean {
  * pass the cross-site check (verifyAdminAction).
  */
 export async function isAdminRequest(request: Request, config: Pick<GatewayConfig, 'adminPassword' | 'hosted'>, now: number = Date.now()): Promise<boolean> {
-  return isAdmin(readAdminAccess(config, request.headers.get('cookie'), now));
+  return isAdmin(await readAdminAccess(config, request.headers.get('cookie'), now));
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { XipuCredentials } from '@/lib/providers/xipu/xipu-api';
+import type { CredentialOrigin, StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { readTokenTimes } from '@/lib/providers/xipu/read-token-times';
 import { storeKeys, storeTtls } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
@@ -9,17 +10,6 @@ import type { Store } from '@/lib/store/store';
  * What the store keeps about XIPU's credentials and the logins that produce them. Tokens
  * live only here and in the environment: never in logs, never in an answer.
  */
-
-export type CredentialOrigin = 'env' | 'login' | 'manual' | 'demo';
-
-export interface StoredCredentials extends XipuCredentials {
-  origin: CredentialOrigin;
-  /** Epoch ms from the JWT, when it is one. */
-  issuedAt?: number;
-  expiresAt?: number;
-  /** When this pair was obtained or pasted (epoch ms). */
-  obtainedAt?: number;
-}
 
 const storedCredentialsSchema = z.object({
   jmToken: z.string().min(1),

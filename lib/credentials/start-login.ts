@@ -10,8 +10,8 @@ import {
   saveLoginScreenshot,
   saveLoginState,
   type LoginState,
-  type StoredCredentials,
 } from './credential-records';
+import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { loginBackoffMs } from './login-backoff';
 
 /** Performs one login (the browser, in production) and returns the captured pair. */

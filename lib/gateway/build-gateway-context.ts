@@ -1,7 +1,8 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { createPacer, type Pacer } from '@/lib/pacing/pacer';
 import { createProviderRegistry, type ProviderRegistry } from '@/lib/providers/provider-registry';
-import { createCredentialManager, type CredentialSource, type LoginTrigger } from '@/lib/credentials/credential-manager';
+import { createCredentialManager, type LoginTrigger } from '@/lib/credentials/credential-manager';
+import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
 import { routeSecret } from '@/lib/credentials/route-secret';
 import { createHttpLoginTrigger } from '@/lib/credentials/trigger-login-over-http';
 import { createXipuProvider } from '@/lib/providers/xipu/xipu-provider';

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { logEvent } from '@/lib/log/log-event';
-import type { CredentialSource } from '@/lib/credentials/credential-manager';
+import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
 import { loginExpired } from '@/lib/providers/xipu/xipu-errors';
 
 /** Demo credentials live long: a demo should not expire under a newcomer. */

@@ -5,8 +5,8 @@ import {
   readLoginState,
   readStoredCredentials,
   type LoginState,
-  type StoredCredentials,
 } from '@/lib/credentials/credential-records';
+import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { readHeartbeatState, type HeartbeatState } from '@/lib/keepalive/beat-heartbeat';
 import { classifyRequestOutcome } from '@/lib/metrics/classify-request-outcome';
 import { readRecentRequests } from '@/lib/metrics/read-recent-requests';

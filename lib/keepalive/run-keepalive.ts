@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { pickNewer, readStoredCredentials, describeCredentials, type StoredCredentials } from '@/lib/credentials/credential-records';
+import { pickNewer, readStoredCredentials, describeCredentials } from '@/lib/credentials/credential-records';
+import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
 import { isGatewayError } from '@/lib/errors/gateway-error';
 import type { Pacer } from '@/lib/pacing/pacer';

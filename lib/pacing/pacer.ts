@@ -123,7 +123,7 @@ const RECHECK_BEYOND_SPACINGS = 2;
 const MIN_RECHECK_MARGIN_MS = MAX_LEAD_MS;
 
 /**
- * The account's pacer: one shared schedule in the store (lib/pacing/slot-schedule.ts) keeps
+ * The account's pacer: one shared schedule in the store (lib/store/slot-schedule.ts) keeps
  * every instance's upstream calls `gapMs` apart, first come first served, with exact waits
  * (no polling except while a stream holds the account).
  *

@@ -1,4 +1,4 @@
-import type { SimulatorProfile } from '@/lib/simulator/resolve-simulator-settings';
+import type { SimulatorProfile } from '@/lib/simulator/simulator-options';
 import { upstreamMessages } from '@/lib/simulator/upstream-messages';
 
 /** One call of an account as the frequency limit sees it. */

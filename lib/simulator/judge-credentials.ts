@@ -1,5 +1,5 @@
 import type { CredentialCheck } from '@/lib/simulator/credential-issuer';
-import type { SimulatorProfile } from '@/lib/simulator/resolve-simulator-settings';
+import type { SimulatorProfile } from '@/lib/simulator/simulator-options';
 import { upstreamMessages } from '@/lib/simulator/upstream-messages';
 
 export type CredentialVerdict =

@@ -1,5 +1,5 @@
 import type { Endpoint } from '@/lib/simulator/faults';
-import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/simulator-options';
 import type { SessionCreator } from '@/lib/simulator/session-book';
 import type { SimulatorContext } from '@/lib/simulator/simulator-context';
 import type { PortalCounters } from '@/lib/simulator/simulator-counters';

@@ -1,23 +1,4 @@
-import type { SimulatorOptions } from '@/lib/simulator/start-simulator';
-
-/** `default` follows what is known of XIPU; `strict` takes the harsher side of every unknown. */
-export type SimulatorProfile = 'default' | 'strict';
-
-/**
- * What an update of a session id the account no longer has does. The real behaviour is
- * unknown (docs/xipu-protocol "Unknowns"): `error` answers `Session not found`, `new-id`
- * silently creates a new session and answers its id.
- */
-export type StaleSessionUpdate = 'error' | 'new-id';
-
-/**
- * What a delSession listing an id the account does not have does. Unknown: the real
- * service's behaviour for unknown ids is not recorded (docs/xipu-protocol "Endpoints" says
- * only that it takes several ids). `ignore` deletes the listed sessions it has and answers
- * success; `refuse` deletes nothing and answers `{"code":1,"msg":"Session not found"}` (the
- * simulator's wording, as for a stale saveSession id) — for a single id as for a batch.
- */
-export type DelSessionUnknownIds = 'ignore' | 'refuse';
+import type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/simulator-options';
 
 /** The simulated login portal and its SSO — docs/xipu-protocol "Login". */
 export interface PortalSettings {

@@ -7,7 +7,7 @@ import { createPortalBook, type PortalBook } from '@/lib/simulator/portal-book';
 import { resolveSimulatorSettings, type SimulatorSettings } from '@/lib/simulator/resolve-simulator-settings';
 import { createSessionBook, type SessionBook } from '@/lib/simulator/session-book';
 import { createSimulatorCounters, type SimulatorCounters } from '@/lib/simulator/simulator-counters';
-import type { SimulatorOptions } from '@/lib/simulator/start-simulator';
+import type { SimulatorOptions } from '@/lib/simulator/simulator-options';
 
 /** A completions stream whose headers went out and whose body has not ended. */
 export interface LiveStream {

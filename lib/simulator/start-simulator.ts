@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { MintedCredentials } from '@/lib/simulator/credential-issuer';
 import type { Fault } from '@/lib/simulator/faults';
 import type { SimulatorState } from '@/lib/simulator/read-simulator-state';
-import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+import type { SimulatorOptions } from '@/lib/simulator/simulator-options';
 import { apiBasePath, createRequestRouter } from '@/lib/simulator/route-request';
 import { createSsoRequestRouter } from '@/lib/simulator/route-sso-request';
 import { createSimulatorContext } from '@/lib/simulator/simulator-context';
@@ -11,60 +11,9 @@ import { createSimulatorControls, type BrowserSessionRequest, type SimulatorRunt
 
 export type { Endpoint, Fault } from '@/lib/simulator/faults';
 export type { SimulatorState } from '@/lib/simulator/read-simulator-state';
-export type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/resolve-simulator-settings';
+export type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/simulator-options';
 export type { MintedCredentials } from '@/lib/simulator/credential-issuer';
 export type { BrowserSessionRequest, SimulatorRuntimeOptions } from '@/lib/simulator/simulator-controls';
-
-export interface SimulatorOptions {
-  /** Default '127.0.0.1'. */
-  host?: string;
-  /** Default 0: a free port. */
-  port?: number;
-  /** Default 'default'; 'strict' takes the harsh side of every unknown (see call-pacer.ts). */
-  profile?: SimulatorProfile;
-  /** Per-account frequency threshold, default 1000. */
-  minGapMs?: number;
-  /** Session cap per account, default 50. */
-  sessionCap?: number;
-  /** Delay between streamed pieces, default 3. */
-  chunkDelayMs?: number;
-  /** Lifetime of minted tokens, default 3600. */
-  tokenLifetimeSeconds?: number;
-  /** Models it serves; default the protocol doc's list. */
-  models?: string[];
-  /** Default `['forbiddenword', '禁词']`. */
-  bannedWords?: string[];
-  /** What updating a stale session id does; default 'error'. */
-  staleSessionUpdate?: StaleSessionUpdate;
-  /**
-   * What a delSession listing an id the account does not have does; default 'ignore'.
-   * Unknown: the real service's behaviour for unknown ids is not recorded. 'refuse' refuses
-   * the whole call (`{"code":1,"msg":"Session not found"}`, nothing deleted) — the case of a
-   * gateway session the owner already deleted in the web history.
-   */
-  delSessionUnknownIds?: DelSessionUnknownIds;
-  /** For the strict profile's jitter; default a seeded, deterministic generator. */
-  random?: () => number;
-  /** Clock, epoch ms; default `Date.now`. Drives pacing, token expiry and sdp-session idleness. */
-  now?: () => number;
-  /** The login portal and its SSO (docs/xipu-protocol "Login"); every field optional. */
-  portal?: {
-    /** The one account the SSO accepts, and the account its logins' credentials belong to. Default 'student'. */
-    username?: string;
-    /** Default 'correct-horse-battery' (a simulator-only value). */
-    password?: string;
-    /** The SSO server's port; default 0 (a free port). */
-    ssoPort?: number;
-    /** The chat page's token-bearing XHR starts this long after its textarea appears; default 300. */
-    tokenXhrDelayMs?: number;
-  };
-  /**
-   * Profile for an unknown (docs/xipu-protocol "Unknowns"): an sdp-app-session with no
-   * successful API call (any endpoint, userInfo included; minting counts as one) for longer
-   * than this is answered 403 `session expired`, and stays dead. Default: never expires.
-   */
-  sdpSessionIdleMs?: number;
-}
 
 export interface SimulatorHandle {
   /** `http://HOST:PORT`. */

@@ -6,7 +6,7 @@ const PREFIX = 'xipu-gw:';
 
 export const storeKeys = {
   /**
-   * Hash: the account's call schedule (lib/pacing/slot-schedule.ts), with its sorted set of
+   * Hash: the account's call schedule (lib/store/slot-schedule.ts), with its sorted set of
    * reserved slots at `<this key>:slots` (slotScheduleKeys).
    */
   pacerSchedule: `${PREFIX}pacer`,

@@ -7,7 +7,7 @@ import {
   slotScheduleKeys,
   type SlotScheduleState,
   type SlotScheduleWrite,
-} from '@/lib/pacing/slot-schedule';
+} from './slot-schedule';
 import { appendMetricInMemory } from './append-metric';
 import { acquireLeaseInSet } from './concurrency-lease';
 import { storeTtls } from './keys';

@@ -22,7 +22,7 @@ export interface Store {
   hashDelete(key: string, ...fields: string[]): Promise<void>;
 
   /**
-   * The account's shared call schedule: see lib/pacing/slot-schedule.ts for the algorithm.
+   * The account's shared call schedule: see lib/store/slot-schedule.ts for the algorithm.
    * Reserves the earliest free slot for `request.token`; the same token asking again
    * re-checks its slot (it may move earlier, never lost to a refusal).
    */

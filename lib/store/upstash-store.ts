@@ -11,7 +11,7 @@ import {
   reserveSlotArguments,
   RESERVE_SLOT_SCRIPT,
   slotScheduleKeys,
-} from '@/lib/pacing/slot-schedule';
+} from './slot-schedule';
 import { appendMetricArguments, APPEND_METRIC_SCRIPT } from './append-metric';
 import { acquireLeaseArguments, ACQUIRE_LEASE_SCRIPT } from './concurrency-lease';
 import { storeTtls } from './keys';

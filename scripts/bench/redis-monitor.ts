@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { CANCEL_SLOT_SCRIPT, RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, RESERVE_SLOT_SCRIPT } from '@/lib/pacing/slot-schedule';
+import { CANCEL_SLOT_SCRIPT, RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, RESERVE_SLOT_SCRIPT } from '@/lib/store/slot-schedule';
 import { ACQUIRE_LEASE_SCRIPT } from '@/lib/store/concurrency-lease';
 
 /**

@@ -10,7 +10,7 @@ import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
 import { storeKeys } from '@/lib/store/keys';
 import { maskSessionId } from '@/lib/admin/mask-secret';
 import { freePort } from '../support/gateway-process';
-import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, startAdminKit, type AdminKit } from './admin-test-kit';
+import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from './admin-test-kit';
 
 let kit: AdminKit | undefined;
 afterEach(async () => {
@@ -21,7 +21,7 @@ afterEach(async () => {
 const ACTIONS = ['heartbeat', 'sweep', 'save-credentials', 'clear-backoff', 'check-reachability', 'log-in', 'sign-out'];
 
 /** What the page will show after the redirect. */
-function resultOf(response: Response) {
+async function resultOf(response: Response) {
   expect(response.status).toBe(303);
   return decodeActionResult(resultParam(response), ADMIN_PASSWORD, Date.now());
 }
@@ -60,10 +60,10 @@ describe('every admin action is refused without a session and cross-site', () =>
 
   it('an expired cookie, a tampered one and one of an old password are all refused', async () => {
     kit = await startAdminKit();
-    const expired = createAdminSession({ password: ADMIN_PASSWORD, now: Date.now() - 13 * 3_600_000, secure: false });
-    const old = createAdminSession({ password: 'the-previous-password', now: Date.now(), secure: false });
-    const valid = createAdminSession({ password: ADMIN_PASSWORD, now: Date.now(), secure: false });
-    const tampered = valid.value.replace(/^\d+/, (expiry) => String(Number(expiry) + 1));
+    const expired = await createAdminSession({ password: ADMIN_PASSWORD, now: Date.now() - 13 * 3_600_000, secure: false });
+    const old = await createAdminSession({ password: 'the-previous-password', now: Date.now(), secure: false });
+    const valid = await createAdminSession({ password: ADMIN_PASSWORD, now: Date.now(), secure: false });
+    const tampered = rewriteJwsPayload(valid.value, (claims) => ({ ...claims, exp: Number(claims.exp) + 1 }));
     for (const value of [expired.value, old.value, tampered]) {
       expect((await kit.post('heartbeat', { cookie: `xipu-admin=${value}` })).status).toBe(401);
     }
@@ -80,14 +80,14 @@ describe('every admin action is refused without a session and cross-site', () =>
 describe('each action, signed in', () => {
   it('heartbeat: one paced saveSession, the heartbeat state recorded, a masked session id in the message', async () => {
     kit = await startAdminKit();
-    const result = resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
+    const result = await resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ action: 'heartbeat', outcome: 'ok' });
     const state = await readHeartbeatState(kit.harness.store);
     expect(state).toMatchObject({ action: 'created' });
     expect(result!.message).toContain(`session ${maskSessionId(state!.sessionId)} created`);
     expect(kit.harness.simulator.state().calls.saveSession).toBe(1);
 
-    const again = resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
+    const again = await resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
     expect(again!.message).toContain('updated');
     expect((await readHeartbeatState(kit.harness.store))!.sessionId).toBe(state!.sessionId);
   });
@@ -95,7 +95,7 @@ describe('each action, signed in', () => {
   it('heartbeat with a token XIPU rejects: a failed result naming the expired login', async () => {
     kit = await startAdminKit();
     kit.harness.simulator.injectFaults({ kind: 'expire-tokens' });
-    const result = resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
+    const result = await resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(result!.message).toMatch(/expired/i);
   });
@@ -103,7 +103,7 @@ describe('each action, signed in', () => {
   it('sweep: deletes the sessions a failed cleanup left behind, and records the sweep', async () => {
     kit = await startAdminKit();
     const cookie = await kit.signIn();
-    expect(resultOf(await kit.post('sweep', { cookie }))).toMatchObject({ outcome: 'info', message: expect.stringContaining('Nothing to sweep') });
+    expect(await resultOf(await kit.post('sweep', { cookie }))).toMatchObject({ outcome: 'info', message: expect.stringContaining('Nothing to sweep') });
 
     kit.harness.simulator.injectFaults({ endpoint: 'delSession', kind: 'status', status: 502 });
     const chat = await kit.harness.chat({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'SIM-REPLY: ok' }] });
@@ -114,7 +114,7 @@ describe('each action, signed in', () => {
     expect(await registry.listExpired()).toHaveLength(1);
     expect(kit.harness.simulator.state().sessionsOpen).toBe(1);
 
-    const result = resultOf(await kit.post('sweep', { cookie }));
+    const result = await resultOf(await kit.post('sweep', { cookie }));
     expect(result).toMatchObject({ outcome: 'ok', message: 'Swept 1 expired session(s).' });
     expect(kit.harness.simulator.state().sessionsOpen).toBe(0);
     expect(await registry.list()).toEqual([]);
@@ -128,7 +128,7 @@ describe('each action, signed in', () => {
       cookie: await kit.signIn(),
       fields: { 'jm-token': ` jm-token: ${pair.jmToken} `, 'sdp-app-session': pair.sdpSession },
     });
-    const result = resultOf(response);
+    const result = await resultOf(response);
     expect(result).toMatchObject({ action: 'save-credentials' });
     expect(result!.message).toContain('Saved the pasted pair');
     expect(response.headers.get('location')).not.toContain(pair.jmToken);
@@ -144,7 +144,7 @@ describe('each action, signed in', () => {
     ['a value with line breaks', { 'jm-token': 'abc\ndef-ghijklmnop', 'sdp-app-session': 'session-value-123' }, 'spaces or line breaks'],
   ])('save-credentials refuses %s', async (_, fields, message) => {
     kit = await startAdminKit();
-    const result = resultOf(await kit.post('save-credentials', { cookie: await kit.signIn(), fields }));
+    const result = await resultOf(await kit.post('save-credentials', { cookie: await kit.signIn(), fields }));
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(result!.message).toContain(message);
     expect(await readStoredCredentials(kit.harness.store)).toBeUndefined();
@@ -153,7 +153,7 @@ describe('each action, signed in', () => {
   it('save-credentials refuses a token whose JWT has expired', async () => {
     kit = await startAdminKit();
     const pair = kit.harness.simulator.mintCredentials({ lifetimeSeconds: -60 });
-    const result = resultOf(await kit.post('save-credentials', { cookie: await kit.signIn(), fields: { 'jm-token': pair.jmToken, 'sdp-app-session': pair.sdpSession } }));
+    const result = await resultOf(await kit.post('save-credentials', { cookie: await kit.signIn(), fields: { 'jm-token': pair.jmToken, 'sdp-app-session': pair.sdpSession } }));
     expect(result).toMatchObject({ outcome: 'failed', message: expect.stringContaining('already expired') });
     expect(await readStoredCredentials(kit.harness.store)).toBeUndefined();
   });
@@ -161,10 +161,10 @@ describe('each action, signed in', () => {
   it('clear-backoff: rewrites the login state without nextAttemptAt (the failure count stays)', async () => {
     kit = await startAdminKit();
     const cookie = await kit.signIn();
-    expect(resultOf(await kit.post('clear-backoff', { cookie }))).toMatchObject({ outcome: 'info' });
+    expect(await resultOf(await kit.post('clear-backoff', { cookie }))).toMatchObject({ outcome: 'info' });
     const failed = { outcome: 'failure' as const, attemptedAt: Date.now() - 1_000, durationMs: 900, failedStep: 'submit-login', message: 'refused', consecutiveFailures: 3, nextAttemptAt: Date.now() + 240_000 };
     await saveLoginState(kit.harness.store, failed);
-    expect(resultOf(await kit.post('clear-backoff', { cookie }))).toMatchObject({ outcome: 'ok' });
+    expect(await resultOf(await kit.post('clear-backoff', { cookie }))).toMatchObject({ outcome: 'ok' });
     const { nextAttemptAt: _, ...rest } = failed;
     expect(await readLoginState(kit.harness.store)).toEqual(rest);
   });
@@ -176,7 +176,7 @@ describe('each action, signed in', () => {
       seen.push({ url: String(input), headers: new Headers(init?.headers), redirect: init?.redirect });
       return fetch(input, init);
     };
-    const result = resultOf(await kit.post('check-reachability', { cookie: await kit.signIn() }));
+    const result = await resultOf(await kit.post('check-reachability', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ outcome: 'ok', message: expect.stringContaining('Reachable') });
     expect(seen.map((request) => request.url).sort()).toEqual([`${kit.harness.simulator.url}/`, kit.harness.simulator.portalUrl].sort());
     for (const request of seen) {
@@ -190,7 +190,7 @@ describe('each action, signed in', () => {
 
   it('check-reachability reports a host that does not answer', async () => {
     kit = await startAdminKit({ environment: { XIPU_PORTAL_URL: `http://127.0.0.1:${await freePort()}` } });
-    const result = resultOf(await kit.post('check-reachability', { cookie: await kit.signIn() }));
+    const result = await resultOf(await kit.post('check-reachability', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ outcome: 'failed', message: expect.stringContaining('connection refused') });
   });
 
@@ -205,11 +205,10 @@ describe('each action, signed in', () => {
     kit = await startAdminKit();
     const response = await kit.post('clear-backoff', { cookie: await kit.signIn() });
     const param = resultParam(response)!;
-    const [payload] = param.split('.');
-    const forged = Buffer.from(JSON.stringify({ action: 'x', outcome: 'ok', message: 'Call this number', at: Date.now() })).toString('base64url');
-    expect(decodeActionResult(`${forged}.${param.split('.')[1]}`, ADMIN_PASSWORD, Date.now())).toBeUndefined();
-    expect(decodeActionResult(`${payload}.${param.split('.')[1]}`, 'another-password', Date.now())).toBeUndefined();
-    expect(decodeActionResult(param, ADMIN_PASSWORD, Date.now() + 11 * 60_000)).toBeUndefined();
+    const forged = rewriteJwsPayload(param, () => ({ action: 'x', outcome: 'ok', message: 'Call this number', at: Date.now() }));
+    expect(await decodeActionResult(forged, ADMIN_PASSWORD, Date.now())).toBeUndefined();
+    expect(await decodeActionResult(param, 'another-password', Date.now())).toBeUndefined();
+    expect(await decodeActionResult(param, ADMIN_PASSWORD, Date.now() + 11 * 60_000)).toBeUndefined();
   });
 });
 
@@ -229,7 +228,7 @@ describe('log in now', () => {
       outcome: 'failure', attemptedAt: Date.now() - 1_000, durationMs: 500, failedStep: 'submit-login', message: 'refused', consecutiveFailures: 2, nextAttemptAt: Date.now() + 120_000,
     });
     const cookie = await kit.signIn();
-    const result = resultOf(await kit.post('log-in', { cookie }));
+    const result = await resultOf(await kit.post('log-in', { cookie }));
     expect(result).toMatchObject({ action: 'log-in', outcome: 'info', message: expect.stringContaining('Login started') });
 
     const running = await (await kit.get('status', cookie)).json();
@@ -263,9 +262,9 @@ describe('log in now', () => {
       harness: { performLogin: () => async () => ({ jmToken: 'unused', sdpSession: 'unused' }) },
     });
     const cookie = await kit.signIn();
-    resultOf(await kit.post('log-in', { cookie }));
+    await resultOf(await kit.post('log-in', { cookie }));
     const settling = kit.harness.settle();
-    const second = resultOf(await kit.post('log-in', { cookie }));
+    const second = await resultOf(await kit.post('log-in', { cookie }));
     expect(second!.message).toContain('already running');
     release();
     await settling;
@@ -276,7 +275,7 @@ describe('log in now', () => {
 
   it('without XJTLU_USERNAME/XJTLU_PASSWORD: says automatic login is off, starts nothing', async () => {
     kit = await startAdminKit();
-    const result = resultOf(await kit.post('log-in', { cookie: await kit.signIn() }));
+    const result = await resultOf(await kit.post('log-in', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ outcome: 'failed', message: expect.stringContaining('XJTLU_USERNAME') });
     expect(await kit.harness.store.get(storeKeys.loginProgress)).toBeNull();
   });
@@ -317,7 +316,7 @@ describe('open (local, no ADMIN_PASSWORD) and off (hosted, no ADMIN_PASSWORD)', 
 
   it('off: every action and route says how to turn the page on', async () => {
     kit = await startAdminKit({ withoutPassword: true, environment: { VERCEL: '1', API_KEYS: 'sk-test-12345678' } });
-    const response = await kit.post('heartbeat', { cookie: `xipu-admin=${createAdminSession({ password: 'x', now: Date.now(), secure: false }).value}` });
+    const response = await kit.post('heartbeat', { cookie: `xipu-admin=${(await createAdminSession({ password: 'x', now: Date.now(), secure: false })).value}` });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('Set ADMIN_PASSWORD');
     expect((await kit.get('status')).status).toBe(401);

@@ -39,7 +39,7 @@ describe('what /admin shows', () => {
     };
     expect(await view()).toEqual({ kind: 'sign-in', notice: undefined, cookieWillNotStick: false });
     expect(await view({ searchParams: { signin: 'failed' } })).toEqual({ kind: 'sign-in', notice: 'failed', cookieWillNotStick: false });
-    const expired = createAdminSession({ password: ADMIN_PASSWORD, now: Date.now() - 13 * 3_600_000, secure: false });
+    const expired = await createAdminSession({ password: ADMIN_PASSWORD, now: Date.now() - 13 * 3_600_000, secure: false });
     expect((await view({ cookie: `xipu-admin=${expired.value}` })).kind).toBe('sign-in');
     expect(reads).toBe(0);
   });
@@ -75,7 +75,7 @@ describe('what /admin shows', () => {
     await chat.text();
     await kit.harness.settle();
     await kit.post('heartbeat', { cookie });
-    const result = encodeActionResult({ action: 'heartbeat', outcome: 'ok', message: 'Heartbeat OK', at: Date.now() }, ADMIN_PASSWORD);
+    const result = await encodeActionResult({ action: 'heartbeat', outcome: 'ok', message: 'Heartbeat OK', at: Date.now() }, ADMIN_PASSWORD);
 
     const loaded = await view({ cookie, searchParams: { result } });
     if (loaded.kind !== 'status') throw new Error(`expected the status view, got ${loaded.kind}`);

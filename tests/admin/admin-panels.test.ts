@@ -10,7 +10,7 @@ import { describeTrafficPanel } from '@/lib/admin/panels/describe-traffic-panel'
 import { describeCronSchedule, readDeploymentInfo } from '@/lib/admin/read-deployment-info';
 import { layoutTrafficChart } from '@/lib/admin/traffic-chart';
 import { parseConfig, type GatewayConfig } from '@/lib/config/env';
-import type { StoredCredentials } from '@/lib/credentials/credential-records';
+import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 const HOUR = 3_600_000;

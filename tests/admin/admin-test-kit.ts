@@ -99,3 +99,23 @@ export function resultParam(response: Response): string | undefined {
   if (!location) return undefined;
   return new URL(location, GATEWAY_ORIGIN).searchParams.get('result') ?? undefined;
 }
+
+/**
+ * A compact JWS (`header.payload.signature`) with its JSON payload rewritten by `change` and
+ * the original signature kept: a forgery that only the signature check can catch.
+ */
+export function rewriteJwsPayload(compact: string, change: (payload: Record<string, unknown>) => Record<string, unknown>): string {
+  const [header, payload, signature] = compact.split('.') as [string, string, string];
+  const changed = change(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>);
+  return `${header}.${Buffer.from(JSON.stringify(changed)).toString('base64url')}.${signature}`;
+}
+
+/**
+ * The same signature bytes spelled differently: base64url's last character of 32 bytes
+ * carries 2 unused bits, so setting the lowest one keeps the bytes (A↔B, E↔F, …).
+ */
+export function respellLastCharacter(compact: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const index = alphabet.indexOf(compact.at(-1)!);
+  return compact.slice(0, -1) + alphabet[index ^ 1];
+}

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import type { CredentialOrigin, StoredCredentials } from '@/lib/credentials/credential-records';
+import type { CredentialOrigin, StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { formatDuration } from '../format-time';
 import { maskSecret } from '../mask-secret';
 import type { PanelState } from '../status-level';

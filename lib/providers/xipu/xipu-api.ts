@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fetchWithTimeouts } from '@/lib/http/fetch-with-timeouts';
+import { fetchWithTimeouts } from '@/lib/outbound/fetch-with-timeouts';
 import { describeBody, mapXipuHttpError, upstreamFailed } from './xipu-errors';
 
 /**

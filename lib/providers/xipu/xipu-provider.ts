@@ -6,8 +6,8 @@ import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelC
 import { splitThinkTags } from '@/lib/chat/split-think-tags';
 import { endStreamWithFinish } from '@/lib/chat/end-stream-with-finish';
 import { parseEventStream } from '@/lib/sse/parse-event-stream';
-import type { CredentialSource } from '@/lib/credentials/credential-manager';
-import type { StoredCredentials } from '@/lib/credentials/credential-records';
+import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
+import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { detectCannedRefusal } from './detect-canned-refusal';
 import { flattenMessages } from './flatten-messages';
 import { parseXipuStream } from './parse-xipu-stream';

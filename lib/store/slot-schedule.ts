@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SlotRelease, SlotRequest, SlotReservation } from '@/lib/store/store';
+import type { SlotRelease, SlotRequest, SlotReservation } from './store';
 
 /**
  * The account's shared call schedule (docs/xipu-protocol §3: about one call per second per
