@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { describeCredentials, pickNewer, readStoredCredentials } from '@/lib/credentials/credential-records';
+import { readStoredCredentials } from '@/lib/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
 import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import type { Store } from '@/lib/store/store';
 
@@ -14,6 +15,5 @@ export async function resolveCurrentCredentials(config: GatewayConfig, store: St
     const demo = await startDemoUpstream(config);
     return demo.credentials.current({ defer: () => undefined });
   }
-  const environment = config.xipu.manualCredentials ? describeCredentials(config.xipu.manualCredentials, 'env') : undefined;
-  return pickNewer(environment, await readStoredCredentials(store));
+  return pickCurrentCredentials(config.xipu.manualCredentials, await readStoredCredentials(store));
 }

@@ -10,17 +10,17 @@ import type { Store } from '@/lib/store/store';
 import type { CredentialRequestContext, CredentialSource } from '@/lib/providers/xipu/credential-source';
 import {
   credentialFingerprint,
-  describeCredentials,
   hasCredentialsServed,
   markCredentialsRejected,
   markCredentialsServed,
   readCredentialsRejectedAt,
-  pickNewer,
   readLoginState,
   readStoredCredentials,
   TOKEN_REJECTED_STEP,
   type LoginState,
 } from './credential-records';
+import { pickCurrentCredentials } from './current-credentials';
+import { refreshMarginMs } from './refresh-margin';
 import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 
 /** What asking for a login answered (the login route's reply). */
@@ -71,7 +71,6 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
   const cacheMs = options.cacheMs ?? 300_000;
-  const environment = options.fromEnvironment ? describeCredentials(options.fromEnvironment, 'env') : undefined;
   let cached: { value: StoredCredentials | undefined; readAt: number } | undefined;
   /** Requests of this instance waiting for the same rejected token share one wait. */
   const waits = new Map<string, Promise<StoredCredentials>>();
@@ -88,19 +87,12 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       const value = await reading;
       cached = { value, readAt: now() };
     }
-    return pickNewer(environment, cached.value);
+    return pickCurrentCredentials(options.fromEnvironment, cached.value);
   }
 
   const isExpired = (credentials: StoredCredentials): boolean => credentials.expiresAt !== undefined && credentials.expiresAt <= now();
   const isValid = (credentials: StoredCredentials | undefined): credentials is StoredCredentials =>
     credentials !== undefined && !isExpired(credentials);
-
-  function refreshMargin(credentials: StoredCredentials): number {
-    const margin = options.login?.refreshMarginMs ?? 0;
-    if (credentials.expiresAt === undefined || credentials.issuedAt === undefined) return margin;
-    // A short-lived token still gets one login per lifetime, not one per request.
-    return Math.min(margin, (credentials.expiresAt - credentials.issuedAt) / 3);
-  }
 
   function requestBackgroundRefresh(context: CredentialRequestContext): void {
     const login = options.login;
@@ -165,7 +157,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
     async current(context) {
       const credentials = await read();
       if (credentials && !isExpired(credentials)) {
-        if (options.login && credentials.expiresAt !== undefined && credentials.expiresAt - now() <= refreshMargin(credentials)) {
+        if (options.login && credentials.expiresAt !== undefined && credentials.expiresAt - now() <= refreshMarginMs(options.login.refreshMarginMs, credentials)) {
           requestBackgroundRefresh(context);
         }
         return credentials;

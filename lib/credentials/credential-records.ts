@@ -125,16 +125,6 @@ export async function saveLoginScreenshot(store: Store, jpeg: Uint8Array): Promi
   await store.set(storeKeys.loginScreenshot, Buffer.from(jpeg).toString('base64'), { ttlMs: storeTtls.loginScreenshotMs });
 }
 
-/**
- * The newer of two pairs by the JWT's `iat` (else `exp`, else when obtained): a token pasted
- * into the dashboard takes effect, and an old env value never overwrites a fresher login.
- */
-export function pickNewer(first?: StoredCredentials, second?: StoredCredentials): StoredCredentials | undefined {
-  if (!first || !second) return first ?? second;
-  const freshness = (credentials: StoredCredentials) => credentials.issuedAt ?? credentials.expiresAt ?? credentials.obtainedAt ?? 0;
-  return freshness(second) > freshness(first) ? second : first;
-}
-
 function parseJson<T>(raw: string | null, schema: z.ZodType<T>): T | undefined {
   if (!raw) return undefined;
   try {

@@ -1,11 +1,7 @@
 import type { ConfigResult, GatewayConfig } from '@/lib/config/env';
-import {
-  describeCredentials,
-  pickNewer,
-  readLoginState,
-  readStoredCredentials,
-  type LoginState,
-} from '@/lib/credentials/credential-records';
+import { readLoginState, readStoredCredentials, type LoginState } from '@/lib/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
+import { refreshMarginMs } from '@/lib/credentials/refresh-margin';
 import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { readHeartbeatState, type HeartbeatState } from '@/lib/keepalive/beat-heartbeat';
 import { classifyRequestOutcome } from '@/lib/metrics/classify-request-outcome';
@@ -165,8 +161,7 @@ function checkCredentials(config: GatewayConfig, state: RecordedState, now: numb
   const result = (level: HealthLevel, reason: string, usable: boolean) => ({ check: { id: 'credentials' as const, level, reason }, usable });
   if (config.demoMode) return result('green', 'demo simulator: no XIPU credentials needed', true);
 
-  const environment = config.xipu.manualCredentials ? describeCredentials(config.xipu.manualCredentials, 'env') : undefined;
-  const current = pickNewer(environment, state.stored);
+  const current = pickCurrentCredentials(config.xipu.manualCredentials, state.stored);
   const loginPossible = canLogIn(config);
   const backedOffUntil = loginBackedOffUntil(state.login, now);
   const failure = findUnansweredCredentialFailure(state, now);
@@ -198,7 +193,7 @@ function checkCredentials(config: GatewayConfig, state: RecordedState, now: numb
 
   const validity = current.expiresAt === undefined ? 'valid (the token carries no expiry)' : `valid until ${formatTime(current.expiresAt)}`;
   const source = `${originName(current)} token ${validity}`;
-  if (current.expiresAt !== undefined && current.expiresAt - now <= refreshMarginMs(config, current)) {
+  if (current.expiresAt !== undefined && current.expiresAt - now <= refreshMarginMs(config.login.refreshMarginMs, current)) {
     if (!loginPossible) return result('amber', `${source}, and nothing can renew it${loginBlocker(config)}: set fresh JM_TOKEN and SDP_SESSION soon`, true);
     if (backedOffUntil !== undefined) return result('amber', `${source}; logins are backed off until ${formatTime(backedOffUntil)}`, true);
     return result('green', `${source}; a background login renews it`, true);
@@ -277,16 +272,9 @@ function findUnansweredCredentialFailure(state: RecordedState, now: number): Req
   return provenByChat || provenByHeartbeat ? undefined : failure;
 }
 
-/** How pickNewer orders pairs: the JWT's issue time, else when the pair was obtained. */
+/** When the pair was made: the JWT's issue time, else when it was obtained. */
 function freshnessOf(credentials: StoredCredentials): number {
   return credentials.issuedAt ?? credentials.obtainedAt ?? 0;
-}
-
-/** The credential manager's margin: LOGIN_REFRESH_MARGIN_MINUTES, at most a third of the token's lifetime. */
-function refreshMarginMs(config: GatewayConfig, credentials: StoredCredentials): number {
-  const margin = config.login.refreshMarginMs;
-  if (credentials.expiresAt === undefined || credentials.issuedAt === undefined) return margin;
-  return Math.min(margin, (credentials.expiresAt - credentials.issuedAt) / 3);
 }
 
 /** Logins need the username and password, and hosted the login route's bearer secret (CRON_SECRET). */

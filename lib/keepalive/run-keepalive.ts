@@ -1,9 +1,12 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { pickNewer, readStoredCredentials, describeCredentials } from '@/lib/credentials/credential-records';
+import { readStoredCredentials } from '@/lib/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
+import { refreshMarginMs } from '@/lib/credentials/refresh-margin';
 import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
 import { isGatewayError } from '@/lib/errors/gateway-error';
 import type { Pacer } from '@/lib/pacing/pacer';
+import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
 import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
 import { sweepExpiredSessionsWithOutcome } from '@/lib/providers/xipu/sweep-expired-sessions';
 import type { XipuApiOptions } from '@/lib/providers/xipu/xipu-api';
@@ -45,8 +48,7 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
   const { config, store } = dependencies;
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
-  const environment = config.xipu.manualCredentials ? describeCredentials(config.xipu.manualCredentials, 'env') : undefined;
-  const currentCredentials = async () => pickNewer(environment, await readStoredCredentials(store));
+  const currentCredentials = async () => pickCurrentCredentials(config.xipu.manualCredentials, await readStoredCredentials(store));
   const isUsable = (credentials?: StoredCredentials): credentials is StoredCredentials =>
     credentials !== undefined && (credentials.expiresAt === undefined || credentials.expiresAt > now());
 
@@ -130,12 +132,5 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
 function needsLogin(credentials: StoredCredentials | undefined, marginMs: number, now: number): boolean {
   if (!credentials) return true;
   if (credentials.expiresAt === undefined) return false;
-  const lifetime = credentials.issuedAt !== undefined ? credentials.expiresAt - credentials.issuedAt : Infinity;
-  return credentials.expiresAt - now <= Math.min(marginMs, lifetime / 3);
-}
-
-/** `1234567` → `12…67`: enough to recognise it in the web history, not more. */
-function maskSessionId(id: number): string {
-  const text = String(id);
-  return text.length <= 4 ? `…${text.slice(-2)}` : `${text.slice(0, 2)}…${text.slice(-2)}`;
+  return credentials.expiresAt - now <= refreshMarginMs(marginMs, credentials);
 }

@@ -8,7 +8,7 @@ import { readLoginState, readStoredCredentials, saveLoginState } from '@/lib/cre
 import { readHeartbeatState } from '@/lib/keepalive/beat-heartbeat';
 import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
 import { storeKeys } from '@/lib/store/keys';
-import { maskSessionId } from '@/lib/admin/mask-secret';
+import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
 import { freePort } from '../support/gateway-process';
 import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from './admin-test-kit';
 

@@ -1,5 +1,5 @@
 import { beatHeartbeat } from '@/lib/keepalive/beat-heartbeat';
-import { maskSessionId } from '../mask-secret';
+import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
 import { resolveCurrentCredentials } from '../resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 

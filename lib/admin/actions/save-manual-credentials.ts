@@ -1,4 +1,5 @@
-import { describeCredentials, pickNewer, saveCredentials } from '@/lib/credentials/credential-records';
+import { describeCredentials, saveCredentials } from '@/lib/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
 import { formatDuration } from '../format-time';
 import type { AdminAction } from './admin-action';
 
@@ -24,8 +25,7 @@ export const saveManualCredentials: AdminAction = async ({ form, config, context
   }
   await saveCredentials(context.store, credentials);
   const expiry = credentials.expiresAt ? `; the token expires in ${formatDuration(credentials.expiresAt - now)}` : '; the token is not a JWT, so its expiry is unknown';
-  const environment = config.xipu.manualCredentials ? describeCredentials(config.xipu.manualCredentials, 'env') : undefined;
-  const shadowed = pickNewer(environment, credentials) !== credentials;
+  const shadowed = pickCurrentCredentials(config.xipu.manualCredentials, credentials) !== credentials;
   return {
     outcome: shadowed ? 'info' : 'ok',
     anchor: 'credentials',

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '@/lib/config/env';
+import { refreshMarginMs } from '@/lib/credentials/refresh-margin';
 import type { CredentialOrigin, StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { formatDuration } from '../format-time';
 import { maskSecret } from '../mask-secret';
@@ -71,8 +72,7 @@ export function describeCredentialsPanel(input: {
       reason: `Expired ${formatDuration(-left)} ago (${source}).${loginEnabled ? ' The next request logs in.' : ' Paste a fresh pair, or set XJTLU_USERNAME/XJTLU_PASSWORD.'}`,
     };
   }
-  const lifetime = credentials.issuedAt !== undefined ? credentials.expiresAt - credentials.issuedAt : Infinity;
-  const refreshDue = loginEnabled && left <= Math.min(config.login.refreshMarginMs, lifetime / 3);
+  const refreshDue = loginEnabled && left <= refreshMarginMs(config.login.refreshMarginMs, credentials);
   if (refreshDue) return { ...base, level: 'amber', reason: `Expires in ${formatDuration(left)}; a refresh login is due (${source}).` };
   if (!loginEnabled && credentials.origin !== 'demo' && left <= EXPIRY_WARNING_MS) {
     return { ...base, level: 'amber', reason: `Expires in ${formatDuration(left)} and nothing refreshes it: paste a fresh pair before then (${source}).` };

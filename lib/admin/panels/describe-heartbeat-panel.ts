@@ -1,6 +1,6 @@
 import type { HeartbeatState } from '@/lib/keepalive/beat-heartbeat';
+import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
 import { formatRelative } from '../format-time';
-import { maskSessionId } from '../mask-secret';
 import type { PanelState } from '../status-level';
 import type { KeepaliveRecord } from './read-keepalive-record';
 

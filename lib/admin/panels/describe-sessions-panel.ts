@@ -1,7 +1,7 @@
 import type { SessionRecord } from '@/lib/providers/xipu/session-registry';
 import type { SweepRecord } from '@/lib/providers/xipu/sweep-record';
+import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
 import { formatRelative } from '../format-time';
-import { maskSessionId } from '../mask-secret';
 import type { PanelState } from '../status-level';
 
 export interface SessionView {

@@ -13,7 +13,7 @@ import { flattenMessages } from './flatten-messages';
 import { parseXipuStream } from './parse-xipu-stream';
 import { createSessionRegistry, type SessionRegistry } from './session-registry';
 import { sweepExpiredSessions } from './sweep-expired-sessions';
-import { isRateLimited, MAX_RATE_LIMIT_RETRIES, pacedXipuCall } from './paced-xipu-call';
+import { pacedXipuCall, type RateLimitBudget } from './paced-xipu-call';
 import { deleteSessions, openCompletions, saveSession, type SessionSettings, type XipuApiOptions } from './xipu-api';
 import { isSessionCapMessage, sessionCapReached, upstreamRefused } from './xipu-errors';
 import { isSessionGoneMessage } from './is-session-gone-message';
@@ -150,24 +150,18 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       presencePenalty: request.presencePenalty ?? 0,
       frequencyPenalty: request.frequencyPenalty ?? 0,
     };
-    let rateLimitRetries = 0;
+    // One 429 budget for the whole open, also across the sweep's second try.
+    const rateLimitBudget: RateLimitBudget = { retried: 0 };
     let swept = false;
     for (;;) {
-      const turn = await options.pacer.waitForTurn('saveSession', { signal: call.signal, defer: call.defer });
-      let reply: Awaited<ReturnType<typeof saveSession>>;
-      try {
-        // Not aborted by the client: once sent, the upstream may create the session, and
-        // only its answer tells us which one to delete. Its own timeouts still bound it.
-        reply = await saveSession(settings, { ...api, signal: undefined });
-        await turn.answered();
-      } catch (error) {
-        await turn.answered();
-        if (isRateLimited(error) && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
-          rateLimitRetries += 1;
-          continue;
-        }
-        throw error;
-      }
+      // The wait for the turn is aborted by the client, the call itself is not: once sent,
+      // the upstream may create the session, and only its answer tells us which one to
+      // delete. Its own timeouts still bound it.
+      const reply = await pacedXipuCall(options.pacer, 'saveSession', () => saveSession(settings, { ...api, signal: undefined }), {
+        signal: call.signal,
+        defer: call.defer,
+        rateLimitBudget,
+      });
       if (reply.ok) {
         // The caller defers the delete as soon as this returns; a failed record only costs the
         // sweep's safety net (should this instance die before its cleanup), never the session.
@@ -206,25 +200,19 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     lifecycle: SessionLifecycle,
     defer: ChatCallOptions['defer'],
   ): Promise<Awaited<ReturnType<typeof openCompletions>>> {
-    let rateLimitRetries = 0;
-    for (;;) {
-      const turn = await options.pacer.waitForTurn('completions', { signal: api.signal, holdStream: options.serializeStreams, defer });
-      lifecycle.holdWith(turn);
-      try {
+    return pacedXipuCall(
+      options.pacer,
+      'completions',
+      async (turn) => {
+        // The stream holds the turn (serialised mode) until it ends; the lifecycle closes the
+        // upstream connection with it.
+        lifecycle.holdWith(turn);
         const opened = await openCompletions(sessionId, text, api);
         lifecycle.attachUpstream(opened.abort);
-        await turn.answered();
         return opened;
-      } catch (error) {
-        await turn.answered();
-        await lifecycle.endStream();
-        if (isRateLimited(error) && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
-          rateLimitRetries += 1;
-          continue;
-        }
-        throw error;
-      }
-    }
+      },
+      { signal: api.signal, holdStream: options.serializeStreams, defer, afterFailure: () => lifecycle.endStream() },
+    );
   }
 }
 
