@@ -1,8 +1,10 @@
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+import { createBlockTracker } from '@/lib/providers/stream-blocks';
 
 /**
  * Ends the answer itself before the platform kills the function (the route's maxDuration),
- * leaving time for cleanup: a bracketed notice, then `finish_reason: "length"`.
+ * leaving time for cleanup: a bracketed notice (in the open text block, else a new one), every
+ * open block ended, then `finish_reason: "length"`.
  * Terminating cancels the upstream read.
  */
 export function endAtDeadline(options: {
@@ -13,6 +15,7 @@ export function endAtDeadline(options: {
   const now = options.now ?? Date.now;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let finished = false;
+  const blocks = createBlockTracker();
   const notice =
     options.notice ?? '\n\n[The answer was cut off: it reached the gateway\'s time limit for one response. Ask the model to continue.]';
   // `cancel` is in the Streams spec and Node >= 20 calls it (a client disconnect); TypeScript's
@@ -27,7 +30,13 @@ export function endAtDeadline(options: {
         if (finished) return;
         finished = true;
         try {
-          controller.enqueue({ type: 'text-delta', text: notice });
+          const openText = blocks.openText();
+          const ends = blocks.endAll().filter((end) => end.type !== 'text-end');
+          for (const end of ends) controller.enqueue(end);
+          const id = openText ?? blocks.freshId('text');
+          if (openText === undefined) controller.enqueue({ type: 'text-start', id });
+          controller.enqueue({ type: 'text-delta', id, text: notice });
+          controller.enqueue({ type: 'text-end', id });
           controller.enqueue({ type: 'finish', finishReason: 'length' });
           controller.terminate();
         } catch {
@@ -38,6 +47,7 @@ export function endAtDeadline(options: {
     },
     transform(part, controller) {
       if (finished) return;
+      blocks.observe(part);
       if (part.type === 'finish' || part.type === 'error') {
         finished = true;
         clearTimeout(timer);

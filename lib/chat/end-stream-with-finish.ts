@@ -1,9 +1,10 @@
 import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
 import type { ChatStreamPart, FinishReason } from '@/lib/providers/chat-provider';
+import { createBlockTracker } from '@/lib/providers/stream-blocks';
 
 /**
  * Wraps a provider's raw parts so the stream always ends explicitly: a normal end adds
- * `finish` (unless one came), a failure (timeout, dropped connection) becomes one `error`
+ * `finish` (unless one came; blocks left open are ended before it), a failure (timeout, dropped connection) becomes one `error`
  * part — never a silent or empty success. `onEnd` runs once when the source is done for any
  * reason: ended, failed, or cancelled by the consumer (client disconnect).
  */
@@ -13,6 +14,7 @@ export function endStreamWithFinish(
 ): ReadableStream<ChatStreamPart> {
   const reader = source.getReader();
   let sawFinish = false;
+  const blocks = createBlockTracker();
   let ended = false;
   const end = async () => {
     if (ended) return;
@@ -25,11 +27,15 @@ export function endStreamWithFinish(
       try {
         const { done, value } = await reader.read();
         if (done) {
-          if (!sawFinish) controller.enqueue({ type: 'finish', finishReason: options.finishReason });
+          if (!sawFinish) {
+            for (const end of blocks.endAll()) controller.enqueue(end);
+            controller.enqueue({ type: 'finish', finishReason: options.finishReason });
+          }
           controller.close();
           await end();
           return;
         }
+        blocks.observe(value);
         if (value.type === 'finish') sawFinish = true;
         controller.enqueue(value);
         if (value.type === 'error') {

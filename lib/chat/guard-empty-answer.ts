@@ -1,4 +1,5 @@
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+import { assertNever, createBlockTracker, textBlock } from '@/lib/providers/stream-blocks';
 
 export const DEFAULT_EMPTY_ANSWER_NOTICE =
   "[XIPU returned an empty answer. This usually means the prompt contains a word on the service's blocked list; rephrase it and try again.]";
@@ -9,9 +10,9 @@ export const DEFAULT_EMPTY_ANSWER_NOTICE =
  * and clients treat an empty answer as a failure of their own (docs/client-compat item 23).
  *
  * If a `finish` arrives, or the stream ends without one, and no `text-delta` with a
- * non-whitespace character was seen (reasoning alone is not an answer), emits a `text-delta`
- * with `options.notice` and `{ type: 'finish', finishReason: 'content_filter' }` in place of the
- * original finish. A `finish` with `tool_calls` is left alone (calls are an answer). A stream
+ * non-whitespace character was seen (reasoning alone is not an answer), ends any open block and
+ * emits a text block (a fresh `text-N` id) with `options.notice` and `{ type: 'finish', finishReason: 'content_filter' }` in place of the
+ * original finish. A `finish` with `tool_calls`, or any tool call, is left alone (calls are an answer). A stream
  * that ends without a finish after real text passes through as it is (the encoder handles the
  * missing finish), and an `error` passes through untouched with no notice after it. Parts after
  * a `finish` or an `error` pass through untouched.
@@ -22,9 +23,11 @@ export function guardEmptyAnswer(
   const notice = options.notice ?? DEFAULT_EMPTY_ANSWER_NOTICE;
   let hasAnswer = false;
   let hasEnded = false;
+  const blocks = createBlockTracker();
 
   function reportEmptyAnswer(controller: TransformStreamDefaultController<ChatStreamPart>): void {
-    controller.enqueue({ type: 'text-delta', text: notice });
+    for (const end of blocks.endAll()) controller.enqueue(end);
+    for (const part of textBlock(blocks.freshId('text'), notice)) controller.enqueue(part);
     controller.enqueue({ type: 'finish', finishReason: 'content_filter' });
   }
 
@@ -34,9 +37,14 @@ export function guardEmptyAnswer(
         controller.enqueue(part);
         return;
       }
+      blocks.observe(part);
       switch (part.type) {
         case 'text-delta':
           if (/\S/.test(part.text)) hasAnswer = true;
+          controller.enqueue(part);
+          return;
+        case 'tool-call-start':
+          hasAnswer = true;
           controller.enqueue(part);
           return;
         case 'finish':
@@ -48,10 +56,18 @@ export function guardEmptyAnswer(
           hasEnded = true;
           controller.enqueue(part);
           return;
+        case 'text-start':
+        case 'text-end':
+        case 'reasoning-start':
         case 'reasoning-delta':
+        case 'reasoning-end':
+        case 'tool-call-delta':
+        case 'tool-call-end':
         case 'usage':
           controller.enqueue(part);
           return;
+        default:
+          assertNever(part);
       }
     },
     flush(controller) {

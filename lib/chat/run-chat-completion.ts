@@ -4,6 +4,7 @@ import { collectChatCompletion } from '@/lib/openai/collect-chat-completion';
 import { createChatStreamEncoder } from '@/lib/openai/encode-chat-stream';
 import { sseResponse } from '@/lib/openai/sse-response';
 import type { ChatProvider, ChatRequest, ChatStreamPart, FinishReason } from '@/lib/providers/chat-provider';
+import { assertNever } from '@/lib/providers/stream-blocks';
 import { insertKeepAlive } from '@/lib/sse/insert-keep-alive';
 import { countChatUsage } from './count-tokens';
 import { cutAtStopSequences } from './cut-at-stop-sequences';
@@ -84,17 +85,34 @@ export async function runChatCompletion(request: ChatRequest, scope: ChatRunScop
   // in TypeScript’s DOM types; where it is not called, the observer is told no end at all.
   const observing: Transformer<ChatStreamPart, ChatStreamPart> & { cancel: (reason: unknown) => void } = {
     transform(part, controller) {
-      if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
-        completionText += part.text;
-        if (!sawToken) {
-          sawToken = true;
-          scope.observer?.firstToken(scope.now());
+      switch (part.type) {
+        case 'text-delta':
+        case 'reasoning-delta':
+        case 'tool-call-delta': {
+          completionText += part.type === 'tool-call-delta' ? part.argumentsDelta : part.text;
+          if (!sawToken) {
+            sawToken = true;
+            scope.observer?.firstToken(scope.now());
+          }
+          break;
         }
-      }
-      if (part.type === 'finish') finishReason = part.finishReason;
-      if (part.type === 'error') {
-        finishReason = 'error';
-        failure = part.error.code ?? part.error.type;
+        case 'finish':
+          finishReason = part.finishReason;
+          break;
+        case 'error':
+          finishReason = 'error';
+          failure = part.error.code ?? part.error.type;
+          break;
+        case 'text-start':
+        case 'text-end':
+        case 'reasoning-start':
+        case 'reasoning-end':
+        case 'tool-call-start':
+        case 'tool-call-end':
+        case 'usage':
+          break;
+        default:
+          assertNever(part);
       }
       controller.enqueue(part);
     },

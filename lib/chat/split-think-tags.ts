@@ -1,4 +1,5 @@
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+import { assertNever, createBlockWriter } from '@/lib/providers/stream-blocks';
 
 const OPENING_TAG = '<think>';
 const CLOSING_TAG = '</think>';
@@ -29,7 +30,11 @@ type SplitState =
  *   non-whitespace character rules `<think>` out.
  * - A stream that ends inside the reasoning releases its held text as reasoning; a stream that
  *   ends before the answer could be told apart releases it as answer text.
- * - Other parts (and `reasoning-delta`s from upstream) pass through in order; held text is
+ * - Blocks: the upstream's text blocks are rewritten into the transform's own blocks
+ *   (`reasoning-0`, then `text-0`; ids count up per kind): the reasoning block ends at
+ *   `</think>`, a text block at the upstream's `text-end`, and any open block before a `finish`
+ *   or at the end of the stream.
+ * - Other parts (and reasoning blocks from upstream) pass through in order; held text is
  *   released before them.
  * - Never emits an empty delta.
  */
@@ -40,13 +45,19 @@ export function splitThinkTags(): TransformStream<ChatStreamPart, ChatStreamPart
   let reasoningStarted = false;
 
   type Controller = TransformStreamDefaultController<ChatStreamPart>;
+  let writer: ReturnType<typeof createBlockWriter> | undefined;
 
   function emit(controller: Controller, type: 'text-delta' | 'reasoning-delta', text: string): void {
     if (type === 'reasoning-delta' && !reasoningStarted) {
       text = text.trimStart();
       reasoningStarted = text.length > 0;
     }
-    if (text.length > 0) controller.enqueue({ type, text });
+    writer ??= createBlockWriter((part) => controller.enqueue(part));
+    writer.write(type === 'text-delta' ? 'text' : 'reasoning', text);
+  }
+
+  function endBlock(): void {
+    writer?.end();
   }
 
   function readBeforeAnswer(text: string, controller: Controller): void {
@@ -73,6 +84,7 @@ export function splitThinkTags(): TransformStream<ChatStreamPart, ChatStreamPart
       heldText = '';
       state = 'after-reasoning';
       emit(controller, 'reasoning-delta', reasoning);
+      endBlock();
       readAfterReasoning(rest, controller);
       return;
     }
@@ -103,30 +115,64 @@ export function splitThinkTags(): TransformStream<ChatStreamPart, ChatStreamPart
 
   return new TransformStream<ChatStreamPart, ChatStreamPart>({
     transform(part, controller) {
-      if (part.type !== 'text-delta') {
-        releaseHeldText(controller);
-        controller.enqueue(part);
-        return;
-      }
-      switch (state) {
-        case 'before-answer':
-          readBeforeAnswer(part.text, controller);
-          break;
-        case 'reasoning':
-          readReasoning(part.text, controller);
-          break;
-        case 'after-reasoning':
-          readAfterReasoning(part.text, controller);
-          break;
-        case 'answer':
-          emit(controller, 'text-delta', part.text);
-          break;
+      switch (part.type) {
+        case 'text-delta':
+          readText(part.text, controller);
+          return;
+        case 'text-start':
+          // The transform writes its own blocks.
+          return;
+        case 'text-end':
+          releaseHeldText(controller);
+          endBlock();
+          return;
+        case 'finish':
+          releaseHeldText(controller);
+          endBlock();
+          controller.enqueue(part);
+          return;
+        case 'reasoning-start':
+        case 'reasoning-delta':
+        case 'reasoning-end':
+        case 'tool-call-start':
+        case 'tool-call-delta':
+        case 'tool-call-end':
+        case 'usage':
+          releaseHeldText(controller);
+          controller.enqueue(part);
+          return;
+        case 'error':
+          // The last part: a block it cuts off stays unended.
+          releaseHeldText(controller);
+          writer = undefined;
+          controller.enqueue(part);
+          return;
+        default:
+          assertNever(part);
       }
     },
     flush(controller) {
       releaseHeldText(controller);
+      endBlock();
     },
   });
+
+  function readText(text: string, controller: Controller): void {
+    switch (state) {
+      case 'before-answer':
+        readBeforeAnswer(text, controller);
+        break;
+      case 'reasoning':
+        readReasoning(text, controller);
+        break;
+      case 'after-reasoning':
+        readAfterReasoning(text, controller);
+        break;
+      case 'answer':
+        emit(controller, 'text-delta', text);
+        break;
+    }
+  }
 }
 
 /**

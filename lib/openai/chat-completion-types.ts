@@ -7,11 +7,28 @@ export interface ChatCompletionUsage {
   total_tokens: number;
 }
 
+/** One tool call as a chunk carries it: whole, in one chunk (docs/client-compat item 19). */
+export interface ChatCompletionChunkToolCall {
+  index: number;
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
 /** A chunk's delta: never `content` and `reasoning_content` together (docs/client-compat §14). */
 export interface ChatCompletionChunkDelta {
   role?: 'assistant';
   content?: string;
   reasoning_content?: string;
+  /** Exactly one call per chunk. */
+  tool_calls?: [ChatCompletionChunkToolCall];
+}
+
+/** A tool call in a non-streaming message. */
+export interface ChatCompletionToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
 }
 
 export interface ChatCompletionChunkChoice {
@@ -35,8 +52,11 @@ export interface ChatCompletionChunk {
 
 export interface ChatCompletionMessage {
   role: 'assistant';
-  content: string;
+  /** `null` only when the answer is tool calls without text. */
+  content: string | null;
   refusal: null;
+  /** Present only when the answer carried tool calls. */
+  tool_calls?: ChatCompletionToolCall[];
   /** Present only when the answer carried reasoning. */
   reasoning_content?: string;
 }

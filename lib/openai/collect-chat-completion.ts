@@ -1,8 +1,9 @@
-import type { ChatCompletion } from '@/lib/openai/chat-completion-types';
+import type { ChatCompletion, ChatCompletionToolCall } from '@/lib/openai/chat-completion-types';
 import { incompleteStreamError } from '@/lib/openai/incomplete-stream-error';
 import { toChatCompletionUsage } from '@/lib/openai/to-chat-completion-usage';
 import type { ChatStreamPart, FinishReason } from '@/lib/providers/chat-provider';
 import type { GatewayError } from '@/lib/errors/gateway-error';
+import { assertNever } from '@/lib/providers/stream-blocks';
 
 export interface CollectChatCompletionOptions {
   id: string;
@@ -12,7 +13,7 @@ export interface CollectChatCompletionOptions {
   systemFingerprint?: string;
   /**
    * Token counts used when the stream carried no `usage` part. Receives every generated text:
-   * the reasoning followed by the answer.
+   * the reasoning followed by the answer, then every tool call's arguments.
    */
   countUsage?: (completionText: string) => { promptTokens: number; completionTokens: number };
 }
@@ -23,6 +24,9 @@ export interface CollectChatCompletionOptions {
  *
  * `usage` comes from the stream's `usage` part, else from `countUsage`; it is omitted when
  * neither exists (never partially filled). `reasoning_content` is present only when non-empty.
+ * Ended tool calls become `message.tool_calls` (`type:'function'`, string `arguments`, in the
+ * order they ended); with calls and no text, `content` is `null` (docs/client-compat
+ * "Canonical outputs"). A call that never ends is left out.
  *
  * @throws the stream's GatewayError when it carried an `error` part; a `server_error`
  *   GatewayError when it ended without `finish`; whatever the stream itself rejects with.
@@ -36,6 +40,8 @@ export async function collectChatCompletion(
   let reportedUsage: { promptTokens: number; completionTokens: number } | undefined;
   let finishReason: FinishReason | undefined;
   let failure: GatewayError | undefined;
+  const openCalls = new Map<string, { name: string; arguments: string }>();
+  const toolCalls: ChatCompletionToolCall[] = [];
 
   const reader = parts.getReader();
   try {
@@ -44,6 +50,26 @@ export async function collectChatCompletion(
       if (done) break;
       if (finishReason !== undefined || failure !== undefined) continue;
       switch (part.type) {
+        case 'text-start':
+        case 'text-end':
+        case 'reasoning-start':
+        case 'reasoning-end':
+          break;
+        case 'tool-call-start':
+          openCalls.set(part.id, { name: part.name, arguments: '' });
+          break;
+        case 'tool-call-delta': {
+          const call = openCalls.get(part.id);
+          if (call !== undefined) call.arguments += part.argumentsDelta;
+          break;
+        }
+        case 'tool-call-end': {
+          const call = openCalls.get(part.id);
+          if (call === undefined) break;
+          openCalls.delete(part.id);
+          toolCalls.push({ id: part.id, type: 'function', function: call });
+          break;
+        }
         case 'text-delta':
           content += part.text;
           break;
@@ -59,6 +85,8 @@ export async function collectChatCompletion(
         case 'error':
           failure = part.error;
           break;
+        default:
+          assertNever(part);
       }
     }
   } finally {
@@ -68,7 +96,8 @@ export async function collectChatCompletion(
   if (failure !== undefined) throw failure;
   if (finishReason === undefined) throw incompleteStreamError();
 
-  const counts = reportedUsage ?? options.countUsage?.(reasoning + content);
+  const callText = toolCalls.map((call) => call.function.arguments).join('');
+  const counts = reportedUsage ?? options.countUsage?.(reasoning + content + callText);
   return {
     id: options.id,
     object: 'chat.completion',
@@ -80,9 +109,10 @@ export async function collectChatCompletion(
         index: 0,
         message: {
           role: 'assistant',
-          content,
+          content: toolCalls.length > 0 && content === '' ? null : content,
           refusal: null,
           ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
+          ...(toolCalls.length === 0 ? {} : { tool_calls: toolCalls }),
         },
         logprobs: null,
         finish_reason: finishReason,

@@ -4,6 +4,7 @@ import { incompleteStreamError } from '@/lib/openai/incomplete-stream-error';
 import { SSE_DONE_EVENT, sseDataEvent } from '@/lib/openai/sse-data-event';
 import { toChatCompletionUsage } from '@/lib/openai/to-chat-completion-usage';
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+import { assertNever } from '@/lib/providers/stream-blocks';
 
 export interface ChatStreamEncoderOptions {
   /** The `chatcmpl-…` id shared by every chunk. */
@@ -27,7 +28,11 @@ export interface ChatStreamEncoderOptions {
  * - On start (before any input): the role chunk `delta:{role:'assistant',content:''}`, so
  *   headers and the role reach the client at once (docs/client-compat §3, §15).
  * - `text-delta` → `delta:{content}`; `reasoning-delta` → `delta:{reasoning_content}`; empty
- *   texts are skipped.
+ *   texts are skipped. Block starts and ends of text and reasoning send nothing.
+ * - A tool call (`tool-call-start`, its `tool-call-delta`s, `tool-call-end`) → ONE chunk at its
+ *   end, `delta:{tool_calls:[{index,id,type:'function',function:{name,arguments}}]}` with the
+ *   complete arguments, `index` counting the calls from 0 (docs/client-compat item 19). A call
+ *   that never ends is not sent.
  * - `usage` is remembered. `finish` → `delta:{}` with `finish_reason`, then (when
  *   `includeUsage` and counts are known, from the `usage` part or else `countUsage()`) a
  *   `choices:[]` usage chunk, then `data: [DONE]` (docs/client-compat §5, §13).
@@ -39,6 +44,8 @@ export function createChatStreamEncoder(options: ChatStreamEncoderOptions): Tran
   const created = Math.floor(options.created);
   let reportedUsage: { promptTokens: number; completionTokens: number } | undefined;
   let ended = false;
+  const openCalls = new Map<string, { name: string; arguments: string }>();
+  let callCount = 0;
 
   const chunkEvent = (choices: ChatCompletionChunkChoice[], usage?: ChatCompletionUsage): string => {
     const chunk: ChatCompletionChunk = {
@@ -64,6 +71,27 @@ export function createChatStreamEncoder(options: ChatStreamEncoderOptions): Tran
     transform(part, controller) {
       if (ended) return;
       switch (part.type) {
+        case 'text-start':
+        case 'text-end':
+        case 'reasoning-start':
+        case 'reasoning-end':
+          return;
+        case 'tool-call-start':
+          openCalls.set(part.id, { name: part.name, arguments: '' });
+          return;
+        case 'tool-call-delta': {
+          const call = openCalls.get(part.id);
+          if (call !== undefined) call.arguments += part.argumentsDelta;
+          return;
+        }
+        case 'tool-call-end': {
+          const call = openCalls.get(part.id);
+          if (call === undefined) return;
+          openCalls.delete(part.id);
+          const toolCall = { index: callCount++, id: part.id, type: 'function' as const, function: call };
+          controller.enqueue(choiceEvent({ delta: { tool_calls: [toolCall] }, finish_reason: null }));
+          return;
+        }
         case 'text-delta':
           if (part.text !== '') controller.enqueue(choiceEvent({ delta: { content: part.text }, finish_reason: null }));
           return;
@@ -88,6 +116,8 @@ export function createChatStreamEncoder(options: ChatStreamEncoderOptions): Tran
           ended = true;
           controller.enqueue(sseErrorEvent(part.error));
           return;
+        default:
+          assertNever(part);
       }
     },
 

@@ -8,15 +8,45 @@ import type { GatewayError } from '@/lib/errors/gateway-error';
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
 
+/**
+ * One part of a provider's answer stream. Content comes in blocks: `*-start`, any number of
+ * `*-delta`s, `*-end`, all with the block's `id`, one block open at a time. Text and reasoning
+ * ids are simple and deterministic per stream (`text-0`, `reasoning-0`, `text-1`, …; see
+ * `./stream-blocks.ts`); a tool call's id is the `tool_call_id` the client sees and sends back,
+ * so it must be unique in the conversation (`call_…`). Every block is ended before `finish`; an
+ * `error` may cut a block off. A block may be empty. The names follow the AI SDK's
+ * `LanguageModelV3StreamPart` without adopting its types: docs/architecture.md "Stream parts".
+ *
+ * Every `switch` over `part.type` ends in `assertNever(part)` (./stream-blocks.ts), so a new part
+ * type is a compile error in each consumer, not a silent drop.
+ */
 export type ChatStreamPart =
-  | { type: 'text-delta'; text: string }
-  | { type: 'reasoning-delta'; text: string }
+  | { type: 'text-start'; id: string }
+  | { type: 'text-delta'; id: string; text: string }
+  | { type: 'text-end'; id: string }
+  | { type: 'reasoning-start'; id: string }
+  | { type: 'reasoning-delta'; id: string; text: string }
+  | { type: 'reasoning-end'; id: string }
+  /** A tool call begins: its id (`call_…`) and the function's name. */
+  | { type: 'tool-call-start'; id: string; name: string }
+  /** The next piece of the call's arguments (JSON text; the pieces joined are the arguments). */
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  /** The call's arguments are complete. */
+  | { type: 'tool-call-end'; id: string }
   /** Token counts the upstream reported; when absent the pipeline counts them itself. */
   | { type: 'usage'; promptTokens: number; completionTokens: number }
-  /** Always the last part of a successful stream. */
-  | { type: 'finish'; finishReason: FinishReason }
+  /**
+   * Always the last part of a successful stream. `stopSequence`: the client's stop sequence
+   * that ended the answer, when one did.
+   */
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string }
   /** A failure after the stream started; the last part when present. */
   | { type: 'error'; error: GatewayError };
+
+export type ChatStreamPartType = ChatStreamPart['type'];
+
+/** The kinds of content block and their part types. */
+export type BlockKind = 'text' | 'reasoning' | 'tool-call';
 
 /** One message after normalisation: roles mapped, content parts reduced to text. */
 export interface ChatMessage {

@@ -9,32 +9,36 @@ import {
   readAll,
   runTransform,
   settlesWithin,
-  textDeltas,
+  textBlockOf,
 } from '@/tests/support/stream-helpers';
 
-const text = (value: string): ChatStreamPart => ({ type: 'text-delta', text: value });
-const reasoning = (value: string): ChatStreamPart => ({ type: 'reasoning-delta', text: value });
+const text = (value: string): ChatStreamPart => ({ type: 'text-delta', id: 'text-0', text: value });
+const reasoning = (value: string): ChatStreamPart => ({ type: 'reasoning-delta', id: 'reasoning-0', text: value });
+const textStart: ChatStreamPart = { type: 'text-start', id: 'text-0' };
+const textEnd: ChatStreamPart = { type: 'text-end', id: 'text-0' };
 const stopFinish: ChatStreamPart = { type: 'finish', finishReason: 'stop' };
+/** The finish the cut adds: its text block ended, then the matched sequence. */
+const cutAt = (stopSequence: string): ChatStreamPart[] => [textEnd, { type: 'finish', finishReason: 'stop', stopSequence }];
 
 describe('cutAtStopSequences', () => {
   it.each<[name: string, answer: string, stop: string[], expected: ChatStreamPart[]]>([
-    ['cut in the middle', 'Hello STOP world', ['STOP'], [text('Hello '), stopFinish]],
-    ['no stop sequence in the answer', 'no stop here', ['STOP'], [text('no stop here')]],
-    ['stop sequence at the start', 'STOP at start', ['STOP'], [stopFinish]],
-    ['stop sequence at the end', 'the end STOP', ['STOP'], [text('the end '), stopFinish]],
-    ['first of two occurrences', 'xxabcabc', ['abc'], [text('xx'), stopFinish]],
-    ['first of several sequences', 'one END two STOP', ['STOP', 'END'], [text('one '), stopFinish]],
-    ['role label', 'a\n\nUser: b', ['\n\nUser:'], [text('a'), stopFinish]],
-    ['Chinese punctuation', '你好。世界', ['。'], [text('你好'), stopFinish]],
-    ['overlapping prefix', 'aaab', ['aab'], [text('a'), stopFinish]],
-    ['the sequence completed first wins', 'abc', ['abc', 'b'], [text('a'), stopFinish]],
-    ['on equal ends the longer sequence wins', 'abc', ['c', 'bc'], [text('a'), stopFinish]],
-    ['partial sequence at the end is released', 'almost STO', ['STOP'], [text('almost STO')]],
-    ['empty sequences are ignored', 'Hello', [''], [text('Hello')]],
-    ['no sequences', 'Hello STOP', [], [text('Hello STOP')]],
+    ['cut in the middle', 'Hello STOP world', ['STOP'], [textStart, text('Hello '), ...cutAt('STOP')]],
+    ['no stop sequence in the answer', 'no stop here', ['STOP'], [textStart, text('no stop here'), textEnd]],
+    ['stop sequence at the start', 'STOP at start', ['STOP'], [textStart, ...cutAt('STOP')]],
+    ['stop sequence at the end', 'the end STOP', ['STOP'], [textStart, text('the end '), ...cutAt('STOP')]],
+    ['first of two occurrences', 'xxabcabc', ['abc'], [textStart, text('xx'), ...cutAt('abc')]],
+    ['first of several sequences', 'one END two STOP', ['STOP', 'END'], [textStart, text('one '), ...cutAt('END')]],
+    ['role label', 'a\n\nUser: b', ['\n\nUser:'], [textStart, text('a'), ...cutAt('\n\nUser:')]],
+    ['Chinese punctuation', '你好。世界', ['。'], [textStart, text('你好'), ...cutAt('。')]],
+    ['overlapping prefix', 'aaab', ['aab'], [textStart, text('a'), ...cutAt('aab')]],
+    ['the sequence completed first wins', 'abc', ['abc', 'b'], [textStart, text('a'), ...cutAt('b')]],
+    ['on equal ends the longer sequence wins', 'abc', ['c', 'bc'], [textStart, text('a'), ...cutAt('bc')]],
+    ['partial sequence at the end is released', 'almost STO', ['STOP'], [textStart, text('almost STO'), textEnd]],
+    ['empty sequences are ignored', 'Hello', [''], [textStart, text('Hello'), textEnd]],
+    ['no sequences', 'Hello STOP', [], [textStart, text('Hello STOP'), textEnd]],
   ])('%s: the same parts however the text is chunked', async (_name, answer, stop, expected) => {
     for (const { label, chunks } of everyChunking(answer)) {
-      const output = await runTransform(cutAtStopSequences(stop), textDeltas(chunks));
+      const output = await runTransform(cutAtStopSequences(stop), textBlockOf(chunks));
       expect(mergeDeltas(output), label).toEqual(expected);
       expect(hasEmptyDelta(output), label).toBe(false);
     }
@@ -47,9 +51,11 @@ describe('cutAtStopSequences', () => {
 
   it('releases the held text before a non-text part and passes the upstream finish', async () => {
     const upstreamFinish: ChatStreamPart = { type: 'finish', finishReason: 'length' };
-    expect(await runTransform(cutAtStopSequences(['STOP']), [text('Hello'), upstreamFinish])).toEqual([
+    expect(await runTransform(cutAtStopSequences(['STOP']), [textStart, text('Hello'), textEnd, upstreamFinish])).toEqual([
+      textStart,
       text('He'),
       text('llo'),
+      textEnd,
       upstreamFinish,
     ]);
   });
@@ -76,9 +82,9 @@ describe('cutAtStopSequences', () => {
   });
 
   it('ends the stream at the stop sequence and cancels the upstream source', async () => {
-    const source = cancellableStreamOf([text('before STOP after'), text('never read'), stopFinish]);
+    const source = cancellableStreamOf([textStart, text('before STOP after'), text('never read'), textEnd, stopFinish]);
     const output = await readAll(source.stream.pipeThrough(cutAtStopSequences(['STOP'])));
-    expect(output).toEqual([text('before '), stopFinish]);
+    expect(output).toEqual([textStart, text('before '), ...cutAt('STOP')]);
     expect(await settlesWithin(source.cancelled, 1_000)).toBe(true);
   });
 });

@@ -21,20 +21,53 @@ describe('endAtDeadline', () => {
     });
     const start = Date.now();
     const reader = source.pipeThrough(endAtDeadline({ deadlineAt: start + 10_000 })).getReader();
-    push({ type: 'text-delta', text: 'a long answer' });
-    expect(await reader.read()).toEqual({ done: false, value: { type: 'text-delta', text: 'a long answer' } });
+    push({ type: 'text-start', id: 'text-0' });
+    push({ type: 'text-delta', id: 'text-0', text: 'a long answer' });
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'text-start', id: 'text-0' } });
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'text-delta', id: 'text-0', text: 'a long answer' } });
 
     await vi.advanceTimersByTimeAsync(10_000);
     const notice = await reader.read();
-    expect(notice.value).toMatchObject({ type: 'text-delta', text: expect.stringContaining('time limit') });
+    // The notice joins the open text block, which then ends.
+    expect(notice.value).toMatchObject({ type: 'text-delta', id: 'text-0', text: expect.stringContaining('time limit') });
+    expect((await reader.read()).value).toEqual({ type: 'text-end', id: 'text-0' });
     expect((await reader.read()).value).toEqual({ type: 'finish', finishReason: 'length' });
     expect((await reader.read()).done).toBe(true);
     await vi.waitFor(() => expect(cancelled).toBe(true));
   });
 
+  it('at the deadline inside reasoning: ends the reasoning block, the notice in a new text block', async () => {
+    vi.useFakeTimers();
+    let push!: (part: ChatStreamPart) => void;
+    const source = new ReadableStream<ChatStreamPart>({
+      start(controller) {
+        push = (part) => controller.enqueue(part);
+      },
+    });
+    const reader = source.pipeThrough(endAtDeadline({ deadlineAt: Date.now() + 10_000, notice: '[cut]' })).getReader();
+    for (const part of [
+      { type: 'text-start', id: 'text-0' },
+      { type: 'text-end', id: 'text-0' },
+      { type: 'reasoning-start', id: 'reasoning-0' },
+    ] as const) {
+      push(part);
+      expect((await reader.read()).value).toEqual(part);
+    }
+    await vi.advanceTimersByTimeAsync(10_000);
+    const rest: ChatStreamPart[] = [];
+    for (let next = await reader.read(); !next.done; next = await reader.read()) rest.push(next.value);
+    expect(rest).toEqual([
+      { type: 'reasoning-end', id: 'reasoning-0' },
+      { type: 'text-start', id: 'text-1' },
+      { type: 'text-delta', id: 'text-1', text: '[cut]' },
+      { type: 'text-end', id: 'text-1' },
+      { type: 'finish', finishReason: 'length' },
+    ]);
+  });
+
   it('leaves a stream that finishes in time untouched', async () => {
     const parts: ChatStreamPart[] = [
-      { type: 'text-delta', text: 'quick' },
+      { type: 'text-delta', id: 'text-0', text: 'quick' },
       { type: 'finish', finishReason: 'stop' },
     ];
     const output: ChatStreamPart[] = [];

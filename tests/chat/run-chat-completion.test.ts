@@ -72,9 +72,9 @@ async function sseSequence(response: Response): Promise<unknown[]> {
 describe('runChatCompletion: streaming', () => {
   it('role chunk, one chunk per delta, the finish chunk, [DONE]; one id for every chunk', async () => {
     const provider = scriptedProvider([
-      { type: 'reasoning-delta', text: 'Thinking.' },
-      { type: 'text-delta', text: 'Hel' },
-      { type: 'text-delta', text: 'lo' },
+      { type: 'reasoning-delta', id: 'reasoning-0', text: 'Thinking.' },
+      { type: 'text-delta', id: 'text-0', text: 'Hel' },
+      { type: 'text-delta', id: 'text-0', text: 'lo' },
       { type: 'finish', finishReason: 'stop' },
     ]);
     const { scope, observed } = scopeFor(provider);
@@ -97,7 +97,7 @@ describe('runChatCompletion: streaming', () => {
 
   it('with include_usage: a usage chunk (no choices) before [DONE]', async () => {
     const provider = scriptedProvider([
-      { type: 'text-delta', text: 'Hi' },
+      { type: 'text-delta', id: 'text-0', text: 'Hi' },
       { type: 'usage', promptTokens: 7, completionTokens: 1 },
       { type: 'finish', finishReason: 'stop' },
     ]);
@@ -108,8 +108,8 @@ describe('runChatCompletion: streaming', () => {
 
   it('stop sequences are applied: the answer is cut before the first one, finish stop', async () => {
     const provider = scriptedProvider([
-      { type: 'text-delta', text: 'one two ST' },
-      { type: 'text-delta', text: 'OP three' },
+      { type: 'text-delta', id: 'text-0', text: 'one two ST' },
+      { type: 'text-delta', id: 'text-0', text: 'OP three' },
       { type: 'finish', finishReason: 'stop' },
     ]);
     const response = await runChatCompletion(chatRequest({ stop: ['STOP'] }), scopeFor(provider).scope);
@@ -121,7 +121,7 @@ describe('runChatCompletion: streaming', () => {
 
   it('an error part after the start: the observer hears the error code, never a finish', async () => {
     const failure = new GatewayError('upstream broke', { status: 502, type: 'upstream_error', code: 'upstream_stream_broken' });
-    const provider = scriptedProvider([{ type: 'text-delta', text: 'partial' }, { type: 'error', error: failure }]);
+    const provider = scriptedProvider([{ type: 'text-delta', id: 'text-0', text: 'partial' }, { type: 'error', error: failure }]);
     const { scope, observed } = scopeFor(provider);
     const text = await (await runChatCompletion(chatRequest(), scope)).text();
     expect(text).toContain('upstream_stream_broken');
@@ -132,9 +132,9 @@ describe('runChatCompletion: streaming', () => {
 describe('runChatCompletion: not streaming', () => {
   it('collects one chat.completion with the whole text, reasoning, finish reason and usage', async () => {
     const provider = scriptedProvider([
-      { type: 'reasoning-delta', text: 'Hmm.' },
-      { type: 'text-delta', text: 'Hello ' },
-      { type: 'text-delta', text: 'there' },
+      { type: 'reasoning-delta', id: 'reasoning-0', text: 'Hmm.' },
+      { type: 'text-delta', id: 'text-0', text: 'Hello ' },
+      { type: 'text-delta', id: 'text-0', text: 'there' },
       { type: 'finish', finishReason: 'stop' },
     ]);
     const { scope, observed } = scopeFor(provider);
@@ -154,7 +154,7 @@ describe('runChatCompletion: not streaming', () => {
   });
 
   it('stop sequences apply to the collected text too', async () => {
-    const provider = scriptedProvider([{ type: 'text-delta', text: 'keep this\n\nUser: not this' }, { type: 'finish', finishReason: 'stop' }]);
+    const provider = scriptedProvider([{ type: 'text-delta', id: 'text-0', text: 'keep this\n\nUser: not this' }, { type: 'finish', finishReason: 'stop' }]);
     const body = await (await runChatCompletion(chatRequest({ stream: false, stop: ['\n\nUser:'] }), scopeFor(provider).scope)).json();
     expect(body.choices[0].message.content).toBe('keep this');
   });
@@ -184,7 +184,7 @@ describe('runChatCompletion: starting the provider', () => {
   });
 
   it('passes the call options through unchanged (requestId, origin, defer)', async () => {
-    const provider = scriptedProvider([{ type: 'text-delta', text: 'x' }, { type: 'finish', finishReason: 'stop' }]);
+    const provider = scriptedProvider([{ type: 'text-delta', id: 'text-0', text: 'x' }, { type: 'finish', finishReason: 'stop' }]);
     const defer = () => undefined;
     const { scope } = scopeFor(provider, { defer, requestId: 'req_passed', origin: 'https://gateway.example' });
     await (await runChatCompletion(chatRequest(), scope)).text();

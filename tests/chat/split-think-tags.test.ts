@@ -2,18 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { splitThinkTags } from '@/lib/chat/split-think-tags';
 import { GatewayError } from '@/lib/errors/gateway-error';
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
-import { everyChunking, hasEmptyDelta, mergeDeltas, runTransform, textDeltas } from '@/tests/support/stream-helpers';
+import { blockOf, everyChunking, hasEmptyDelta, mergeDeltas, runTransform, textBlockOf, textDeltas } from '@/tests/support/stream-helpers';
 
 const finish: ChatStreamPart = { type: 'finish', finishReason: 'stop' };
-const text = (value: string): ChatStreamPart => ({ type: 'text-delta', text: value });
-const reasoning = (value: string): ChatStreamPart => ({ type: 'reasoning-delta', text: value });
+const usage: ChatStreamPart = { type: 'usage', promptTokens: 1, completionTokens: 2 };
+/** Whole blocks, as the transform writes them (`reasoning-0`, then `text-0`). */
+const text = (value: string): ChatStreamPart[] => blockOf('text', value);
+const reasoning = (value: string): ChatStreamPart[] => blockOf('reasoning', value);
+/** Single deltas, for reading the output part by part. */
+const textDelta = (value: string): ChatStreamPart => ({ type: 'text-delta', id: 'text-0', text: value });
+const reasoningDelta = (value: string): ChatStreamPart => ({ type: 'reasoning-delta', id: 'reasoning-0', text: value });
 const upstreamError: ChatStreamPart = {
   type: 'error',
   error: new GatewayError('upstream broke', { status: 502, type: 'upstream_error' }),
 };
 
 describe('splitThinkTags', () => {
-  it.each<[name: string, answer: string, expected: ChatStreamPart[]]>([
+  it.each<[name: string, answer: string, expected: ChatStreamPart[][]]>([
     ['plain answer', 'Hello world', [text('Hello world')]],
     ['reasoning then answer', '<think>plan</think>Answer', [reasoning('plan'), text('Answer')]],
     ['R1 layout (whitespace after <think> dropped)', '<think>\nplan\n</think>\n\nAnswer', [reasoning('plan\n'), text('Answer')]],
@@ -36,14 +41,14 @@ describe('splitThinkTags', () => {
     ['whitespace inside the answer is kept', '<think>r</think>\n a \n b', [reasoning('r'), text('a \n b')]],
   ])('%s: the same parts however the text is chunked', async (_name, answer, expected) => {
     for (const { label, chunks } of everyChunking(answer)) {
-      const output = await runTransform(splitThinkTags(), [...textDeltas(chunks), finish]);
-      expect(mergeDeltas(output), label).toEqual([...expected, finish]);
+      const output = await runTransform(splitThinkTags(), [...textBlockOf(chunks), finish]);
+      expect(mergeDeltas(output), label).toEqual([...expected.flat(), finish]);
       expect(hasEmptyDelta(output), label).toBe(false);
     }
   });
 
   it('passes an answer without a tag through chunk for chunk', async () => {
-    const parts = [...textDeltas(['Hel', 'lo ', '<think>', ' there']), finish];
+    const parts = [...textBlockOf(['Hel', 'lo ', '<think>', ' there']), finish];
     expect(await runTransform(splitThinkTags(), parts)).toEqual(parts);
   });
 
@@ -51,46 +56,55 @@ describe('splitThinkTags', () => {
     const transform = splitThinkTags();
     const writer = transform.writable.getWriter();
     const reader = transform.readable.getReader();
-    void writer.write(text('H'));
-    expect(await reader.read()).toEqual({ done: false, value: text('H') });
+    void writer.write({ type: 'text-start', id: 'text-0' });
+    void writer.write(textDelta('H'));
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'text-start', id: 'text-0' } });
+    expect(await reader.read()).toEqual({ done: false, value: textDelta('H') });
   });
 
   it('holds back an opening-tag prefix only until it diverges', async () => {
     const transform = splitThinkTags();
     const writer = transform.writable.getWriter();
     const reader = transform.readable.getReader();
-    void writer.write(text(' <th'));
-    void writer.write(text('ey'));
-    expect(await reader.read()).toEqual({ done: false, value: text(' <they') });
+    void writer.write(textDelta(' <th'));
+    void writer.write(textDelta('ey'));
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'text-start', id: 'text-0' } });
+    expect(await reader.read()).toEqual({ done: false, value: textDelta(' <they') });
   });
 
   it('holds back only a closing-tag prefix inside the reasoning', async () => {
     const transform = splitThinkTags();
     const writer = transform.writable.getWriter();
     const reader = transform.readable.getReader();
-    void writer.write(text('<think>abc</th'));
-    expect(await reader.read()).toEqual({ done: false, value: reasoning('abc') });
-    void writer.write(text('en'));
-    expect(await reader.read()).toEqual({ done: false, value: reasoning('</then') });
+    void writer.write(textDelta('<think>abc</th'));
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'reasoning-start', id: 'reasoning-0' } });
+    expect(await reader.read()).toEqual({ done: false, value: reasoningDelta('abc') });
+    void writer.write(textDelta('en'));
+    expect(await reader.read()).toEqual({ done: false, value: reasoningDelta('</then') });
   });
 
   it.each<[name: string, input: ChatStreamPart[], expected: ChatStreamPart[]]>([
     [
       'usage between opening-tag fragments releases the fragment as text',
-      [text('<th'), { type: 'usage', promptTokens: 1, completionTokens: 2 }, text('ink>')],
-      [text('<th'), { type: 'usage', promptTokens: 1, completionTokens: 2 }, text('ink>')],
+      [{ type: 'text-start', id: 'text-0' }, textDelta('<th'), usage, textDelta('ink>'), { type: 'text-end', id: 'text-0' }],
+      [{ type: 'text-start', id: 'text-0' }, textDelta('<th'), usage, textDelta('ink>'), { type: 'text-end', id: 'text-0' }],
     ],
     [
       'error inside reasoning releases the held text as reasoning first',
-      [text('<think>ab</th'), upstreamError],
-      [reasoning('ab'), reasoning('</th'), upstreamError],
+      [{ type: 'text-start', id: 'text-0' }, textDelta('<think>ab</th'), upstreamError],
+      [{ type: 'reasoning-start', id: 'reasoning-0' }, reasoningDelta('ab'), reasoningDelta('</th'), upstreamError],
     ],
     [
       'upstream reasoning passes through in order',
-      [reasoning('upstream'), text('Answer'), finish],
-      [reasoning('upstream'), text('Answer'), finish],
+      [...blockOf('reasoning', 'upstream', 'upstream-r'), ...text('Answer'), finish],
+      [...blockOf('reasoning', 'upstream', 'upstream-r'), ...text('Answer'), finish],
     ],
     ['finish before any text', [finish], [finish]],
+    [
+      'a text block left open is ended before the finish',
+      [{ type: 'text-start', id: 'text-0' }, textDelta('<think>r</think>a'), finish],
+      [...reasoning('r'), ...text('a'), finish],
+    ],
   ])('%s', async (_name, input, expected) => {
     expect(await runTransform(splitThinkTags(), input)).toEqual(expected);
   });

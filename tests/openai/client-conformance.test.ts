@@ -17,9 +17,9 @@ import { streamOf } from './stream-helpers';
 
 const options = { id: 'chatcmpl-abc', created: 1760000000, model: 'o3' };
 const parts: ChatStreamPart[] = [
-  { type: 'reasoning-delta', text: '先想一想。' },
-  { type: 'text-delta', text: 'Hello' },
-  { type: 'text-delta', text: ', 世界\n' },
+  { type: 'reasoning-delta', id: 'reasoning-0', text: '先想一想。' },
+  { type: 'text-delta', id: 'text-0', text: 'Hello' },
+  { type: 'text-delta', id: 'text-0', text: ', 世界\n' },
   { type: 'usage', promptTokens: 12, completionTokens: 3 },
   { type: 'finish', finishReason: 'stop' },
 ];
@@ -55,7 +55,7 @@ describe('openai-node', () => {
 
   it('throws the mid-stream error with its message', async () => {
     const failing: ChatStreamPart[] = [
-      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', id: 'text-0', text: 'Hel' },
       { type: 'error', error: new GatewayError('Upstream session expired.', { status: 502, type: 'upstream_error', code: 'session_expired' }) },
     ];
     const { client } = openaiClient(() => streamingResponse(failing));

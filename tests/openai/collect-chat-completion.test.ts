@@ -31,8 +31,8 @@ describe('collectChatCompletion', () => {
     [
       'text with reported usage',
       [
-        { type: 'text-delta', text: 'Hel' },
-        { type: 'text-delta', text: 'lo' },
+        { type: 'text-delta', id: 'text-0', text: 'Hel' },
+        { type: 'text-delta', id: 'text-0', text: 'lo' },
         { type: 'usage', promptTokens: 10, completionTokens: 2 },
         { type: 'finish', finishReason: 'stop' },
       ],
@@ -42,9 +42,9 @@ describe('collectChatCompletion', () => {
     [
       'reasoning kept apart; countUsage gets reasoning then answer',
       [
-        { type: 'reasoning-delta', text: 'Let me ' },
-        { type: 'reasoning-delta', text: 'think.' },
-        { type: 'text-delta', text: '42' },
+        { type: 'reasoning-delta', id: 'reasoning-0', text: 'Let me ' },
+        { type: 'reasoning-delta', id: 'reasoning-0', text: 'think.' },
+        { type: 'text-delta', id: 'text-0', text: '42' },
         { type: 'finish', finishReason: 'length' },
       ],
       { countUsage: (text) => ({ promptTokens: 5, completionTokens: text.length }) },
@@ -52,16 +52,16 @@ describe('collectChatCompletion', () => {
     ],
     [
       'no counts at all: usage omitted; empty reasoning omitted',
-      [{ type: 'reasoning-delta', text: '' }, { type: 'text-delta', text: 'ok' }, { type: 'finish', finishReason: 'content_filter' }],
+      [{ type: 'reasoning-delta', id: 'reasoning-0', text: '' }, { type: 'text-delta', id: 'text-0', text: 'ok' }, { type: 'finish', finishReason: 'content_filter' }],
       {},
       completion({ content: 'ok' }, 'content_filter'),
     ],
     [
       'system_fingerprint and parts after finish ignored',
       [
-        { type: 'text-delta', text: 'done' },
+        { type: 'text-delta', id: 'text-0', text: 'done' },
         { type: 'finish', finishReason: 'stop' },
-        { type: 'text-delta', text: ' late' },
+        { type: 'text-delta', id: 'text-0', text: ' late' },
         { type: 'error', error: new GatewayError('late', { status: 502, type: 'upstream_error' }) },
       ],
       { systemFingerprint: 'fp_1', countUsage: () => ({ promptTokens: 1, completionTokens: 1 }) },
@@ -77,12 +77,12 @@ describe('collectChatCompletion', () => {
 
   it('throws the GatewayError of an error part', async () => {
     const failure = new GatewayError('Upstream refused.', { status: 502, type: 'upstream_error', code: 'upstream_failed' });
-    const parts: ChatStreamPart[] = [{ type: 'text-delta', text: 'partial' }, { type: 'error', error: failure }];
+    const parts: ChatStreamPart[] = [{ type: 'text-delta', id: 'text-0', text: 'partial' }, { type: 'error', error: failure }];
     await expect(collectChatCompletion(streamOf(parts), base)).rejects.toBe(failure);
   });
 
   it.each<[string, ChatStreamPart[]]>([
-    ['text without finish', [{ type: 'text-delta', text: 'Hi' }]],
+    ['text without finish', [{ type: 'text-delta', id: 'text-0', text: 'Hi' }]],
     ['empty stream', []],
   ])('throws a server_error when the stream ends without finish: %s', async (_name, parts) => {
     const error = await collectChatCompletion(streamOf(parts), base).catch((caught: unknown) => caught);
@@ -94,10 +94,86 @@ describe('collectChatCompletion', () => {
     const broken = new Error('socket hang up');
     const parts = new ReadableStream<ChatStreamPart>({
       start(controller) {
-        controller.enqueue({ type: 'text-delta', text: 'Hi' });
+        controller.enqueue({ type: 'text-delta', id: 'text-0', text: 'Hi' });
         controller.error(broken);
       },
     });
     await expect(collectChatCompletion(parts, base)).rejects.toBe(broken);
+  });
+});
+
+describe('collectChatCompletion: tool calls', () => {
+  const call = (id: string, name: string, argumentPieces: string[]): ChatStreamPart[] => [
+    { type: 'tool-call-start', id, name },
+    ...argumentPieces.map((argumentsDelta): ChatStreamPart => ({ type: 'tool-call-delta', id, argumentsDelta })),
+    { type: 'tool-call-end', id },
+  ];
+
+  it('collects ended calls as message.tool_calls with content null', async () => {
+    const result = await collectChatCompletion(
+      streamOf<ChatStreamPart>([
+        ...call('call_a1', 'get_weather', ['{"city":', '"Suzhou"}']),
+        ...call('call_b2', 'get_time', ['{}']),
+        { type: 'finish', finishReason: 'tool_calls' },
+      ]),
+      base,
+    );
+    expect(result).toEqual(
+      completion(
+        {
+          content: null,
+          tool_calls: [
+            { id: 'call_a1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Suzhou"}' } },
+            { id: 'call_b2', type: 'function', function: { name: 'get_time', arguments: '{}' } },
+          ],
+        },
+        'tool_calls',
+      ),
+    );
+  });
+
+  it('keeps text next to the calls, leaves out a call that never ended, and counts the arguments', async () => {
+    const counted: string[] = [];
+    const result = await collectChatCompletion(
+      streamOf<ChatStreamPart>([
+        { type: 'text-start', id: 'text-0' },
+        { type: 'text-delta', id: 'text-0', text: 'Checking.' },
+        { type: 'text-end', id: 'text-0' },
+        ...call('call_a1', 'get_weather', ['{"city":"Suzhou"}']),
+        { type: 'tool-call-start', id: 'call_b2', name: 'cut_off' },
+        { type: 'finish', finishReason: 'tool_calls' },
+      ]),
+      {
+        ...base,
+        countUsage: (text) => {
+          counted.push(text);
+          return { promptTokens: 3, completionTokens: 4 };
+        },
+      },
+    );
+    expect(result).toEqual(
+      completion(
+        {
+          content: 'Checking.',
+          tool_calls: [{ id: 'call_a1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Suzhou"}' } }],
+        },
+        'tool_calls',
+        { prompt: 3, completion: 4 },
+      ),
+    );
+    expect(counted).toEqual(['Checking.{"city":"Suzhou"}']);
+  });
+
+  it('a text answer has no tool_calls key', async () => {
+    const result = await collectChatCompletion(
+      streamOf<ChatStreamPart>([
+        { type: 'text-start', id: 'text-0' },
+        { type: 'text-delta', id: 'text-0', text: 'Hi' },
+        { type: 'text-end', id: 'text-0' },
+        { type: 'finish', finishReason: 'stop', stopSequence: '\n\nUser:' },
+      ]),
+      base,
+    );
+    expect(result.choices[0]?.message).toEqual({ role: 'assistant', content: 'Hi', refusal: null });
   });
 });

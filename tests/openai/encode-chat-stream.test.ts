@@ -34,8 +34,8 @@ describe('createChatStreamEncoder', () => {
     [
       'text answer',
       [
-        { type: 'text-delta', text: 'Hel' },
-        { type: 'text-delta', text: 'lo' },
+        { type: 'text-delta', id: 'text-0', text: 'Hel' },
+        { type: 'text-delta', id: 'text-0', text: 'lo' },
         { type: 'finish', finishReason: 'stop' },
       ],
       {},
@@ -44,10 +44,10 @@ describe('createChatStreamEncoder', () => {
     [
       'reasoning then answer, never both in one delta; empty texts skipped',
       [
-        { type: 'reasoning-delta', text: 'Think' },
-        { type: 'reasoning-delta', text: '' },
-        { type: 'text-delta', text: '' },
-        { type: 'text-delta', text: 'Answer' },
+        { type: 'reasoning-delta', id: 'reasoning-0', text: 'Think' },
+        { type: 'reasoning-delta', id: 'reasoning-0', text: '' },
+        { type: 'text-delta', id: 'text-0', text: '' },
+        { type: 'text-delta', id: 'text-0', text: 'Answer' },
         { type: 'finish', finishReason: 'stop' },
       ],
       {},
@@ -56,7 +56,7 @@ describe('createChatStreamEncoder', () => {
     [
       'usage part reported in its own chunk after finish when includeUsage',
       [
-        { type: 'text-delta', text: 'Hi' },
+        { type: 'text-delta', id: 'text-0', text: 'Hi' },
         { type: 'usage', promptTokens: 12, completionTokens: 3 },
         { type: 'finish', finishReason: 'length' },
       ],
@@ -66,7 +66,7 @@ describe('createChatStreamEncoder', () => {
     [
       'countUsage used when the stream had no usage part',
       [
-        { type: 'text-delta', text: 'Hi' },
+        { type: 'text-delta', id: 'text-0', text: 'Hi' },
         { type: 'finish', finishReason: 'stop' },
       ],
       { includeUsage: true, countUsage: () => ({ promptTokens: 7, completionTokens: 1 }) },
@@ -74,7 +74,7 @@ describe('createChatStreamEncoder', () => {
     ],
     [
       'includeUsage without any counts: no usage chunk rather than a partial one',
-      [{ type: 'text-delta', text: 'Hi' }, { type: 'finish', finishReason: 'stop' }],
+      [{ type: 'text-delta', id: 'text-0', text: 'Hi' }, { type: 'finish', finishReason: 'stop' }],
       { includeUsage: true },
       [roleEvent, choice({ content: 'Hi' }), choice({}, 'stop'), done],
     ],
@@ -82,7 +82,7 @@ describe('createChatStreamEncoder', () => {
       'usage part ignored when includeUsage is off',
       [
         { type: 'usage', promptTokens: 1, completionTokens: 2 },
-        { type: 'text-delta', text: 'Hi' },
+        { type: 'text-delta', id: 'text-0', text: 'Hi' },
         { type: 'finish', finishReason: 'content_filter' },
       ],
       { includeUsage: false, countUsage: () => ({ promptTokens: 7, completionTokens: 1 }) },
@@ -91,9 +91,9 @@ describe('createChatStreamEncoder', () => {
     [
       'error mid-stream: one error event, no [DONE], later parts ignored',
       [
-        { type: 'text-delta', text: 'Par' },
+        { type: 'text-delta', id: 'text-0', text: 'Par' },
         { type: 'error', error: rateLimited },
-        { type: 'text-delta', text: 'ignored' },
+        { type: 'text-delta', id: 'text-0', text: 'ignored' },
         { type: 'finish', finishReason: 'stop' },
       ],
       { includeUsage: true, countUsage: () => ({ promptTokens: 1, completionTokens: 1 }) },
@@ -105,14 +105,14 @@ describe('createChatStreamEncoder', () => {
       {},
       [roleEvent, errorEvent('bad', 'invalid_request_error', null, 'model')],
     ],
-    ['input ending without finish', [{ type: 'text-delta', text: 'Hi' }], {}, [roleEvent, choice({ content: 'Hi' }), incomplete]],
+    ['input ending without finish', [{ type: 'text-delta', id: 'text-0', text: 'Hi' }], {}, [roleEvent, choice({ content: 'Hi' }), incomplete]],
     ['empty input', [], {}, [roleEvent, incomplete]],
     ['usage alone is no finish', [{ type: 'usage', promptTokens: 1, completionTokens: 1 }], { includeUsage: true }, [roleEvent, incomplete]],
     [
       'parts after finish ignored',
       [
         { type: 'finish', finishReason: 'stop' },
-        { type: 'text-delta', text: 'late' },
+        { type: 'text-delta', id: 'text-0', text: 'late' },
         { type: 'error', error: rateLimited },
         { type: 'finish', finishReason: 'length' },
       ],
@@ -125,7 +125,7 @@ describe('createChatStreamEncoder', () => {
 
   it('adds system_fingerprint to every chunk and floors created', async () => {
     const events = await encode(
-      [{ type: 'text-delta', text: 'x' }, { type: 'finish', finishReason: 'stop' }],
+      [{ type: 'text-delta', id: 'text-0', text: 'x' }, { type: 'finish', finishReason: 'stop' }],
       { created: 1760000000.9, systemFingerprint: 'fp_xipu', includeUsage: true, countUsage: () => ({ promptTokens: 1, completionTokens: 1 }) },
     );
     const withFingerprint = { ...head, system_fingerprint: 'fp_xipu' };
@@ -141,8 +141,8 @@ describe('createChatStreamEncoder', () => {
   it('keeps every event a single data line even with newlines and unicode in content', async () => {
     const text = 'line 1\nline 2\r\n\n中文 😀 \u2028 "quoted" \\ end';
     const events = await encode([
-      { type: 'reasoning-delta', text: '想一想\n\n' },
-      { type: 'text-delta', text },
+      { type: 'reasoning-delta', id: 'reasoning-0', text: '想一想\n\n' },
+      { type: 'text-delta', id: 'text-0', text },
       { type: 'finish', finishReason: 'stop' },
     ]);
     expect(events).toHaveLength(5);
@@ -164,5 +164,55 @@ describe('createChatStreamEncoder', () => {
     const reader = encoder.readable.getReader();
     expect(await reader.read()).toEqual({ done: false, value: roleEvent });
     reader.releaseLock();
+  });
+});
+
+describe('createChatStreamEncoder: tool calls', () => {
+  const call = (id: string, name: string, argumentPieces: string[]): ChatStreamPart[] => [
+    { type: 'tool-call-start', id, name },
+    ...argumentPieces.map((argumentsDelta): ChatStreamPart => ({ type: 'tool-call-delta', id, argumentsDelta })),
+    { type: 'tool-call-end', id },
+  ];
+  const toolCallChunk = (index: number, id: string, name: string, args: string): string =>
+    choice({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: args } }] });
+
+  it('sends each call as ONE chunk with its complete arguments, indexed from 0, then finish tool_calls', async () => {
+    const events = await encode([
+      { type: 'text-start', id: 'text-0' },
+      { type: 'text-delta', id: 'text-0', text: 'Checking.' },
+      { type: 'text-end', id: 'text-0' },
+      ...call('call_a1', 'get_weather', ['{"city":', '"Suzhou"}']),
+      ...call('call_b2', 'get_time', ['{}']),
+      { type: 'finish', finishReason: 'tool_calls' },
+    ]);
+    expect(events).toEqual([
+      roleEvent,
+      choice({ content: 'Checking.' }),
+      toolCallChunk(0, 'call_a1', 'get_weather', '{"city":"Suzhou"}'),
+      toolCallChunk(1, 'call_b2', 'get_time', '{}'),
+      choice({}, 'tool_calls'),
+      done,
+    ]);
+  });
+
+  it('sends a call without argument pieces with empty arguments, and none for a call that never ends', async () => {
+    const events = await encode([
+      ...call('call_a1', 'ping', []),
+      { type: 'tool-call-start', id: 'call_b2', name: 'cut_off' },
+      { type: 'tool-call-delta', id: 'call_b2', argumentsDelta: '{"x"' },
+      { type: 'finish', finishReason: 'tool_calls' },
+    ]);
+    expect(events).toEqual([roleEvent, toolCallChunk(0, 'call_a1', 'ping', ''), choice({}, 'tool_calls'), done]);
+  });
+
+  it('block starts and ends of text and reasoning send nothing', async () => {
+    const events = await encode([
+      { type: 'reasoning-start', id: 'reasoning-0' },
+      { type: 'reasoning-end', id: 'reasoning-0' },
+      { type: 'text-start', id: 'text-0' },
+      { type: 'text-end', id: 'text-0' },
+      { type: 'finish', finishReason: 'stop', stopSequence: 'END' },
+    ]);
+    expect(events).toEqual([roleEvent, choice({}, 'stop'), done]);
   });
 });

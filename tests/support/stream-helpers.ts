@@ -40,9 +40,10 @@ export function mergeDeltas(parts: readonly ChatStreamPart[]): ChatStreamPart[] 
     if (
       (part.type === 'text-delta' || part.type === 'reasoning-delta') &&
       previous !== undefined &&
-      previous.type === part.type
+      previous.type === part.type &&
+      previous.id === part.id
     ) {
-      merged[merged.length - 1] = { type: part.type, text: previous.text + part.text };
+      merged[merged.length - 1] = { type: part.type, id: part.id, text: previous.text + part.text };
     } else {
       merged.push(part);
     }
@@ -74,9 +75,23 @@ export function everyChunking(text: string): Chunking[] {
   return chunkings;
 }
 
-/** One `text-delta` per chunk. */
-export function textDeltas(chunks: readonly string[]): ChatStreamPart[] {
-  return chunks.map((text) => ({ type: 'text-delta', text }));
+/** One `text-delta` per chunk, all in block `id`. */
+export function textDeltas(chunks: readonly string[], id = 'text-0'): ChatStreamPart[] {
+  return chunks.map((text) => ({ type: 'text-delta', id, text }));
+}
+
+/** A whole text block: `text-start`, one `text-delta` per chunk, `text-end`. */
+export function textBlockOf(chunks: readonly string[], id = 'text-0'): ChatStreamPart[] {
+  return [{ type: 'text-start', id }, ...textDeltas(chunks, id), { type: 'text-end', id }];
+}
+
+/** A whole block of one delta (`text-0`, `reasoning-0` unless `id` says otherwise). */
+export function blockOf(kind: 'text' | 'reasoning', text: string, id = `${kind}-0`): ChatStreamPart[] {
+  return [
+    { type: `${kind}-start`, id },
+    { type: `${kind}-delta`, id, text },
+    { type: `${kind}-end`, id },
+  ];
 }
 
 /** Whether any delta in `parts` carries no text (transforms must never emit one). */

@@ -1,4 +1,5 @@
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
+import { assertNever } from '@/lib/providers/stream-blocks';
 
 /**
  * The whole answers XIPU gives instead of an answer when a prompt holds "poisonous" text (a
@@ -44,8 +45,10 @@ type RefusalState = 'holding' | 'passing' | 'refused';
  *   `text-delta` with `options.notice` and `{ type: 'finish', finishReason: 'content_filter' }`;
  *   the original `finish` and anything after it are dropped. If the held text is only the
  *   start of a canned text, it is released as ordinary text.
- * - `reasoning-delta` and `usage` parts pass through without ending the check; an `error`
- *   releases the held text first and ends the check.
+ * - The check covers the answer's first text block: its `text-start` and `text-end` are held with
+ *   its text (a notice keeps the block's id). A second text block, a tool call or an `error`
+ *   releases what is held first and ends the check; reasoning and `usage` parts pass through
+ *   without ending it.
  */
 export function detectCannedRefusal(
   options: { notice?: string } = {},
@@ -53,13 +56,20 @@ export function detectCannedRefusal(
   const notice = options.notice ?? DEFAULT_CANNED_REFUSAL_NOTICE;
   let state: RefusalState = 'holding';
   let heldText = '';
+  let heldStart: { id: string } | undefined;
+  let heldEnd = false;
 
   type Controller = TransformStreamDefaultController<ChatStreamPart>;
 
   function releaseHeldText(controller: Controller): void {
     state = 'passing';
-    if (heldText.length > 0) controller.enqueue({ type: 'text-delta', text: heldText });
+    const id = heldStart?.id ?? 'text-0';
+    if (heldStart !== undefined) controller.enqueue({ type: 'text-start', id });
+    if (heldText.length > 0) controller.enqueue({ type: 'text-delta', id, text: heldText });
+    if (heldEnd) controller.enqueue({ type: 'text-end', id });
     heldText = '';
+    heldStart = undefined;
+    heldEnd = false;
   }
 
   /** Ends the check at the end of the answer: a whole canned text becomes the notice. */
@@ -69,8 +79,11 @@ export function detectCannedRefusal(
       return false;
     }
     state = 'refused';
+    const id = heldStart?.id ?? 'text-0';
     heldText = '';
-    controller.enqueue({ type: 'text-delta', text: notice });
+    controller.enqueue({ type: 'text-start', id });
+    controller.enqueue({ type: 'text-delta', id, text: notice });
+    controller.enqueue({ type: 'text-end', id });
     controller.enqueue({ type: 'finish', finishReason: 'content_filter' });
     return true;
   }
@@ -83,21 +96,39 @@ export function detectCannedRefusal(
         return;
       }
       switch (part.type) {
+        case 'text-start':
+          if (heldStart !== undefined) {
+            releaseHeldText(controller);
+            controller.enqueue(part);
+          } else {
+            heldStart = { id: part.id };
+          }
+          return;
         case 'text-delta':
           heldText += part.text;
           if (!couldBeCannedRefusal(heldText)) releaseHeldText(controller);
+          return;
+        case 'text-end':
+          heldEnd = true;
           return;
         case 'finish':
           if (!settle(controller)) controller.enqueue(part);
           return;
         case 'error':
+        case 'tool-call-start':
+        case 'tool-call-delta':
+        case 'tool-call-end':
           releaseHeldText(controller);
           controller.enqueue(part);
           return;
+        case 'reasoning-start':
         case 'reasoning-delta':
+        case 'reasoning-end':
         case 'usage':
           controller.enqueue(part);
           return;
+        default:
+          assertNever(part);
       }
     },
     flush(controller) {

@@ -17,21 +17,35 @@ const DONE_MARKER = '[DONE]';
  * each line tried on its own, so that `data:` lines sent without blank lines between them —
  * the protocol says only "lines of `data:<json>`" — are not lost.
  *
- * Emits no `finish`: the provider decides the finish reason once the stream has ended.
+ * The answer is one text block `text-0`: `text-start` before its first piece, `text-end` at the
+ * end of the stream or at `[DONE]` (none of either when no piece came). Emits no `finish`: the
+ * provider decides the finish reason once the stream has ended.
  */
 export function parseXipuStream(): TransformStream<EventSourceMessage, ChatStreamPart> {
+  const id = 'text-0';
+  let started = false;
+  const endText = (controller: TransformStreamDefaultController<ChatStreamPart>): void => {
+    if (started) controller.enqueue({ type: 'text-end', id });
+    started = false;
+  };
   return new TransformStream<EventSourceMessage, ChatStreamPart>({
     transform(event, controller) {
       for (const payload of splitEventPayloads(event.data)) {
         if (payload.trim() === DONE_MARKER) {
+          endText(controller);
           controller.terminate();
           return;
         }
         const answerPiece = readAnswerPiece(payload);
         if (answerPiece !== undefined && answerPiece.length > 0) {
-          controller.enqueue({ type: 'text-delta', text: answerPiece });
+          if (!started) controller.enqueue({ type: 'text-start', id });
+          started = true;
+          controller.enqueue({ type: 'text-delta', id, text: answerPiece });
         }
       }
+    },
+    flush(controller) {
+      endText(controller);
     },
   });
 }

@@ -3,6 +3,7 @@ import { logEvent } from '@/lib/log/log-event';
 import type { createPacer, PacerTurn } from '@/lib/pacing/pacer';
 import type { Store } from '@/lib/store/store';
 import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelCard } from '@/lib/providers/chat-provider';
+import { textBlock } from '@/lib/providers/stream-blocks';
 import { splitThinkTags } from '@/lib/chat/split-think-tags';
 import { endStreamWithFinish } from '@/lib/chat/end-stream-with-finish';
 import { parseEventStream } from '@/lib/sse/parse-event-stream';
@@ -361,7 +362,7 @@ function plainBodyAsParts(body: ReadableStream<Uint8Array>): ReadableStream<Chat
           controller.enqueue(value);
         }
       } else if (text.trim()) {
-        controller.enqueue({ type: 'text-delta', text: text.trim() });
+        for (const part of textBlock('text-0', text.trim())) controller.enqueue(part);
       }
       controller.close();
     },

@@ -6,12 +6,14 @@ import {
   DEFAULT_CANNED_REFUSAL_NOTICE,
   detectCannedRefusal,
 } from '@/lib/providers/xipu/detect-canned-refusal';
-import { everyChunking, hasEmptyDelta, mergeDeltas, runTransform, textDeltas } from '@/tests/support/stream-helpers';
+import { blockOf, everyChunking, hasEmptyDelta, mergeDeltas, runTransform, textBlockOf } from '@/tests/support/stream-helpers';
 
-const text = (value: string): ChatStreamPart => ({ type: 'text-delta', text: value });
+const text = (value: string): ChatStreamPart => ({ type: 'text-delta', id: 'text-0', text: value });
+/** A whole text block `text-0`. */
+const block = (value: string): ChatStreamPart[] => blockOf('text', value);
 const stopFinish: ChatStreamPart = { type: 'finish', finishReason: 'stop' };
 const refusal: ChatStreamPart[] = [
-  text(DEFAULT_CANNED_REFUSAL_NOTICE),
+  ...block(DEFAULT_CANNED_REFUSAL_NOTICE),
   { type: 'finish', finishReason: 'content_filter' },
 ];
 
@@ -37,8 +39,8 @@ describe('detectCannedRefusal', () => {
     ['Request Err without the exclamation mark', 'Request Err'],
   ])('replaces %s with the notice, whether or not a finish arrives', async (_name, answer) => {
     for (const { label, chunks } of everyChunking(answer)) {
-      expect(await runTransform(detectCannedRefusal(), [...textDeltas(chunks), stopFinish]), label).toEqual(refusal);
-      expect(await runTransform(detectCannedRefusal(), textDeltas(chunks)), label).toEqual(refusal);
+      expect(await runTransform(detectCannedRefusal(), [...textBlockOf(chunks), stopFinish]), label).toEqual(refusal);
+      expect(await runTransform(detectCannedRefusal(), textBlockOf(chunks)), label).toEqual(refusal);
     }
   });
 
@@ -55,11 +57,11 @@ describe('detectCannedRefusal', () => {
     ['whitespace only', ' \n '],
   ])('lets %s through intact', async (_name, answer) => {
     for (const { label, chunks } of everyChunking(answer)) {
-      const withFinish = await runTransform(detectCannedRefusal(), [...textDeltas(chunks), stopFinish]);
-      expect(mergeDeltas(withFinish), label).toEqual([text(answer), stopFinish]);
+      const withFinish = await runTransform(detectCannedRefusal(), [...textBlockOf(chunks), stopFinish]);
+      expect(mergeDeltas(withFinish), label).toEqual([...block(answer), stopFinish]);
       expect(hasEmptyDelta(withFinish), label).toBe(false);
-      const withoutFinish = await runTransform(detectCannedRefusal(), textDeltas(chunks));
-      expect(mergeDeltas(withoutFinish), label).toEqual([text(answer)]);
+      const withoutFinish = await runTransform(detectCannedRefusal(), textBlockOf(chunks));
+      expect(mergeDeltas(withoutFinish), label).toEqual(block(answer));
     }
   });
 
@@ -88,8 +90,8 @@ describe('detectCannedRefusal', () => {
   });
 
   it('uses the notice it is given', async () => {
-    expect(await runTransform(detectCannedRefusal({ notice: '[refused]' }), [text('Request Err!')])).toEqual([
-      text('[refused]'),
+    expect(await runTransform(detectCannedRefusal({ notice: '[refused]' }), block('Request Err!'))).toEqual([
+      ...block('[refused]'),
       { type: 'finish', finishReason: 'content_filter' },
     ]);
   });
@@ -98,27 +100,37 @@ describe('detectCannedRefusal', () => {
     [
       'reasoning and usage pass through while the text is held',
       [
-        { type: 'reasoning-delta', text: 'thinking' },
-        text(CANNED),
+        ...blockOf('reasoning', 'thinking'),
+        ...block(CANNED),
         { type: 'usage', promptTokens: 1, completionTokens: 2 },
         stopFinish,
       ],
       [
-        { type: 'reasoning-delta', text: 'thinking' },
+        ...blockOf('reasoning', 'thinking'),
         { type: 'usage', promptTokens: 1, completionTokens: 2 },
         ...refusal,
       ],
     ],
-    ['parts after a refusal are dropped', [text('Request Err!'), stopFinish, text('late')], refusal],
+    ['parts after a refusal are dropped', [...block('Request Err!'), stopFinish, ...block('late')], refusal],
+    [
+      'usage inside the held block passes through before it',
+      [{ type: 'text-start', id: 'text-0' }, text('Request'), { type: 'usage', promptTokens: 1, completionTokens: 2 }, text(' Err!'), { type: 'text-end', id: 'text-0' }, stopFinish],
+      [{ type: 'usage', promptTokens: 1, completionTokens: 2 }, ...refusal],
+    ],
+    [
+      'a second text block ends the check',
+      [...block('Request Err!'), ...blockOf('text', 'more', 'text-1'), stopFinish],
+      [...block('Request Err!'), ...blockOf('text', 'more', 'text-1'), stopFinish],
+    ],
     [
       'an error releases the held text first',
-      [text('Unfortunately'), { type: 'error', error: new GatewayError('broke', { status: 502, type: 'upstream_error' }) }],
-      [text('Unfortunately'), { type: 'error', error: new GatewayError('broke', { status: 502, type: 'upstream_error' }) }],
+      [{ type: 'text-start', id: 'text-0' }, text('Unfortunately'), { type: 'error', error: new GatewayError('broke', { status: 502, type: 'upstream_error' }) }],
+      [{ type: 'text-start', id: 'text-0' }, text('Unfortunately'), { type: 'error', error: new GatewayError('broke', { status: 502, type: 'upstream_error' }) }],
     ],
     [
       'parts after an ordinary finish pass through',
-      [text('Hi'), stopFinish, { type: 'usage', promptTokens: 1, completionTokens: 1 }],
-      [text('Hi'), stopFinish, { type: 'usage', promptTokens: 1, completionTokens: 1 }],
+      [...block('Hi'), stopFinish, { type: 'usage', promptTokens: 1, completionTokens: 1 }],
+      [...block('Hi'), stopFinish, { type: 'usage', promptTokens: 1, completionTokens: 1 }],
     ],
   ])('%s', async (_name, input, expected) => {
     expect(await runTransform(detectCannedRefusal(), input)).toEqual(expected);

@@ -13,7 +13,13 @@ import {
 } from '@/tests/support/stream-helpers';
 
 const event = (data: string): EventSourceMessage => ({ data });
-const text = (value: string): ChatStreamPart => ({ type: 'text-delta', text: value });
+const text = (value: string): ChatStreamPart => ({ type: 'text-delta', id: 'text-0', text: value });
+/** The answer is one text block, `text-0`. */
+const inBlock = (deltas: ChatStreamPart[]): ChatStreamPart[] => [
+  { type: 'text-start', id: 'text-0' },
+  ...deltas,
+  { type: 'text-end', id: 'text-0' },
+];
 
 describe('parseXipuStream', () => {
   it.each<[name: string, events: string[], expected: ChatStreamPart[]]>([
@@ -35,12 +41,12 @@ describe('parseXipuStream', () => {
     ['[DONE] as one of several lines', ['{"data":"a"}\n[DONE]\n{"data":"b"}', '{"data":"c"}'], [text('a')]],
     ['whitespace and newlines in pieces are kept', ['{"data":" a\\n\\n"}'], [text(' a\n\n')]],
   ])('%s', async (_name, events, expected) => {
-    expect(await runTransform(parseXipuStream(), events.map(event))).toEqual(expected);
+    expect(await runTransform(parseXipuStream(), events.map(event))).toEqual(inBlock(expected));
   });
 
   it('stops reading the upstream at [DONE]', async () => {
     const source = cancellableStreamOf([event('{"data":"a"}'), event('[DONE]'), event('{"data":"late"}')]);
-    expect(await readAll(source.stream.pipeThrough(parseXipuStream()))).toEqual([text('a')]);
+    expect(await readAll(source.stream.pipeThrough(parseXipuStream()))).toEqual(inBlock([text('a')]));
     expect(await settlesWithin(source.cancelled, 1_000)).toBe(true);
   });
 
@@ -57,7 +63,7 @@ describe('parseXipuStream', () => {
       'data:{"data":"after done"}\n\n',
     ].join('');
     const bytes = new TextEncoder().encode(body);
-    const expected = [text('你好，世界 🌏\nLine two!')];
+    const expected = inBlock([text('你好，世界 🌏\nLine two!')]);
     for (let position = 0; position <= bytes.length; position += 1) {
       const chunks = [bytes.slice(0, position), bytes.slice(position)];
       const parts = await readAll(parseEventStream(streamOf(chunks)).pipeThrough(parseXipuStream()));

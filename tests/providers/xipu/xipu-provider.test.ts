@@ -10,6 +10,7 @@ import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/l
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { createSession } from '../../simulator/simulator-client';
+import { blockOf, mergeDeltas } from '@/tests/support/stream-helpers';
 
 /**
  * createXipuProvider against the real simulator over HTTP, with the real pacer on a memory
@@ -92,18 +93,7 @@ async function readAll(stream: ReadableStream<ChatStreamPart>): Promise<ChatStre
 }
 
 /** Consecutive parts of one type merged (the simulator splits text into pieces at random places). */
-function merged(parts: ChatStreamPart[]): ChatStreamPart[] {
-  const result: ChatStreamPart[] = [];
-  for (const part of parts) {
-    const last = result.at(-1);
-    if (last && (last.type === 'text-delta' || last.type === 'reasoning-delta') && last.type === part.type) {
-      result[result.length - 1] = { type: last.type, text: last.text + (part as { text: string }).text };
-    } else {
-      result.push(part);
-    }
-  }
-  return result;
-}
+const merged = mergeDeltas;
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -122,8 +112,8 @@ describe('createXipuProvider: one streamed answer', () => {
 
     const parts = await readAll(stream);
     expect(merged(parts)).toEqual([
-      { type: 'reasoning-delta', text: 'Let me see.' },
-      { type: 'text-delta', text: 'Hello from XIPU' },
+      ...blockOf('reasoning', 'Let me see.'),
+      ...blockOf('text', 'Hello from XIPU'),
       { type: 'finish', finishReason: 'stop' },
     ]);
     // Deleted only by the deferred cleanup, never while the answer streams.
@@ -156,7 +146,8 @@ describe('createXipuProvider: one streamed answer', () => {
     const stream = await provider.streamChat(chatRequest('SIM-DELAY: 20\nSIM-LONG: 400'), call);
     const reader = stream.getReader();
     const first = await reader.read();
-    expect(first.value?.type).toBe('text-delta');
+    expect(first.value?.type).toBe('text-start');
+    expect((await reader.read()).value?.type).toBe('text-delta');
 
     controller.abort(new Error('client gone'));
     await reader.cancel('client gone');
@@ -173,7 +164,7 @@ describe('createXipuProvider: rejected tokens', () => {
     simulator.injectFaults({ endpoint: 'completions', kind: 'status', status: 403 });
     const parts = await readAll(await provider.streamChat(chatRequest('SIM-REPLY: after the new login'), call));
     expect(merged(parts)).toEqual([
-      { type: 'text-delta', text: 'after the new login' },
+      ...blockOf('text', 'after the new login'),
       { type: 'finish', finishReason: 'stop' },
     ]);
     expect(credentials.replaceRejectedCalls).toEqual([{ rejected: credentials.initial.jmToken, mayLogIn: true }]);
@@ -217,7 +208,7 @@ describe('createXipuProvider: the session cap', () => {
 
     const parts = await readAll(await provider.streamChat(chatRequest('SIM-REPLY: room again'), call));
     expect(merged(parts)).toEqual([
-      { type: 'text-delta', text: 'room again' },
+      ...blockOf('text', 'room again'),
       { type: 'finish', finishReason: 'stop' },
     ]);
     expect(simulator.state().sessions.map((session) => session.id)).not.toContain(leftover);
