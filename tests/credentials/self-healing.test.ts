@@ -128,36 +128,24 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
   }, 60_000);
 
-  it('a fresh login rejected before it served a call: no login storm, a back-off naming the cause', async () => {
+  it.each([
+    // A firewall in front of XIPU answers 403 to everything, whatever the token.
+    { blocked: 'saveSession' as const, case: 'a fresh login rejected before it served a call' },
+    // A policy refuses completions only: saveSession's success alone does not count as serving.
+    { blocked: 'completions' as const, case: 'a policy that refuses completions while saveSession works' },
+  ])('$case: one login in all, then a back-off naming the cause', async ({ blocked }) => {
     const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 3600 } });
     expect((await chat(gateway)).status).toBe(200);
-    // A firewall in front of XIPU now answers 403 to everything, whatever the token.
-    gateway.simulator.injectFaults({ endpoint: 'saveSession', kind: 'status', status: 403, times: 10 });
+    gateway.simulator.injectFaults({ endpoint: blocked, kind: 'status', status: 403, times: 10 });
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const { status, body } = await chat(gateway);
       expect(status).toBe(503);
       expect(body.error.code).toBe('upstream_login_failed');
       expect(body.error.message).toContain('token-rejected');
     }
-    // The used token's rejection earned one login; its fresh token's rejection backs off.
+    // The used token's rejection earned one login; its fresh token's rejection is judged once.
     expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
-    expect(await readLoginState(gateway.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected' });
-  }, 60_000);
-
-  it('a policy that refuses completions while saveSession works: one login in all, then a back-off', async () => {
-    const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 3600 } });
-    expect((await chat(gateway)).status).toBe(200);
-    // Something in front of XIPU now answers 403 to completions only, whatever the token.
-    gateway.simulator.injectFaults({ endpoint: 'completions', kind: 'status', status: 403, times: 10 });
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const { status, body } = await chat(gateway);
-      expect(status).toBe(503);
-      expect(body.error.code).toBe('upstream_login_failed');
-      expect(body.error.message).toContain('token-rejected');
-    }
-    // saveSession's success alone does not count as serving: the fresh token is judged once.
-    expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
-    expect(await readLoginState(gateway.store)).toMatchObject({ failedStep: 'token-rejected', consecutiveFailures: 1 });
+    expect(await readLoginState(gateway.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
     expect(gateway.simulator.state().sessionsOpen).toBe(0);
   }, 60_000);
 

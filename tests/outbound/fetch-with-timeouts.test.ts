@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchWithTimeouts } from '@/lib/outbound/fetch-with-timeouts';
+import { rejection } from '../support/rejection';
 
 /**
  * fetchWithTimeouts against a local node:http server that stalls on purpose: before its
@@ -41,14 +42,6 @@ async function startServer(handle: (request: IncomingMessage, response: ServerRe
 const OPTIONS = { firstByteTimeoutMs: 150, idleTimeoutMs: 150, upstreamName: 'Test upstream' };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('fetchWithTimeouts: first byte', () => {
   it('no headers within firstByteTimeoutMs: 504 upstream_timeout naming the upstream, the connection closed', async () => {

@@ -11,6 +11,7 @@ import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { createSession } from '../../simulator/simulator-client';
 import { blockOf, mergeDeltas } from '@/tests/support/stream-helpers';
+import { rejection } from '../../support/rejection';
 
 /**
  * createXipuProvider against the real simulator over HTTP, with the real pacer on a memory
@@ -95,14 +96,6 @@ async function readAll(stream: ReadableStream<ChatStreamPart>): Promise<ChatStre
 /** Consecutive parts of one type merged (the simulator splits text into pieces at random places). */
 const merged = mergeDeltas;
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createXipuProvider: one streamed answer', () => {
   it('streams reasoning, then text, then finish; one session created, deleted after the response', async () => {
