@@ -10,7 +10,7 @@
  * - Type-only imports count (`tsPreCompilationDeps`): a type a lower layer needs from a
  *   higher one is a dependency all the same; it belongs to the lower layer, which is where
  *   such types were moved.
- * - Chromium (puppeteer-core, @sparticuz/chromium, lib/browser-login, the login that loads
+ * - Chromium (puppeteer-core, @sparticuz/chromium, lib/xipu/browser-login, the login that loads
  *   it) is reachable only from the browser routes (scripts/vercel-build/function-plan.ts
  *   BROWSER_ROUTES) and `scripts/login.ts`.
  */
@@ -26,10 +26,13 @@ const LAYERS = [
   { name: 'provider interface', folders: ['lib/providers/*.ts'] },
   { name: 'wire format', folders: ['lib/openai'] },
   { name: 'chat pipeline', folders: ['lib/chat'] },
-  { name: 'XIPU provider', folders: ['lib/providers/xipu'] },
-  { name: 'browser login', folders: ['lib/browser-login'] },
-  { name: 'credentials', folders: ['lib/credentials'] },
-  { name: 'keep-alive', folders: ['lib/keepalive'] },
+  // XIPU's home, lib/xipu/: everything that knows the upstream, lowest first.
+  { name: 'XIPU API', folders: ['lib/xipu/api'] },
+  { name: 'XIPU sessions', folders: ['lib/xipu/sessions'] },
+  { name: 'XIPU provider', folders: ['lib/xipu/provider'] },
+  { name: 'XIPU browser login', folders: ['lib/xipu/browser-login'] },
+  { name: 'XIPU credentials', folders: ['lib/xipu/credentials'] },
+  { name: 'XIPU keep-alive', folders: ['lib/xipu/keepalive'] },
   { name: 'wiring', folders: ['lib/gateway'] },
   { name: 'route wrapper', folders: ['lib/http'] },
   { name: 'metrics', folders: ['lib/metrics'] },
@@ -106,22 +109,22 @@ module.exports = {
     },
     {
       name: 'browser-packages-only-in-browser-login',
-      comment: 'puppeteer-core and @sparticuz/chromium are imported by lib/browser-login only',
+      comment: 'puppeteer-core and @sparticuz/chromium are imported by lib/xipu/browser-login only',
       severity: 'error',
-      from: { pathNot: '^lib/browser-login/' },
+      from: { pathNot: '^lib/xipu/browser-login/' },
       to: { path: 'node_modules/(puppeteer-core|@sparticuz/chromium)/' },
     },
     {
       name: 'browser-only-from-browser-routes',
       comment:
         'Chromium is reachable only from the browser routes (BROWSER_ROUTES) and scripts/login.ts, so no other bundle traces it. ' +
-        'lib/browser-login/browser-login-error.ts (the step names and the error class, no browser) is the one exception: the admin page lists the steps.',
+        'lib/xipu/browser-login/browser-login-error.ts (the step names and the error class, no browser) is the one exception: the admin page lists the steps.',
       severity: 'error',
       // From every entry point Next or a CLI starts: route files, pages, layouts, proxy, instrumentation, scripts.
       from: { path: ENTRY_POINTS, pathNot: `^(${BROWSER_ENTRIES.map(escape).join('|')})$` },
       to: {
-        path: 'node_modules/(puppeteer-core|@sparticuz/chromium)/|^lib/browser-login/|^lib/credentials/create-browser-login\\.ts$',
-        pathNot: '^lib/browser-login/browser-login-error\\.ts$',
+        path: 'node_modules/(puppeteer-core|@sparticuz/chromium)/|^lib/xipu/browser-login/|^lib/xipu/credentials/create-browser-login\\.ts$',
+        pathNot: '^lib/xipu/browser-login/browser-login-error\\.ts$',
         reachable: true,
       },
     },

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfig } from '@/lib/config/env';
-import { describeCredentials, saveCredentials, saveLoginState } from '@/lib/credentials/credential-records';
-import { launchChromium, loginWithBrowser } from '@/lib/browser-login/login-with-browser';
+import { describeCredentials, saveCredentials, saveLoginState } from '@/lib/xipu/credentials/credential-records';
+import { launchChromium, loginWithBrowser } from '@/lib/xipu/browser-login/login-with-browser';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 
 const ENV_FILE = '.env.local';

@@ -1,5 +1,5 @@
 import { after } from 'next/server';
-import { createBrowserLogin } from '@/lib/credentials/create-browser-login';
+import { createBrowserLogin } from '@/lib/xipu/credentials/create-browser-login';
 import { productionAdminDependencies } from './admin-dependencies';
 import { createAdminLogInRoute } from './create-admin-routes';
 

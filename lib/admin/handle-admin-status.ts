@@ -1,4 +1,4 @@
-import { readLoginState } from '@/lib/credentials/credential-records';
+import { readLoginState } from '@/lib/xipu/credentials/credential-records';
 import type { AdminHandler } from './admin-route';
 import { adminJson } from './admin-responses';
 import { readLoginProgress } from './login-progress';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LoginOutcome } from '@/lib/credentials/start-login';
+import type { LoginOutcome } from '@/lib/xipu/credentials/start-login';
 import { storeKeys, storeTtls } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 import { adminTtls } from './admin-keys';
@@ -59,7 +59,7 @@ export interface LoginProgressRecorder {
   finish(outcome: LoginOutcome | { status: 'failure'; message: string }): Promise<void>;
 }
 
-/** What the browser login reports per step (lib/browser-login/run-login-step.ts). */
+/** What the browser login reports per step (lib/xipu/browser-login/run-login-step.ts). */
 export interface LoginStepEvent {
   step: string;
   status: string;

@@ -1,12 +1,12 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { readLoginState } from '@/lib/credentials/credential-records';
+import { readLoginState } from '@/lib/xipu/credentials/credential-records';
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
-import { readHeartbeatState } from '@/lib/keepalive/beat-heartbeat';
-import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
+import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
+import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 import { readReachabilityReport } from './actions/check-reachability';
-import { readSweepRecord } from '@/lib/providers/xipu/sweep-record';
+import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
 import { readLoginProgress } from './login-progress';
 import { describeConfigurationPanel, type ConfigurationPanel } from './panels/describe-configuration-panel';
 import { describeCredentialsPanel, type CredentialsPanel } from './panels/describe-credentials-panel';

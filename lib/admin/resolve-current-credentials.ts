@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { readStoredCredentials } from '@/lib/credentials/credential-records';
-import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
-import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
+import { readStoredCredentials } from '@/lib/xipu/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
+import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 import type { Store } from '@/lib/store/store';
 
 /**

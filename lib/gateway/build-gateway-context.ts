@@ -1,12 +1,12 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { createPacer, type Pacer } from '@/lib/pacing/pacer';
 import { createProviderRegistry, type ProviderRegistry } from '@/lib/providers/provider-registry';
-import { createCredentialManager, type LoginTrigger } from '@/lib/credentials/credential-manager';
-import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
-import { routeSecret } from '@/lib/credentials/route-secret';
-import { createHttpLoginTrigger } from '@/lib/credentials/trigger-login-over-http';
-import { createXipuProvider } from '@/lib/providers/xipu/xipu-provider';
-import type { XipuApiOptions, XipuCredentials } from '@/lib/providers/xipu/xipu-api';
+import { createCredentialManager, type LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
+import type { CredentialSource } from '@/lib/xipu/api/credential-source';
+import { routeSecret } from '@/lib/xipu/credentials/route-secret';
+import { createHttpLoginTrigger } from '@/lib/xipu/credentials/trigger-login-over-http';
+import { createXipuProvider } from '@/lib/xipu/provider/xipu-provider';
+import type { XipuApiOptions, XipuCredentials } from '@/lib/xipu/api/xipu-api';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 

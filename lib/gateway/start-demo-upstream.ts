@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { logEvent } from '@/lib/log/log-event';
-import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
-import { loginExpired } from '@/lib/providers/xipu/xipu-errors';
+import type { CredentialSource } from '@/lib/xipu/api/credential-source';
+import { loginExpired } from '@/lib/xipu/api/xipu-errors';
 
 /** Demo credentials live long: a demo should not expire under a newcomer. */
 const DEMO_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;

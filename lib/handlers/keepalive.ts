@@ -1,9 +1,9 @@
-import { createBrowserLogin } from '@/lib/credentials/create-browser-login';
-import { authorizeRouteSecret } from '@/lib/credentials/route-secret';
-import type { PerformLogin } from '@/lib/credentials/start-login';
+import { createBrowserLogin } from '@/lib/xipu/credentials/create-browser-login';
+import { authorizeRouteSecret } from '@/lib/xipu/credentials/route-secret';
+import type { PerformLogin } from '@/lib/xipu/credentials/start-login';
 import type { GatewayConfig } from '@/lib/config/env';
 import type { RouteHandler } from '@/lib/http/gateway-route';
-import { runKeepalive } from '@/lib/keepalive/run-keepalive';
+import { runKeepalive } from '@/lib/xipu/keepalive/run-keepalive';
 import { storeKeys } from '@/lib/store/keys';
 
 /** The last run is shown on the admin page; a week covers any cron schedule. */

@@ -1,6 +1,6 @@
-import { createBrowserLogin } from '@/lib/credentials/create-browser-login';
-import { authorizeRouteSecret } from '@/lib/credentials/route-secret';
-import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
+import { createBrowserLogin } from '@/lib/xipu/credentials/create-browser-login';
+import { authorizeRouteSecret } from '@/lib/xipu/credentials/route-secret';
+import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
 import type { GatewayConfig } from '@/lib/config/env';
 import { GatewayError } from '@/lib/errors/gateway-error';
 import type { RouteHandler } from '@/lib/http/gateway-route';

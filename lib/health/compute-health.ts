@@ -1,9 +1,9 @@
 import type { ConfigResult, GatewayConfig } from '@/lib/config/env';
-import { readLoginState, readStoredCredentials, type LoginState } from '@/lib/credentials/credential-records';
-import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
-import { refreshMarginMs } from '@/lib/credentials/refresh-margin';
-import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
-import { readHeartbeatState, type HeartbeatState } from '@/lib/keepalive/beat-heartbeat';
+import { readLoginState, readStoredCredentials, type LoginState } from '@/lib/xipu/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
+import { refreshMarginMs } from '@/lib/xipu/credentials/refresh-margin';
+import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
+import { readHeartbeatState, type HeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { classifyRequestOutcome } from '@/lib/metrics/classify-request-outcome';
 import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import type { RequestRecord } from '@/lib/metrics/request-record';

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeActionResult } from '@/lib/admin/action-result';
-import { readSweepRecord } from '@/lib/providers/xipu/sweep-record';
+import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
 import { readReachabilityReport } from '@/lib/admin/actions/check-reachability';
 import { readLoginProgress } from '@/lib/admin/login-progress';
 import { createAdminSession } from '@/lib/admin/admin-session';
-import { readLoginState, readStoredCredentials, saveLoginState } from '@/lib/credentials/credential-records';
-import { readHeartbeatState } from '@/lib/keepalive/beat-heartbeat';
-import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
+import { readLoginState, readStoredCredentials, saveLoginState } from '@/lib/xipu/credentials/credential-records';
+import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
+import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { storeKeys } from '@/lib/store/keys';
-import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
+import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { freePort } from '../support/gateway-process';
 import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from './admin-test-kit';
 

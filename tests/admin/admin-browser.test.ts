@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '@/lib/browser-login/launch-chromium';
+import { launchChromium } from '@/lib/xipu/browser-login/launch-chromium';
 import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 

@@ -10,7 +10,7 @@ import { describeTrafficPanel } from '@/lib/admin/panels/describe-traffic-panel'
 import { describeCronSchedule, readDeploymentInfo } from '@/lib/admin/read-deployment-info';
 import { layoutTrafficChart } from '@/lib/admin/traffic-chart';
 import { parseConfig, type GatewayConfig } from '@/lib/config/env';
-import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
+import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 const HOUR = 3_600_000;
@@ -174,7 +174,7 @@ describe('small helpers', () => {
     expect(formatRelative(NOW, NOW)).toBe('just now');
   });
 
-  it('masks secrets (session ids: tests/providers/xipu/mask-session-id.test.ts)', () => {
+  it('masks secrets (session ids: tests/xipu/api/mask-session-id.test.ts)', () => {
     expect(maskSecret('eyJhbGciOiJIUzI1NiJ9.abc.def-wxyz')).toBe('eyJh…wxyz (33 chars)');
     expect(maskSecret('short')).toBe('… (5 chars)');
   });

@@ -1,7 +1,7 @@
 import { countStoreCalls } from '../metrics/count-store-calls';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ConfigResult } from '@/lib/config/env';
-import { describeCredentials, saveCredentials, saveLoginState, type LoginState } from '@/lib/credentials/credential-records';
+import { describeCredentials, saveCredentials, saveLoginState, type LoginState } from '@/lib/xipu/credentials/credential-records';
 import { computeHealth, HEARTBEAT_MAX_AGE_MS, RECENT_CHAT_WINDOW_MS } from '@/lib/health/compute-health';
 import type { HealthCheckId, HealthLevel, HealthStatus } from '@/lib/health/health-report';
 import { recordRequest } from '@/lib/metrics/record-request';

@@ -8,8 +8,8 @@ import { responsesNotSupported, unknownPath } from '@/lib/handlers/unsupported-p
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
-import type { LoginTrigger } from '@/lib/credentials/credential-manager';
-import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
+import type { LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
+import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
 
 /**
  * The login route's behaviour without HTTP: take the lock (or report in-progress /

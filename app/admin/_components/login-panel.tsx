@@ -1,7 +1,7 @@
 import { describeLoginSteps } from '@/lib/admin/login-progress';
 import type { LoginPanel as LoginPanelData } from '@/lib/admin/panels/describe-login-panel';
 import { formatDuration, formatUtc } from '@/lib/admin/format-time';
-import { LOGIN_STEPS } from '@/lib/browser-login/browser-login-error';
+import { LOGIN_STEPS } from '@/lib/xipu/browser-login/browser-login-error';
 import { ActionButton } from './action-button';
 import { LOGIN_PROGRESS_SCRIPT } from './login-progress-script';
 import { PanelFrame } from './panel-frame';

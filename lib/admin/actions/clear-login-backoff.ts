@@ -1,4 +1,4 @@
-import { readLoginState, saveLoginState } from '@/lib/credentials/credential-records';
+import { readLoginState, saveLoginState } from '@/lib/xipu/credentials/credential-records';
 import type { AdminAction } from './admin-action';
 
 /**

@@ -1,5 +1,5 @@
-import { beatHeartbeat } from '@/lib/keepalive/beat-heartbeat';
-import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
+import { beatHeartbeat } from '@/lib/xipu/keepalive/beat-heartbeat';
+import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { resolveCurrentCredentials } from '../resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 

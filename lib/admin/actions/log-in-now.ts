@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { startLogin, type PerformLogin } from '@/lib/credentials/start-login';
+import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
 import { logEvent } from '@/lib/log/log-event';
 import { createLoginProgressRecorder, type LoginStepEvent } from '../login-progress';
 import { describeError, type AdminAction } from './admin-action';

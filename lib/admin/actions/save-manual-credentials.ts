@@ -1,5 +1,5 @@
-import { describeCredentials, saveCredentials } from '@/lib/credentials/credential-records';
-import { pickCurrentCredentials } from '@/lib/credentials/current-credentials';
+import { describeCredentials, saveCredentials } from '@/lib/xipu/credentials/credential-records';
+import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
 import { formatDuration } from '../format-time';
 import type { AdminAction } from './admin-action';
 

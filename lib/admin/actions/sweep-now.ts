@@ -1,5 +1,5 @@
-import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
-import { sweepExpiredSessionsWithOutcome } from '@/lib/providers/xipu/sweep-expired-sessions';
+import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
+import { sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expired-sessions';
 import { storeKeys } from '@/lib/store/keys';
 import { resolveCurrentCredentials } from '../resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';

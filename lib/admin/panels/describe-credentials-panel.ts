@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { refreshMarginMs } from '@/lib/credentials/refresh-margin';
-import type { CredentialOrigin, StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
+import { refreshMarginMs } from '@/lib/xipu/credentials/refresh-margin';
+import type { CredentialOrigin, StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 import { formatDuration } from '../format-time';
 import { maskSecret } from '../mask-secret';
 import type { PanelState } from '../status-level';

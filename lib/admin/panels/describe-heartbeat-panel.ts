@@ -1,5 +1,5 @@
-import type { HeartbeatState } from '@/lib/keepalive/beat-heartbeat';
-import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
+import type { HeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
+import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { formatRelative } from '../format-time';
 import type { PanelState } from '../status-level';
 import type { KeepaliveRecord } from './read-keepalive-record';

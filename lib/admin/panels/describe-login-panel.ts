@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import type { LoginState } from '@/lib/credentials/credential-records';
+import type { LoginState } from '@/lib/xipu/credentials/credential-records';
 import { formatDuration, formatRelative } from '../format-time';
 import type { LoginProgress } from '../login-progress';
 import type { PanelState } from '../status-level';

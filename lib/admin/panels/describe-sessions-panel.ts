@@ -1,6 +1,6 @@
-import type { SessionRecord } from '@/lib/providers/xipu/session-registry';
-import type { SweepRecord } from '@/lib/providers/xipu/sweep-record';
-import { maskSessionId } from '@/lib/providers/xipu/mask-session-id';
+import type { SessionRecord } from '@/lib/xipu/sessions/session-registry';
+import type { SweepRecord } from '@/lib/xipu/sessions/sweep-record';
+import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { formatRelative } from '../format-time';
 import type { PanelState } from '../status-level';
 
