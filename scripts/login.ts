@@ -4,6 +4,7 @@
  * as JM_TOKEN/SDP_SESSION in .env.local for a local `next start`. Reads .env.local and .env.
  * Never prints the password or the tokens.
  */
+import { accountStore } from '@/lib/xipu/account/account-store';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfig } from '@/lib/config/env';
 import { describeCredentials, saveCredentials, saveLoginState } from '@/lib/xipu/credentials/credential-records';
@@ -41,8 +42,9 @@ async function main(): Promise<number> {
 
   if (config.upstash) {
     const store = createUpstashStore(config.upstash);
-    await saveCredentials(store, credentials);
-    await saveLoginState(store, { outcome: 'success', attemptedAt: startedAt, durationMs: Date.now() - startedAt, consecutiveFailures: 0 });
+    const account = accountStore(store);
+    await saveCredentials(account, credentials);
+    await saveLoginState(account, { outcome: 'success', attemptedAt: startedAt, durationMs: Date.now() - startedAt, consecutiveFailures: 0 });
     console.log(`Stored in Upstash; every deployment using it picks them up. Token expires ${expiry}.`);
   } else {
     writeEnvFile({ JM_TOKEN: captured.jmToken, SDP_SESSION: captured.sdpSession });

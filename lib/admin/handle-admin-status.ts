@@ -1,7 +1,8 @@
 import { readLoginState } from '@/lib/xipu/credentials/credential-records';
 import type { AdminHandler } from './admin-route';
 import { adminJson } from './admin-responses';
-import { readLoginProgress } from './login-progress';
+import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { isAdmin, readAdminAccess } from './verify-admin-request';
 
 /**
@@ -12,7 +13,8 @@ import { isAdmin, readAdminAccess } from './verify-admin-request';
 export const handleAdminStatus: AdminHandler = async (request, { config, context, dependencies }) => {
   const now = dependencies.now();
   if (!isAdmin(await readAdminAccess(config, request.headers.get('cookie'), now))) return adminJson({ error: 'not signed in' }, 401);
-  const [progress, state] = await Promise.all([readLoginProgress(context.store, now), readLoginState(context.store)]);
+  const account = primaryXipuAccount(context);
+  const [progress, state] = await Promise.all([readLoginProgress(account, now), readLoginState(account)]);
   return adminJson({
     now,
     progress: progress ?? null,

@@ -1,4 +1,5 @@
-import { storeKeys } from '@/lib/store/keys';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
+import { readLoginScreenshot } from '@/lib/xipu/credentials/credential-records';
 import type { AdminHandler } from './admin-route';
 import { ADMIN_RESPONSE_HEADERS, adminMessagePage } from './admin-responses';
 import { isAdmin, readAdminAccess } from './verify-admin-request';
@@ -11,9 +12,8 @@ export const handleLoginScreenshot: AdminHandler = async (request, { config, con
   if (!isAdmin(await readAdminAccess(config, request.headers.get('cookie'), dependencies.now()))) {
     return adminMessagePage(401, 'Sign in first', 'The login screenshot is for the admin only.');
   }
-  const stored = await context.store.get(storeKeys.loginScreenshot);
-  if (!stored) return adminMessagePage(404, 'No screenshot', 'No failed login screenshot is kept (they last a day).');
-  const jpeg = Buffer.from(stored, 'base64');
+  const jpeg = await readLoginScreenshot(primaryXipuAccount(context));
+  if (!jpeg) return adminMessagePage(404, 'No screenshot', 'No failed login screenshot is kept (they last a day).');
   return new Response(new Uint8Array(jpeg), {
     headers: { ...ADMIN_RESPONSE_HEADERS, 'content-type': 'image/jpeg', 'content-length': String(jpeg.byteLength), 'content-disposition': 'inline; filename="login-failure.jpg"' },
   });

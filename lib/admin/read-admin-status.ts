@@ -1,13 +1,12 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { readLoginState } from '@/lib/xipu/credentials/credential-records';
-import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
+import { readLoginScreenshot, readLoginState } from '@/lib/xipu/credentials/credential-records';
+import { primaryXipuAccount, type GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
-import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 import { readReachabilityReport } from './actions/check-reachability';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
-import { readLoginProgress } from './login-progress';
+import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
 import { describeConfigurationPanel, type ConfigurationPanel } from './panels/describe-configuration-panel';
 import { describeCredentialsPanel, type CredentialsPanel } from './panels/describe-credentials-panel';
 import { describeHeartbeatPanel, type HeartbeatPanel } from './panels/describe-heartbeat-panel';
@@ -16,7 +15,7 @@ import { describePacerPanel, type PacerPanel } from './panels/describe-pacer-pan
 import { describeReachabilityPanel, type ReachabilityPanel } from './panels/describe-reachability-panel';
 import { describeSessionsPanel, type SessionsPanel } from './panels/describe-sessions-panel';
 import { describeTrafficPanel, type RecentRequestView, type TrafficPanel } from './panels/describe-traffic-panel';
-import { readKeepaliveRecord } from './panels/read-keepalive-record';
+import { readKeepaliveRecord } from '@/lib/xipu/keepalive/keepalive-record';
 import { readDeploymentInfo } from './read-deployment-info';
 import { resolveCurrentCredentials } from './resolve-current-credentials';
 import { worstLevel, type StatusLevel } from './status-level';
@@ -75,6 +74,7 @@ export interface AdminStatusSources {
 export async function readAdminStatus(input: { config: GatewayConfig; context: GatewayContext; now: number; sources?: AdminStatusSources }): Promise<AdminStatus> {
   const { config, context, now } = input;
   const store = context.store;
+  const account = primaryXipuAccount(context);
   const problems: string[] = [];
   const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -84,24 +84,24 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
       return undefined;
     }
   };
-  const registry = createSessionRegistry(store, () => now, config.sessionLeaseMs);
+  const registry = createSessionRegistry(account, () => now, account.settings.sessionLeaseMs);
 
   const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, reachability, traffic, health] = await Promise.all([
-    attempt('credentials', () => resolveCurrentCredentials(config, store)),
-    attempt('login state', () => readLoginState(store)),
-    attempt('login progress', () => readLoginProgress(store, now)),
-    attempt('heartbeat', () => readHeartbeatState(store)),
-    attempt('keep-alive record', () => readKeepaliveRecord(store)),
-    attempt('pacer schedule', () => context.pacer.earliestStart()),
+    attempt('credentials', () => resolveCurrentCredentials(config, account)),
+    attempt('login state', () => readLoginState(account)),
+    attempt('login progress', () => readLoginProgress(account, now)),
+    attempt('heartbeat', () => readHeartbeatState(account)),
+    attempt('keep-alive record', () => readKeepaliveRecord(account)),
+    attempt('pacer schedule', () => account.pacer.earliestStart()),
     attempt('session registry', () => registry.list()),
-    attempt('sweep record', () => readSweepRecord(store)),
+    attempt('sweep record', () => readSweepRecord(account)),
     attempt('reachability', () => readReachabilityReport(store)),
     input.sources?.readTraffic ? attempt('traffic', () => input.sources!.readTraffic!(store, now)) : Promise.resolve(undefined),
     input.sources?.computeHealth ? attempt('health', () => input.sources!.computeHealth!({ config, store, now })) : Promise.resolve(undefined),
   ]);
   // The screenshot is up to ~200 KB: read only when the last login failed and may have one.
   const screenshotAvailable =
-    loginState?.outcome === 'failure' ? Boolean(await attempt('login screenshot', () => store.get(storeKeys.loginScreenshot))) : false;
+    loginState?.outcome === 'failure' ? Boolean(await attempt('login screenshot', () => readLoginScreenshot(account))) : false;
 
   const credentialsUsable = credentials !== undefined && (credentials.expiresAt === undefined || credentials.expiresAt > now);
   const panels: AdminPanels = {

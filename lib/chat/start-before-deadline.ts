@@ -34,7 +34,7 @@ export async function startBeforeDeadline<T>(
 
 function startTimeout(deadlineMs: number): GatewayError {
   return new GatewayError(
-    `The answer could not start within ${Math.round(deadlineMs / 1000)} s (waiting for the XIPU login or for the account's turn to call XIPU); nothing was answered. Try again in a moment.`,
+    `The answer could not start within ${Math.round(deadlineMs / 1000)} s (waiting for the upstream login or for the account's turn to call the upstream); nothing was answered. Try again in a moment.`,
     {
       status: 503,
       type: 'upstream_error',

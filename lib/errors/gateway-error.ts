@@ -69,3 +69,12 @@ export function isGatewayError(error: unknown): error is GatewayError {
 export function invalidRequest(message: string, param: string | null = null, code: string | null = null): GatewayError {
   return new GatewayError(message, { status: 400, type: 'invalid_request_error', param, code, retryable: false });
 }
+
+/**
+ * An error in one line for a log: a GatewayError's status, code and message, else the
+ * message. Upstream and store errors carry no secrets.
+ */
+export function describeErrorForLog(error: unknown): string {
+  if (error instanceof GatewayError) return `${error.status} ${error.code ?? ''} ${error.message}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}

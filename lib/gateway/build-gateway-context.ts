@@ -1,26 +1,22 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { createPacer, type Pacer } from '@/lib/pacing/pacer';
 import { createProviderRegistry, type ProviderRegistry } from '@/lib/providers/provider-registry';
-import { createCredentialManager, type LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
-import type { CredentialSource } from '@/lib/xipu/api/credential-source';
-import { routeSecret } from '@/lib/xipu/credentials/route-secret';
-import { createHttpLoginTrigger } from '@/lib/xipu/credentials/trigger-login-over-http';
-import { createXipuProvider } from '@/lib/xipu/provider/xipu-provider';
-import type { XipuApiOptions, XipuCredentials } from '@/lib/xipu/api/xipu-api';
-import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
+import { xipuAccountSettings } from '@/lib/xipu/account/account-settings';
+import type { CredentialSource } from '@/lib/xipu/api/credential-source';
+import type { LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
+import { routeSecret } from '@/lib/xipu/credentials/route-secret';
+import { createXipuAccount, type XipuAccount } from '@/lib/xipu/create-xipu-account';
 
 /** Everything a request needs, built from the configuration and the outside world. */
 export interface GatewayContext {
   config: GatewayConfig;
   store: Store;
   providers: ProviderRegistry;
-  /** The account's shared call schedule (the keep-alive job's calls take turns too). */
-  pacer: Pacer;
-  /** Where the XIPU API is (the simulator's in demo mode). */
-  xipuApiBase: string;
-  /** Options for a XIPU call outside a chat (heartbeat, sweep) with these credentials. */
-  xipuApi: (credentials: XipuCredentials) => XipuApiOptions;
+  /**
+   * The XIPU accounts, each a value with its own records, schedule, credentials and sessions
+   * (lib/xipu/create-xipu-account.ts). Today the configuration describes one: the default.
+   */
+  xipuAccounts: XipuAccount[];
   /** Says DEMO MODE in every reply when the upstream is simulated. */
   systemFingerprint: string;
   now: () => number;
@@ -30,7 +26,7 @@ export const DEMO_FINGERPRINT = 'DEMO MODE: simulated XIPU upstream, not the rea
 export const GATEWAY_FINGERPRINT = 'fp_xipu_gateway';
 
 /**
- * Wires the providers to the store, the pacer and the upstream. Pure wiring: tests call it
+ * Wires the providers to the store and the upstream accounts. Pure wiring: tests call it
  * with their own store, fetch, clock and upstream.
  */
 export function buildGatewayContext(
@@ -47,62 +43,33 @@ export function buildGatewayContext(
   },
 ): GatewayContext {
   const now = dependencies.now ?? Date.now;
-  const pacer = createPacer({
-    store: dependencies.store,
-    key: storeKeys.pacerSchedule,
-    gapMs: config.pacer.gapMs,
-    allowanceMs: config.pacer.allowanceMs,
-    maxWaitMs: config.pacer.maxWaitMs,
-    serializeStreams: config.pacer.serializeStreams,
-    now,
-  });
-  const credentials =
-    dependencies.credentials ??
-    createCredentialManager({
+  const xipuAccounts = xipuAccountSettings(config).map((settings) =>
+    createXipuAccount(settings, {
       store: dependencies.store,
-      fromEnvironment: config.xipu.manualCredentials,
+      apiBase: dependencies.apiBase,
+      credentials: dependencies.credentials,
+      loginTrigger: dependencies.loginTrigger,
+      loginRoute: { secret: routeSecret(config), bypassSecret: config.vercelProtectionBypass },
+      fetch: dependencies.fetch,
       now,
-      login: config.login.enabled
-        ? {
-            trigger:
-              dependencies.loginTrigger ??
-              createHttpLoginTrigger({ secret: routeSecret(config), bypassSecret: config.vercelProtectionBypass }),
-            refreshMarginMs: config.login.refreshMarginMs,
-            waitMs: config.login.waitMs,
-          }
-        : undefined,
-    });
-  const xipu = createXipuProvider({
-    apiBase: dependencies.apiBase ?? config.xipu.apiBase,
-    portalUrl: config.xipu.portalUrl,
-    models: config.xipu.models,
-    ownedBy: config.demoMode ? 'xipu (DEMO MODE: simulated upstream)' : 'xipu',
-    credentials,
-    store: dependencies.store,
-    pacer,
-    firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
-    idleTimeoutMs: config.xipu.idleTimeoutMs,
-    thinkTags: config.xipu.thinkTags,
-    serializeStreams: config.pacer.serializeStreams,
-    sessionLeaseMs: config.sessionLeaseMs,
-    fetch: dependencies.fetch,
-    now,
-  });
+    }),
+  );
   return {
     config,
     store: dependencies.store,
-    providers: createProviderRegistry([xipu]),
-    pacer,
-    xipuApiBase: dependencies.apiBase ?? config.xipu.apiBase,
-    xipuApi: (usable) => ({
-      apiBase: dependencies.apiBase ?? config.xipu.apiBase,
-      portalUrl: config.xipu.portalUrl,
-      credentials: usable,
-      firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
-      idleTimeoutMs: config.xipu.idleTimeoutMs,
-      fetch: dependencies.fetch,
-    }),
+    providers: createProviderRegistry(xipuAccounts.map((account) => account.provider)),
+    xipuAccounts,
     systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
     now,
   };
+}
+
+/**
+ * The account the single-account routes act on (the login route, the keep-alive job, the
+ * admin page): the first configured, which is the default account.
+ */
+export function primaryXipuAccount(context: GatewayContext): XipuAccount {
+  const account = context.xipuAccounts[0];
+  if (!account) throw new Error('no XIPU account is configured');
+  return account;
 }

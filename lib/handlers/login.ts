@@ -1,8 +1,8 @@
 import { createBrowserLogin } from '@/lib/xipu/credentials/create-browser-login';
 import { authorizeRouteSecret } from '@/lib/xipu/credentials/route-secret';
-import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
-import type { GatewayConfig } from '@/lib/config/env';
+import { startLogin, type CreateLogin } from '@/lib/xipu/credentials/start-login';
 import { GatewayError } from '@/lib/errors/gateway-error';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import type { RouteHandler } from '@/lib/http/gateway-route';
 
 /**
@@ -11,11 +11,12 @@ import type { RouteHandler } from '@/lib/http/gateway-route';
  * maxDuration) or `in-progress`; 503 `backed-off` after recent failures. Requests waiting
  * for credentials watch the store for the result.
  */
-export function loginHandler(createLogin: (config: GatewayConfig) => PerformLogin = createBrowserLogin): RouteHandler {
+export function loginHandler(createLogin: CreateLogin = createBrowserLogin): RouteHandler {
   return async (request, scope) => {
-    const { config, store, now } = scope.context;
+    const { config, now } = scope.context;
     authorizeRouteSecret(request, config);
-    if (!config.login.enabled) {
+    const account = primaryXipuAccount(scope.context);
+    if (!account.settings.login.enabled) {
       throw new GatewayError('Automatic login is off: set XJTLU_USERNAME and XJTLU_PASSWORD.', {
         status: 409,
         type: 'invalid_request_error',
@@ -23,9 +24,9 @@ export function loginHandler(createLogin: (config: GatewayConfig) => PerformLogi
         retryable: false,
       });
     }
-    const start = await startLogin({ store, now });
+    const start = await startLogin({ account, now });
     if (start.status === 'started') {
-      const performLogin = createLogin(config);
+      const performLogin = createLogin(account.settings);
       scope.defer(async () => {
         await start.run(performLogin);
       });

@@ -8,6 +8,7 @@ import { classifyRequestOutcome } from '@/lib/metrics/classify-request-outcome';
 import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import type { RequestRecord } from '@/lib/metrics/request-record';
 import type { Store } from '@/lib/store/store';
+import { accountStore } from '@/lib/xipu/account/account-store';
 import { summarizeHealth, type HealthCheck, type HealthCheckId, type HealthLevel, type HealthReport } from './health-report';
 
 /**
@@ -132,11 +133,13 @@ interface RecordedState {
 
 /** Reads only what the configuration makes relevant, all at once. @throws when the store fails. */
 async function readRecordedState(store: Store, config: GatewayConfig): Promise<RecordedState> {
+  // The configuration's one account (the default); several accounts' health is issue 12's.
+  const account = accountStore(store);
   const [stored, login, heartbeat, recent] = await Promise.all([
-    config.demoMode ? undefined : readStoredCredentials(store),
-    config.demoMode || !config.login.enabled ? undefined : readLoginState(store),
+    config.demoMode ? undefined : readStoredCredentials(account),
+    config.demoMode || !config.login.enabled ? undefined : readLoginState(account),
     // Also where no cron runs: a heartbeat (the admin's button, an outside scheduler) is an upstream success.
-    config.demoMode ? undefined : readHeartbeatState(store),
+    config.demoMode ? undefined : readHeartbeatState(account),
     readRecentRequests(store, RECENT_RECORDS_READ),
   ]);
   return { stored, login, heartbeat, recent };

@@ -4,8 +4,12 @@ import { abortableSleep } from './abortable-sleep';
 import { upstreamBusyError } from './upstream-busy-error';
 import { logEvent } from '@/lib/log/log-event';
 
-/** The account's three API calls; every one of them counts toward its frequency limit. */
-export type UpstreamCall = 'saveSession' | 'completions' | 'delSession';
+/**
+ * What the call is, in the provider's own words (XIPU: `saveSession`, `completions`,
+ * `delSession`): it names the waiter's token and its log lines. The schedule treats every
+ * call alike; each counts toward the account's frequency limit.
+ */
+export type UpstreamCall = string;
 
 export interface PacerOptions {
   store: Store;

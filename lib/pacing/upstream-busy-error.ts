@@ -7,7 +7,7 @@ import { GatewayError } from '@/lib/errors/gateway-error';
 export function upstreamBusyError(options: { waitMs: number; maxWaitMs: number }): GatewayError {
   const retryAfterSeconds = Math.max(1, Math.ceil(options.waitMs / 1000));
   return new GatewayError(
-    `The XIPU account's call queue is full: the next free slot is about ${retryAfterSeconds} s away, ` +
+    `The upstream account's call queue is full: the next free slot is about ${retryAfterSeconds} s away, ` +
       `longer than the ${Math.round(options.maxWaitMs / 1000)} s this gateway waits. Retry later.`,
     { status: 429, type: 'rate_limit_error', code: 'upstream_busy', retryAfterSeconds, retryable: true },
   );

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeActionResult } from '@/lib/admin/action-result';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
 import { readReachabilityReport } from '@/lib/admin/actions/check-reachability';
-import { readLoginProgress } from '@/lib/admin/login-progress';
+import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
 import { createAdminSession } from '@/lib/admin/admin-session';
 import { readLoginState, readStoredCredentials, saveLoginState } from '@/lib/xipu/credentials/credential-records';
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
@@ -11,6 +11,10 @@ import { storeKeys } from '@/lib/store/keys';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { freePort } from '../support/gateway-process';
 import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from './admin-test-kit';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 let kit: AdminKit | undefined;
 afterEach(async () => {
@@ -29,13 +33,13 @@ async function resultOf(response: Response) {
 describe('every admin action is refused without a session and cross-site', () => {
   it.each(ACTIONS)('%s: no session → 401, nothing changes', async (action) => {
     kit = await startAdminKit();
-    const before = await kit.harness.store.get(storeKeys.heartbeatState);
+    const before = await kit.harness.store.get(DEFAULT_KEYS.heartbeatState);
     const response = await kit.post(action, { fields: { 'jm-token': 'x'.repeat(40), 'sdp-app-session': 'y'.repeat(40) } });
     expect(response.status).toBe(401);
     expect(response.headers.get('cache-control')).toContain('no-store');
     expect(response.headers.get('set-cookie')).toBeNull();
-    expect(await kit.harness.store.get(storeKeys.heartbeatState)).toBe(before);
-    expect(await readStoredCredentials(kit.harness.store)).toBeUndefined();
+    expect(await kit.harness.store.get(DEFAULT_KEYS.heartbeatState)).toBe(before);
+    expect(await readStoredCredentials(accountStore(kit.harness.store))).toBeUndefined();
     expect(kit.harness.simulator.state().calls.saveSession).toBe(0);
   });
 
@@ -54,7 +58,7 @@ describe('every admin action is refused without a session and cross-site', () =>
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
     expect(await response.text()).toContain('cross-site');
-    expect(await readStoredCredentials(kit.harness.store)).toBeUndefined();
+    expect(await readStoredCredentials(accountStore(kit.harness.store))).toBeUndefined();
     expect(kit.harness.simulator.state().calls.saveSession).toBe(0);
   });
 
@@ -82,14 +86,14 @@ describe('each action, signed in', () => {
     kit = await startAdminKit();
     const result = await resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ action: 'heartbeat', outcome: 'ok' });
-    const state = await readHeartbeatState(kit.harness.store);
+    const state = await readHeartbeatState(accountStore(kit.harness.store));
     expect(state).toMatchObject({ action: 'created' });
     expect(result!.message).toContain(`session ${maskSessionId(state!.sessionId)} created`);
     expect(kit.harness.simulator.state().calls.saveSession).toBe(1);
 
     const again = await resultOf(await kit.post('heartbeat', { cookie: await kit.signIn() }));
     expect(again!.message).toContain('updated');
-    expect((await readHeartbeatState(kit.harness.store))!.sessionId).toBe(state!.sessionId);
+    expect((await readHeartbeatState(accountStore(kit.harness.store)))!.sessionId).toBe(state!.sessionId);
   });
 
   it('heartbeat with a token XIPU rejects: a failed result naming the expired login', async () => {
@@ -110,7 +114,7 @@ describe('each action, signed in', () => {
     expect(chat.status).toBe(200);
     await chat.text();
     await kit.harness.settle();
-    const registry = createSessionRegistry(kit.harness.store);
+    const registry = createSessionRegistry(accountStore(kit.harness.store));
     expect(await registry.listExpired()).toHaveLength(1);
     expect(kit.harness.simulator.state().sessionsOpen).toBe(1);
 
@@ -118,7 +122,7 @@ describe('each action, signed in', () => {
     expect(result).toMatchObject({ outcome: 'ok', message: 'Swept 1 expired session(s).' });
     expect(kit.harness.simulator.state().sessionsOpen).toBe(0);
     expect(await registry.list()).toEqual([]);
-    expect(await readSweepRecord(kit.harness.store)).toMatchObject({ deleted: 1, totalDeleted: 1 });
+    expect(await readSweepRecord(accountStore(kit.harness.store))).toMatchObject({ deleted: 1, totalDeleted: 1 });
   });
 
   it('save-credentials: the pasted pair is stored as "manual"; the answer never repeats it', async () => {
@@ -134,7 +138,7 @@ describe('each action, signed in', () => {
     expect(response.headers.get('location')).not.toContain(pair.jmToken);
     expect(JSON.stringify(result)).not.toContain(pair.jmToken);
     expect(JSON.stringify(result)).not.toContain(pair.sdpSession);
-    const stored = await readStoredCredentials(kit.harness.store);
+    const stored = await readStoredCredentials(accountStore(kit.harness.store));
     expect(stored).toMatchObject({ jmToken: pair.jmToken, sdpSession: pair.sdpSession, origin: 'manual' });
     expect(stored!.expiresAt).toBe(pair.expiresAt * 1000);
   });
@@ -147,7 +151,7 @@ describe('each action, signed in', () => {
     const result = await resultOf(await kit.post('save-credentials', { cookie: await kit.signIn(), fields }));
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(result!.message).toContain(message);
-    expect(await readStoredCredentials(kit.harness.store)).toBeUndefined();
+    expect(await readStoredCredentials(accountStore(kit.harness.store))).toBeUndefined();
   });
 
   it('save-credentials refuses a token whose JWT has expired', async () => {
@@ -155,7 +159,7 @@ describe('each action, signed in', () => {
     const pair = kit.harness.simulator.mintCredentials({ lifetimeSeconds: -60 });
     const result = await resultOf(await kit.post('save-credentials', { cookie: await kit.signIn(), fields: { 'jm-token': pair.jmToken, 'sdp-app-session': pair.sdpSession } }));
     expect(result).toMatchObject({ outcome: 'failed', message: expect.stringContaining('already expired') });
-    expect(await readStoredCredentials(kit.harness.store)).toBeUndefined();
+    expect(await readStoredCredentials(accountStore(kit.harness.store))).toBeUndefined();
   });
 
   it('clear-backoff: rewrites the login state without nextAttemptAt (the failure count stays)', async () => {
@@ -163,10 +167,10 @@ describe('each action, signed in', () => {
     const cookie = await kit.signIn();
     expect(await resultOf(await kit.post('clear-backoff', { cookie }))).toMatchObject({ outcome: 'info' });
     const failed = { outcome: 'failure' as const, attemptedAt: Date.now() - 1_000, durationMs: 900, failedStep: 'submit-login', message: 'refused', consecutiveFailures: 3, nextAttemptAt: Date.now() + 240_000 };
-    await saveLoginState(kit.harness.store, failed);
+    await saveLoginState(accountStore(kit.harness.store), failed);
     expect(await resultOf(await kit.post('clear-backoff', { cookie }))).toMatchObject({ outcome: 'ok' });
     const { nextAttemptAt: _, ...rest } = failed;
-    expect(await readLoginState(kit.harness.store)).toEqual(rest);
+    expect(await readLoginState(accountStore(kit.harness.store))).toEqual(rest);
   });
 
   it('check-reachability: one plain GET of each host, no credentials, the report kept for the page', async () => {
@@ -216,15 +220,15 @@ describe('log in now', () => {
   it('starts a login ignoring the back-off, records its steps as they run, then the outcome', async () => {
     kit = await startAdminKit({
       createLogin: (_, onStep) => async () => {
-        onStep({ step: 'launch-browser', status: 'started', elapsedMs: 0 });
-        onStep({ step: 'launch-browser', status: 'done', elapsedMs: 120 });
-        onStep({ step: 'open-portal', status: 'started', elapsedMs: 121 });
-        onStep({ step: 'open-portal', status: 'done', elapsedMs: 300 });
+        onStep?.({ step: 'launch-browser', status: 'started', elapsedMs: 0 });
+        onStep?.({ step: 'launch-browser', status: 'done', elapsedMs: 120 });
+        onStep?.({ step: 'open-portal', status: 'started', elapsedMs: 121 });
+        onStep?.({ step: 'open-portal', status: 'done', elapsedMs: 300 });
         return kit!.harness.simulator.mintCredentials();
       },
       harness: { performLogin: () => async () => ({ jmToken: 'unused', sdpSession: 'unused' }) },
     });
-    await saveLoginState(kit.harness.store, {
+    await saveLoginState(accountStore(kit.harness.store), {
       outcome: 'failure', attemptedAt: Date.now() - 1_000, durationMs: 500, failedStep: 'submit-login', message: 'refused', consecutiveFailures: 2, nextAttemptAt: Date.now() + 120_000,
     });
     const cookie = await kit.signIn();
@@ -233,7 +237,7 @@ describe('log in now', () => {
 
     const running = await (await kit.get('status', cookie)).json();
     expect(running.progress).toMatchObject({ status: 'running', steps: [] });
-    expect((await kit.harness.store.get(storeKeys.loginLock))).toBeTruthy();
+    expect((await kit.harness.store.get(DEFAULT_KEYS.loginLock))).toBeTruthy();
 
     await kit.harness.settle();
     const finished = await (await kit.get('status', cookie)).json();
@@ -245,8 +249,8 @@ describe('log in now', () => {
       'open-portal:done',
     ]);
     expect(finished.login).toMatchObject({ outcome: 'success' });
-    expect(await readStoredCredentials(kit.harness.store)).toMatchObject({ origin: 'login' });
-    expect(await kit.harness.store.get(storeKeys.loginLock)).toBeNull();
+    expect(await readStoredCredentials(accountStore(kit.harness.store))).toMatchObject({ origin: 'login' });
+    expect(await kit.harness.store.get(DEFAULT_KEYS.loginLock)).toBeNull();
   });
 
   it('a failed login: progress says failure with the step, the back-off is recorded; a second press while running says so', async () => {
@@ -254,9 +258,9 @@ describe('log in now', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     kit = await startAdminKit({
       createLogin: (_, onStep) => async () => {
-        onStep({ step: 'submit-login', status: 'started', elapsedMs: 10 });
+        onStep?.({ step: 'submit-login', status: 'started', elapsedMs: 10 });
         await gate;
-        onStep({ step: 'submit-login', status: 'failed', elapsedMs: 20 });
+        onStep?.({ step: 'submit-login', status: 'failed', elapsedMs: 20 });
         throw Object.assign(new Error("Browser login failed at step 'submit-login': the SSO refused the credentials"), { step: 'submit-login' });
       },
       harness: { performLogin: () => async () => ({ jmToken: 'unused', sdpSession: 'unused' }) },
@@ -268,16 +272,16 @@ describe('log in now', () => {
     expect(second!.message).toContain('already running');
     release();
     await settling;
-    const progress = await readLoginProgress(kit.harness.store, Date.now());
+    const progress = await readLoginProgress(accountStore(kit.harness.store), Date.now());
     expect(progress).toMatchObject({ status: 'failure', message: expect.stringContaining('submit-login') });
-    expect(await readLoginState(kit.harness.store)).toMatchObject({ outcome: 'failure', failedStep: 'submit-login', consecutiveFailures: 1 });
+    expect(await readLoginState(accountStore(kit.harness.store))).toMatchObject({ outcome: 'failure', failedStep: 'submit-login', consecutiveFailures: 1 });
   });
 
   it('without XJTLU_USERNAME/XJTLU_PASSWORD: says automatic login is off, starts nothing', async () => {
     kit = await startAdminKit();
     const result = await resultOf(await kit.post('log-in', { cookie: await kit.signIn() }));
     expect(result).toMatchObject({ outcome: 'failed', message: expect.stringContaining('XJTLU_USERNAME') });
-    expect(await kit.harness.store.get(storeKeys.loginProgress)).toBeNull();
+    expect(await kit.harness.store.get(DEFAULT_KEYS.loginProgress)).toBeNull();
   });
 });
 
@@ -296,7 +300,7 @@ describe('admin GET routes', () => {
     const cookie = await kit.signIn();
     expect((await kit.get('login-screenshot', cookie)).status).toBe(404);
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
-    await kit.harness.store.set(storeKeys.loginScreenshot, jpeg.toString('base64'));
+    await kit.harness.store.set(DEFAULT_KEYS.loginScreenshot, jpeg.toString('base64'));
     expect((await kit.get('login-screenshot')).status).toBe(401);
     const response = await kit.get('login-screenshot', cookie);
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatRelative } from '@/lib/admin/format-time';
-import { describeLoginSteps } from '@/lib/admin/login-progress';
+import { describeLoginSteps } from '@/lib/xipu/credentials/login-progress';
 import { maskSecret } from '@/lib/admin/mask-secret';
 import { describeCredentialsPanel } from '@/lib/admin/panels/describe-credentials-panel';
 import { describeLoginPanel } from '@/lib/admin/panels/describe-login-panel';

@@ -1,5 +1,5 @@
 import type { AdminDependencies } from '@/lib/admin/admin-dependencies';
-import type { CreateLogin } from '@/lib/admin/actions/log-in-now';
+import type { CreateLogin } from '@/lib/xipu/credentials/start-login';
 import { createAdminLogInRoute, createAdminRoutes } from '@/lib/admin/create-admin-routes';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 

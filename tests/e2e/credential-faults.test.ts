@@ -6,6 +6,10 @@ import { createUpstashStore } from '@/lib/store/upstash-store';
 import type { Store } from '@/lib/store/store';
 import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
 import type { GatewayProcess } from '../support/gateway-process';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 /**
  * Truthful under credential faults, as deployed: three `next start` processes (three
@@ -92,7 +96,7 @@ function warnings(): string {
 
 /** Sessions open upstream besides the persistent heartbeat session, once the deletes have run. */
 async function untilNoSessionsOpen(): Promise<number> {
-  const heartbeatSessions = async () => ((await store.get(storeKeys.heartbeatSessionId)) === null ? 0 : 1);
+  const heartbeatSessions = async () => ((await store.get(DEFAULT_KEYS.heartbeatSessionId)) === null ? 0 : 1);
   const deadline = Date.now() + 15_000;
   for (;;) {
     const open = simulator.state().sessionsOpen - (await heartbeatSessions());
@@ -132,7 +136,7 @@ describe('credential faults across three instances (real Chromium, real Redis)',
     expect(failed.body.error.code).toBe('upstream_login_failed');
     expect(failed.body.error.message).toContain('token-rejected');
     expect(logins().loginsSucceeded).toBe(3);
-    expect(await readLoginState(store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected' });
+    expect(await readLoginState(accountStore(store))).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected' });
     // Read first on this instance, so its answer is fresh: down, although earlier chats succeeded.
     expect(await health(1)).toEqual({ http: 503, status: 'down' });
   }, 60_000);
@@ -143,8 +147,8 @@ describe('credential faults across three instances (real Chromium, real Redis)',
     expect(report.heartbeat, JSON.stringify(report)).toMatchObject({ status: 'ok' });
     // The heartbeat recorded, for every instance, that the fresh token works after all, and its
     // token-rejected back-off ended.
-    expect(await hasCredentialsServed(store, (await readStoredCredentials(store))!)).toBe(true);
-    expect((await readLoginState(store))?.nextAttemptAt).toBeUndefined();
+    expect(await hasCredentialsServed(accountStore(store), (await readStoredCredentials(accountStore(store)))!)).toBe(true);
+    expect((await readLoginState(accountStore(store)))?.nextAttemptAt).toBeUndefined();
     // Not degraded by the past login failure and its back-off: the current credentials work.
     expect(await healthWithin(2, 'ok')).toBe('ok');
     expect(logins().loginsSucceeded).toBe(3);
@@ -164,8 +168,8 @@ describe('credential faults across three instances (real Chromium, real Redis)',
     expect(logins().loginsFailed).toBe(1); // backed off: no second attempt
 
     // The refusal is over; the admin clears the back-off ("clear back-off" does this).
-    const { nextAttemptAt: _cleared, ...state } = (await readLoginState(store))!;
-    await saveLoginState(store, state);
+    const { nextAttemptAt: _cleared, ...state } = (await readLoginState(accountStore(store)))!;
+    await saveLoginState(accountStore(store), state);
 
     const healed = await chat(1, 'SIM-REPLY: healed');
     expect(healed.status, JSON.stringify(healed.body)).toBe(200);

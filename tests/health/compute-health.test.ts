@@ -9,6 +9,10 @@ import type { RequestRecord } from '@/lib/metrics/request-record';
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 /**
  * Each red and amber cause of computeHealth, one row each: the environment, the recorded
@@ -70,7 +74,7 @@ async function recordChats(store: Store, ...newestFirst: RequestRecord[]): Promi
 }
 
 const heartbeatAgo = (store: Store, ms: number) =>
-  store.set(storeKeys.heartbeatState, JSON.stringify({ at: NOW - ms, action: 'updated', sessionId: 4242 }));
+  store.set(DEFAULT_KEYS.heartbeatState, JSON.stringify({ at: NOW - ms, action: 'updated', sessionId: 4242 }));
 
 interface Row {
   name: string;
@@ -122,14 +126,14 @@ const ROWS: Row[] = [
   {
     name: 'expired JM_TOKEN, logins backed off',
     environment: { ...EXPIRED, ...LOGIN },
-    setup: (store) => saveLoginState(store, failedLogin(10 * MINUTE)),
+    setup: (store) => saveLoginState(accountStore(store), failedLogin(10 * MINUTE)),
     status: 'down',
     levels: { credentials: 'red', login: 'red' },
   },
   {
     name: 'expired JM_TOKEN, the last login failed but its back-off is over',
     environment: { ...EXPIRED, ...LOGIN },
-    setup: (store) => saveLoginState(store, failedLogin(-MINUTE)),
+    setup: (store) => saveLoginState(accountStore(store), failedLogin(-MINUTE)),
     status: 'degraded',
     levels: { credentials: 'amber', login: 'amber' },
   },
@@ -146,7 +150,7 @@ const ROWS: Row[] = [
   {
     name: 'valid but expiring within the margin, logins backed off',
     environment: { ...EXPIRING, ...LOGIN },
-    setup: (store) => saveLoginState(store, failedLogin(10 * MINUTE)),
+    setup: (store) => saveLoginState(accountStore(store), failedLogin(10 * MINUTE)),
     status: 'degraded',
     levels: { credentials: 'amber' },
   },
@@ -154,19 +158,19 @@ const ROWS: Row[] = [
     // The admin page shows the failure and its back-off; chats are not affected.
     name: 'valid; the last login failed and is backed off',
     environment: { ...VALID, ...LOGIN },
-    setup: (store) => saveLoginState(store, failedLogin(10 * MINUTE)),
+    setup: (store) => saveLoginState(accountStore(store), failedLogin(10 * MINUTE)),
     status: 'ok',
   },
   {
     name: 'valid; the last login failed, back-off over',
     environment: { ...VALID, ...LOGIN },
-    setup: (store) => saveLoginState(store, failedLogin(-MINUTE)),
+    setup: (store) => saveLoginState(accountStore(store), failedLogin(-MINUTE)),
     status: 'ok',
   },
   {
     name: 'expired JM_TOKEN but a fresher logged-in pair is stored',
     environment: { ...EXPIRED, ...LOGIN },
-    setup: (store) => saveCredentials(store, describeCredentials({ jmToken: token(MINUTE, 5 * HOUR), sdpSession: 'sdp-new' }, 'login', NOW - MINUTE)),
+    setup: (store) => saveCredentials(accountStore(store), describeCredentials({ jmToken: token(MINUTE, 5 * HOUR), sdpSession: 'sdp-new' }, 'login', NOW - MINUTE)),
     status: 'ok',
   },
   {
@@ -198,7 +202,7 @@ const ROWS: Row[] = [
     environment: { ...VALID, ...LOGIN },
     setup: async (store) => {
       await recordChats(store, failedChat(MINUTE, 503, 'upstream_login_failed'), chat(2 * MINUTE));
-      await saveLoginState(store, failedLogin(10 * MINUTE));
+      await saveLoginState(accountStore(store), failedLogin(10 * MINUTE));
     },
     status: 'down',
     levels: { credentials: 'red', login: 'red' },
@@ -214,7 +218,7 @@ const ROWS: Row[] = [
     environment: { ...VALID, ...LOGIN },
     setup: async (store) => {
       await recordChats(store, failedChat(2 * MINUTE, 503, 'upstream_login_failed'));
-      await saveLoginState(store, failedLogin(10 * MINUTE));
+      await saveLoginState(accountStore(store), failedLogin(10 * MINUTE));
       await heartbeatAgo(store, MINUTE);
     },
     status: 'ok',
@@ -240,7 +244,7 @@ const ROWS: Row[] = [
     environment: { ...VALID, ...LOGIN },
     setup: async (store) => {
       await recordChats(store, failedChat(5 * MINUTE, 503, 'upstream_login_expired'), chat(10 * MINUTE));
-      await saveCredentials(store, describeCredentials({ jmToken: token(MINUTE, 5 * HOUR), sdpSession: 'sdp-new' }, 'login', NOW - MINUTE));
+      await saveCredentials(accountStore(store), describeCredentials({ jmToken: token(MINUTE, 5 * HOUR), sdpSession: 'sdp-new' }, 'login', NOW - MINUTE));
     },
     status: 'degraded',
     levels: { credentials: 'amber' },
@@ -405,7 +409,7 @@ describe('computeHealth', () => {
   it('never puts a secret in a reason', async () => {
     const environment = { ...HOSTED, ...EXPIRED, ...LOGIN };
     const store = createMemoryStore({ now: () => NOW });
-    await saveLoginState(store, failedLogin(10 * MINUTE));
+    await saveLoginState(accountStore(store), failedLogin(10 * MINUTE));
     await recordChats(store, failedChat(MINUTE, 503, 'upstream_login_expired'));
     const report = await computeHealth({ config: parseConfig(environment), store, now: NOW });
     const text = JSON.stringify(report);

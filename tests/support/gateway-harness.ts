@@ -10,6 +10,7 @@ import type { Store } from '@/lib/store/store';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
 import type { LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
 import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
+import { accountStore } from '@/lib/xipu/account/account-store';
 
 /**
  * The login route's behaviour without HTTP: take the lock (or report in-progress /
@@ -17,7 +18,7 @@ import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-logi
  */
 export function createInProcessLoginTrigger(store: Store, performLogin: PerformLogin, logins: Array<Promise<unknown>>): LoginTrigger {
   return async () => {
-    const start = await startLogin({ store });
+    const start = await startLogin({ account: accountStore(store) });
     if (start.status === 'started') {
       logins.push(start.run(performLogin));
       return { status: 'started' };

@@ -1,4 +1,4 @@
-import { describeLoginSteps } from '@/lib/admin/login-progress';
+import { describeLoginSteps } from '@/lib/xipu/credentials/login-progress';
 import type { LoginPanel as LoginPanelData } from '@/lib/admin/panels/describe-login-panel';
 import { formatDuration, formatUtc } from '@/lib/admin/format-time';
 import { LOGIN_STEPS } from '@/lib/xipu/browser-login/browser-login-error';

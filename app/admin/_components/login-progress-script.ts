@@ -1,4 +1,4 @@
-import { STEP_STATE_LABELS } from '@/lib/admin/login-progress';
+import { STEP_STATE_LABELS } from '@/lib/xipu/credentials/login-progress';
 
 /**
  * The page's only script: while a login started here runs, ask GET /admin/status every

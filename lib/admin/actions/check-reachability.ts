@@ -1,3 +1,4 @@
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { z } from 'zod';
 import type { Store } from '@/lib/store/store';
 import { adminStoreKeys, adminTtls } from '../admin-keys';
@@ -46,9 +47,10 @@ export async function readReachabilityReport(store: Store): Promise<Reachability
  * Any HTTP answer counts as reachable; the result is kept a day for the page.
  */
 export const checkReachability: AdminAction = async ({ config, context, dependencies }) => {
+  const account = primaryXipuAccount(context);
   const targets = [
-    { name: 'XIPU API host', url: `${new URL(context.xipuApiBase).origin}/` },
-    { name: 'Login portal (SSO)', url: config.xipu.portalUrl },
+    { name: 'XIPU API host', url: `${new URL(account.apiBase).origin}/` },
+    { name: 'Login portal (SSO)', url: account.settings.upstream.portalUrl },
   ];
   const results = await Promise.all(targets.map((target) => probe(target, dependencies.fetch, dependencies.now)));
   const report: ReachabilityReport = { at: dependencies.now(), targets: results };

@@ -1,4 +1,5 @@
 import { readLoginState, saveLoginState } from '@/lib/xipu/credentials/credential-records';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import type { AdminAction } from './admin-action';
 
 /**
@@ -8,11 +9,12 @@ import type { AdminAction } from './admin-action';
  * than hammering the school's SSO from one minute again.
  */
 export const clearLoginBackoff: AdminAction = async ({ context }) => {
-  const state = await readLoginState(context.store);
+  const account = primaryXipuAccount(context);
+  const state = await readLoginState(account);
   if (!state || state.nextAttemptAt === undefined) {
     return { outcome: 'info', anchor: 'login', message: 'There was no login back-off to clear.' };
   }
   const { nextAttemptAt: _cleared, ...rest } = state;
-  await saveLoginState(context.store, rest);
+  await saveLoginState(account, rest);
   return { outcome: 'ok', anchor: 'login', message: 'Cleared the login back-off: the next login may run at once.' };
 };

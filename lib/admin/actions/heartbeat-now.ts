@@ -1,5 +1,6 @@
 import { beatHeartbeat } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { resolveCurrentCredentials } from '../resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 
@@ -10,17 +11,18 @@ import { describeError, type AdminAction } from './admin-action';
  * page has its own buttons for a login and a sweep, and a button should do what it says.
  */
 export const heartbeatNow: AdminAction = async ({ config, context, dependencies }) => {
-  const credentials = await resolveCurrentCredentials(config, context.store);
+  const account = primaryXipuAccount(context);
+  const credentials = await resolveCurrentCredentials(config, account);
   if (!credentials) {
     return { outcome: 'failed', anchor: 'heartbeat', message: 'No XIPU credentials to beat with: log in, or paste a pair by hand.' };
   }
   try {
     const beat = await beatHeartbeat({
-      store: context.store,
-      pacer: context.pacer,
-      model: config.xipu.models[0] ?? 'gpt-4.1',
+      account,
+      pacer: account.pacer,
+      model: account.settings.upstream.models[0] ?? 'gpt-4.1',
       now: dependencies.now,
-      api: context.xipuApi(credentials),
+      api: account.api(credentials),
     });
     const what = { updated: 'updated', recreated: 'recreated (the stored one was gone)', created: 'created' }[beat.action];
     return { outcome: 'ok', anchor: 'heartbeat', message: `Heartbeat OK: session ${maskSessionId(beat.sessionId)} ${what}; XIPU accepted the token.` };

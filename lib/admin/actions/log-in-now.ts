@@ -1,11 +1,9 @@
-import type { GatewayConfig } from '@/lib/config/env';
-import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
+import { startLogin, type CreateLogin } from '@/lib/xipu/credentials/start-login';
 import { logEvent } from '@/lib/log/log-event';
-import { createLoginProgressRecorder, type LoginStepEvent } from '../login-progress';
+import { createLoginProgressRecorder } from '@/lib/xipu/credentials/login-progress';
 import { describeError, type AdminAction } from './admin-action';
 
-/** The browser login, given an observer of its steps (production: createBrowserLogin). */
-export type CreateLogin = (config: GatewayConfig, onStep: (event: LoginStepEvent) => void) => PerformLogin;
 
 /**
  * "Log in now": takes the account's login lock ignoring the back-off (the admin asked for
@@ -15,10 +13,11 @@ export type CreateLogin = (config: GatewayConfig, onStep: (event: LoginStepEvent
  */
 export function createLogInNow(createLogin: CreateLogin): AdminAction {
   return async ({ config, context, dependencies }) => {
-    if (!config.login.enabled) {
+    const account = primaryXipuAccount(context);
+    if (!account.settings.login.enabled) {
       return { outcome: 'failed', anchor: 'login', message: 'Automatic login is off: set XJTLU_USERNAME and XJTLU_PASSWORD and redeploy.' };
     }
-    const start = await startLogin({ store: context.store, now: dependencies.now, ignoreBackoff: true });
+    const start = await startLogin({ account, now: dependencies.now, ignoreBackoff: true });
     if (start.status === 'in-progress') {
       return { outcome: 'info', anchor: 'login', message: 'A login is already running (started elsewhere); its result appears here when it ends.' };
     }
@@ -26,10 +25,10 @@ export function createLogInNow(createLogin: CreateLogin): AdminAction {
       // ignoreBackoff: true never answers backed-off; kept exhaustive for the type.
       return { outcome: 'failed', anchor: 'login', message: 'The login is backed off.' };
     }
-    const progress = createLoginProgressRecorder(context.store, dependencies.now);
+    const progress = createLoginProgressRecorder(account, dependencies.now);
     // The progress list is for the page only: failing to write it must not strand the lock.
     await progress.start().catch((error: unknown) => logEvent('warn', 'login_progress_not_recorded', { error: describeError(error) }));
-    const performLogin = createLogin(config, (event) => progress.onStep(event));
+    const performLogin = createLogin(account.settings, (event) => progress.onStep(event));
     dependencies.defer(async () => {
       try {
         await progress.finish(await start.run(performLogin));

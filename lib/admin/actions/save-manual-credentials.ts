@@ -1,3 +1,4 @@
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { describeCredentials, saveCredentials } from '@/lib/xipu/credentials/credential-records';
 import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
 import { formatDuration } from '../format-time';
@@ -23,7 +24,7 @@ export const saveManualCredentials: AdminAction = async ({ form, config, context
   if (credentials.expiresAt !== undefined && credentials.expiresAt <= now) {
     return { outcome: 'failed', anchor: 'credentials', message: 'Not saved: this jm-token has already expired (its JWT says so). Copy a fresh one from the browser.' };
   }
-  await saveCredentials(context.store, credentials);
+  await saveCredentials(primaryXipuAccount(context), credentials);
   const expiry = credentials.expiresAt ? `; the token expires in ${formatDuration(credentials.expiresAt - now)}` : '; the token is not a JWT, so its expiry is unknown';
   const shadowed = pickCurrentCredentials(config.xipu.manualCredentials, credentials) !== credentials;
   return {

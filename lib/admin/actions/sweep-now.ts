@@ -1,6 +1,7 @@
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expired-sessions';
-import { storeKeys } from '@/lib/store/keys';
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
+import { readHeartbeatSessionId } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { resolveCurrentCredentials } from '../resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 
@@ -10,19 +11,20 @@ import { describeError, type AdminAction } from './admin-action';
  * heartbeat session, never one the gateway did not create), then records the sweep for the page.
  */
 export const sweepNow: AdminAction = async ({ config, context, dependencies }) => {
-  const registry = createSessionRegistry(context.store, dependencies.now, config.sessionLeaseMs);
+  const account = primaryXipuAccount(context);
+  const registry = createSessionRegistry(account, dependencies.now, account.settings.sessionLeaseMs);
   const expired = await registry.listExpired();
   if (expired.length === 0) return { outcome: 'info', anchor: 'sessions', message: 'Nothing to sweep: no session of the gateway has an expired lease.' };
-  const credentials = await resolveCurrentCredentials(config, context.store);
+  const credentials = await resolveCurrentCredentials(config, account);
   if (!credentials) return { outcome: 'failed', anchor: 'sessions', message: 'No XIPU credentials to delete sessions with: log in, or paste a pair by hand.' };
   try {
-    const heartbeatId = Number(await context.store.get(storeKeys.heartbeatSessionId));
+    const heartbeatId = await readHeartbeatSessionId(account);
     const { deleted, gone, kept, batchRefused } = await sweepExpiredSessionsWithOutcome({
       registry,
-      pacer: context.pacer,
-      excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
-      store: context.store,
-      api: context.xipuApi(credentials),
+      pacer: account.pacer,
+      excludeIds: heartbeatId === undefined ? [] : [heartbeatId],
+      account,
+      api: account.api(credentials),
     });
     if (deleted.length === 0 && gone.length === 0) {
       const reason = batchRefused === undefined ? '' : ` ("${batchRefused}")`;

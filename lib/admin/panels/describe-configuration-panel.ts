@@ -2,7 +2,7 @@ import type { GatewayConfig } from '@/lib/config/env';
 import { formatRelative } from '../format-time';
 import type { DeploymentInfo } from '../read-deployment-info';
 import { worstLevel, type PanelState, type StatusLevel } from '../status-level';
-import type { KeepaliveRecord } from './read-keepalive-record';
+import type { KeepaliveRecord } from '@/lib/xipu/keepalive/keepalive-record';
 
 /** One line of the configuration table: a setting, its state in words (never its value), and why it matters. */
 export interface ConfigurationItem {

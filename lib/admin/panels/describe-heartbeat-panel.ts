@@ -2,7 +2,7 @@ import type { HeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { formatRelative } from '../format-time';
 import type { PanelState } from '../status-level';
-import type { KeepaliveRecord } from './read-keepalive-record';
+import type { KeepaliveRecord } from '@/lib/xipu/keepalive/keepalive-record';
 
 export interface HeartbeatPanel extends PanelState {
   at?: number;

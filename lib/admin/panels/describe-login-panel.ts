@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import type { LoginState } from '@/lib/xipu/credentials/credential-records';
 import { formatDuration, formatRelative } from '../format-time';
-import type { LoginProgress } from '../login-progress';
+import type { LoginProgress } from '@/lib/xipu/credentials/login-progress';
 import type { PanelState } from '../status-level';
 
 export interface LoginPanel extends PanelState {

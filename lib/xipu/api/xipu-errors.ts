@@ -1,4 +1,4 @@
-import { GatewayError } from '@/lib/errors/gateway-error';
+import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
 
 /**
  * What each XIPU failure means for the client (docs/xipu-protocol.md "Common errors").
@@ -91,4 +91,9 @@ export function describeBody(body: string): string {
     // not JSON: fall through to the text
   }
   return body.trim().slice(0, 300);
+}
+
+/** XIPU rejected the token (403 / 500 "token error": loginExpired above). */
+export function isRejectedToken(error: unknown): boolean {
+  return isGatewayError(error) && error.code === 'upstream_login_expired';
 }

@@ -4,9 +4,9 @@ import { abortableSleep } from '@/lib/pacing/abortable-sleep';
 import { untilAborted } from '@/lib/pacing/until-aborted';
 import { credentialsMissing, loginExpired } from '@/lib/xipu/api/xipu-errors';
 import type { XipuCredentials } from '@/lib/xipu/api/xipu-api';
-import { storeKeys, storeTtls } from '@/lib/store/keys';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
 import { recordLoginFailure } from './start-login';
-import type { Store } from '@/lib/store/store';
 import type { CredentialRequestContext, CredentialSource } from '@/lib/xipu/api/credential-source';
 import {
   credentialFingerprint,
@@ -32,7 +32,8 @@ export type LoginTriggerResult =
 export type LoginTrigger = (origin: string | undefined) => Promise<LoginTriggerResult>;
 
 export interface CredentialManagerOptions {
-  store: Store;
+  /** The account whose credentials these are (its records in the store). */
+  account: AccountStore;
   /** JM_TOKEN + SDP_SESSION from the environment. */
   fromEnvironment?: XipuCredentials;
   /** Automatic logins; absent when XJTLU_USERNAME/XJTLU_PASSWORD are not set. */
@@ -67,7 +68,7 @@ const CONFIRMED_TOKENS_REMEMBERED = 32;
  * shared login when the upstream rejects them.
  */
 export function createCredentialManager(options: CredentialManagerOptions): CredentialSource {
-  const { store } = options;
+  const { account } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
   const cacheMs = options.cacheMs ?? 300_000;
@@ -81,7 +82,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
   let reading: Promise<StoredCredentials | undefined> | undefined;
   async function read(fresh = false): Promise<StoredCredentials | undefined> {
     if (fresh || !cached || now() - cached.readAt >= cacheMs) {
-      reading ??= readStoredCredentials(store).finally(() => {
+      reading ??= readStoredCredentials(account).finally(() => {
         reading = undefined;
       });
       const value = await reading;
@@ -99,7 +100,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
     if (!login) return;
     context.defer(async () => {
       try {
-        if (!(await store.setIfAbsent(storeKeys.refreshRequested, '1', storeTtls.refreshRequestMs))) return;
+        if (!(await account.store.setIfAbsent(account.keys.refreshRequested, '1', xipuAccountTtls.refreshRequestMs))) return;
         const result = await login.trigger(context.origin);
         logEvent('info', 'background_refresh_requested', { status: result.status });
       } catch (error) {
@@ -129,7 +130,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       const deadline = startedAt + login.waitMs;
       // A failure recorded before this wait (a token rejected a moment ago, say) is not the
       // outcome of the login it asks for, however close in time.
-      const earlier = await readLoginState(store);
+      const earlier = await readLoginState(account);
       let triggered: LoginTriggerResult;
       try {
         triggered = await login.trigger(context.origin);
@@ -140,7 +141,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       for (;;) {
         const candidate = await read(true);
         if (isValid(candidate) && candidate.jmToken !== previous?.jmToken) return candidate;
-        const state = await readLoginState(store);
+        const state = await readLoginState(account);
         // A failure written since this wait began is the login's outcome, also when another
         // instance had started that login earlier.
         const isNewRecord = state?.attemptedAt !== earlier?.attemptedAt || state?.failedStep !== earlier?.failedStep;
@@ -181,8 +182,8 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       // rejection anywhere is a failed login that backs off.
       if (neverServed) {
         const rejectedAt = now();
-        if (await markCredentialsRejected(store, rejected, rejectedAt)) {
-          const state = await recordLoginFailure(store, {
+        if (await markCredentialsRejected(account, rejected, rejectedAt)) {
+          const state = await recordLoginFailure(account, {
             attemptedAt: rejectedAt,
             now: rejectedAt,
             step: TOKEN_REJECTED_STEP,
@@ -196,7 +197,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
         if (state) throw loginFailed(state, now());
       }
       if (replaceOptions.mayLogIn === false) {
-        const state = neverServed ? await readLoginState(store) : undefined;
+        const state = neverServed ? await readLoginState(account) : undefined;
         if (state?.outcome === 'failure') throw loginFailed(state, now());
         throw loginExpired('XIPU rejected the credentials of a fresh login too');
       }
@@ -217,7 +218,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
       const fingerprint = credentialFingerprint(credentials);
       if (confirmed.has(fingerprint)) return false;
       try {
-        const first = await markCredentialsServed(store, credentials, now());
+        const first = await markCredentialsServed(account, credentials, now());
         if (confirmed.size >= CONFIRMED_TOKENS_REMEMBERED) confirmed.clear();
         confirmed.add(fingerprint);
         return first;
@@ -234,9 +235,9 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
    * its mark and its write).
    */
   async function readBackoffOfRejection(rejected: StoredCredentials): Promise<LoginState | undefined> {
-    const markedAt = await readCredentialsRejectedAt(store, rejected);
+    const markedAt = await readCredentialsRejectedAt(account, rejected);
     for (let poll = 0; ; poll += 1) {
-      const state = await readLoginState(store);
+      const state = await readLoginState(account);
       const written = markedAt === undefined || (state !== undefined && state.attemptedAt >= markedAt);
       if (written || poll >= REJECTION_RECORD_POLLS) {
         const backsOff = state?.outcome === 'failure' && state.nextAttemptAt !== undefined && state.nextAttemptAt > now();
@@ -248,7 +249,7 @@ export function createCredentialManager(options: CredentialManagerOptions): Cred
 
   /** This instance knows it, or another instance recorded it. */
   async function hasServed(credentials: StoredCredentials): Promise<boolean> {
-    return confirmed.has(credentialFingerprint(credentials)) || (await hasCredentialsServed(store, credentials));
+    return confirmed.has(credentialFingerprint(credentials)) || (await hasCredentialsServed(account, credentials));
   }
 }
 

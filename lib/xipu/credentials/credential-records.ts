@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { XipuCredentials } from '@/lib/xipu/api/xipu-api';
 import type { CredentialOrigin, StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 import { readTokenTimes } from '@/lib/xipu/api/read-token-times';
-import { storeKeys, storeTtls } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
 
 /**
  * What the store keeps about XIPU's credentials and the logins that produce them. Tokens
@@ -48,21 +48,21 @@ export function describeCredentials(credentials: XipuCredentials, origin: Creden
   return { jmToken: credentials.jmToken, sdpSession: credentials.sdpSession, origin, obtainedAt, ...readTokenTimes(credentials.jmToken) };
 }
 
-export async function readStoredCredentials(store: Store): Promise<StoredCredentials | undefined> {
-  return parseJson(await store.get(storeKeys.credentials), storedCredentialsSchema);
+export async function readStoredCredentials(account: AccountStore): Promise<StoredCredentials | undefined> {
+  return parseJson(await account.store.get(account.keys.credentials), storedCredentialsSchema);
 }
 
 /** Saves credentials for every instance (a login, or a pair pasted by hand). */
-export async function saveCredentials(store: Store, credentials: StoredCredentials): Promise<void> {
-  await store.set(storeKeys.credentials, JSON.stringify(credentials));
+export async function saveCredentials(account: AccountStore, credentials: StoredCredentials): Promise<void> {
+  await account.store.set(account.keys.credentials, JSON.stringify(credentials));
 }
 
-export async function readLoginState(store: Store): Promise<LoginState | undefined> {
-  return parseJson(await store.get(storeKeys.loginState), loginStateSchema);
+export async function readLoginState(account: AccountStore): Promise<LoginState | undefined> {
+  return parseJson(await account.store.get(account.keys.loginState), loginStateSchema);
 }
 
-export async function saveLoginState(store: Store, state: LoginState): Promise<void> {
-  await store.set(storeKeys.loginState, JSON.stringify(state));
+export async function saveLoginState(account: AccountStore, state: LoginState): Promise<void> {
+  await account.store.set(account.keys.loginState, JSON.stringify(state));
 }
 
 /**
@@ -85,15 +85,15 @@ export const TOKEN_REJECTED_STEP = 'token-rejected';
  * of the login state (and a write when it clears) the first time anywhere.
  * @returns true for the token's first recorded success anywhere.
  */
-export async function markCredentialsServed(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>, now: number): Promise<boolean> {
+export async function markCredentialsServed(account: AccountStore, credentials: Pick<XipuCredentials, 'jmToken'>, now: number): Promise<boolean> {
   const { expiresAt } = readTokenTimes(credentials.jmToken);
-  const ttlMs = Math.max(0, (expiresAt ?? now) - now) + storeTtls.credentialsServedSlackMs;
-  const first = await store.setIfAbsent(storeKeys.credentialsServed(credentialFingerprint(credentials)), String(now), ttlMs);
+  const ttlMs = Math.max(0, (expiresAt ?? now) - now) + xipuAccountTtls.credentialsServedSlackMs;
+  const first = await account.store.setIfAbsent(account.keys.credentialsServed(credentialFingerprint(credentials)), String(now), ttlMs);
   if (!first) return false;
-  const state = await readLoginState(store);
+  const state = await readLoginState(account);
   if (state?.outcome === 'failure' && state.failedStep === TOKEN_REJECTED_STEP && state.nextAttemptAt !== undefined) {
     const { nextAttemptAt: _lifted, ...rest } = state;
-    await saveLoginState(store, { ...rest, consecutiveFailures: 0 });
+    await saveLoginState(account, { ...rest, consecutiveFailures: 0 });
   }
   return true;
 }
@@ -102,27 +102,33 @@ export async function markCredentialsServed(store: Store, credentials: Pick<Xipu
  * Records that this token (a fresh login's, never served) was rejected. True for the first
  * such record anywhere: only that rejection counts as a failed login.
  */
-export async function markCredentialsRejected(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>, now: number): Promise<boolean> {
+export async function markCredentialsRejected(account: AccountStore, credentials: Pick<XipuCredentials, 'jmToken'>, now: number): Promise<boolean> {
   const { expiresAt } = readTokenTimes(credentials.jmToken);
-  const ttlMs = Math.max(0, (expiresAt ?? now) - now) + storeTtls.credentialsServedSlackMs;
-  return store.setIfAbsent(storeKeys.credentialsRejected(credentialFingerprint(credentials)), String(now), ttlMs);
+  const ttlMs = Math.max(0, (expiresAt ?? now) - now) + xipuAccountTtls.credentialsServedSlackMs;
+  return account.store.setIfAbsent(account.keys.credentialsRejected(credentialFingerprint(credentials)), String(now), ttlMs);
 }
 
 /** When this token's rejection was first recorded (markCredentialsRejected), if it was. */
-export async function readCredentialsRejectedAt(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<number | undefined> {
-  const raw = await store.get(storeKeys.credentialsRejected(credentialFingerprint(credentials)));
+export async function readCredentialsRejectedAt(account: AccountStore, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<number | undefined> {
+  const raw = await account.store.get(account.keys.credentialsRejected(credentialFingerprint(credentials)));
   const at = raw === null ? Number.NaN : Number(raw);
   return Number.isFinite(at) ? at : undefined;
 }
 
 /** Whether any instance has recorded a successful upstream call with this token. */
-export async function hasCredentialsServed(store: Store, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<boolean> {
-  return (await store.get(storeKeys.credentialsServed(credentialFingerprint(credentials)))) !== null;
+export async function hasCredentialsServed(account: AccountStore, credentials: Pick<XipuCredentials, 'jmToken'>): Promise<boolean> {
+  return (await account.store.get(account.keys.credentialsServed(credentialFingerprint(credentials)))) !== null;
 }
 
 /** Keeps the failed page's screenshot for a day, for the admin page. */
-export async function saveLoginScreenshot(store: Store, jpeg: Uint8Array): Promise<void> {
-  await store.set(storeKeys.loginScreenshot, Buffer.from(jpeg).toString('base64'), { ttlMs: storeTtls.loginScreenshotMs });
+export async function saveLoginScreenshot(account: AccountStore, jpeg: Uint8Array): Promise<void> {
+  await account.store.set(account.keys.loginScreenshot, Buffer.from(jpeg).toString('base64'), { ttlMs: xipuAccountTtls.loginScreenshotMs });
+}
+
+/** The last failed login's screenshot (JPEG), if one is kept. */
+export async function readLoginScreenshot(account: AccountStore): Promise<Buffer | undefined> {
+  const stored = await account.store.get(account.keys.loginScreenshot);
+  return stored ? Buffer.from(stored, 'base64') : undefined;
 }
 
 function parseJson<T>(raw: string | null, schema: z.ZodType<T>): T | undefined {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { logEvent } from '@/lib/log/log-event';
 import type { XipuCredentials } from '@/lib/xipu/api/xipu-api';
-import { storeKeys, storeTtls } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
+import type { XipuAccountSettings } from '@/lib/xipu/account/account-settings';
 import {
   describeCredentials,
   readLoginState,
@@ -16,6 +17,19 @@ import { loginBackoffMs } from './login-backoff';
 
 /** Performs one login (the browser, in production) and returns the captured pair. */
 export type PerformLogin = () => Promise<XipuCredentials>;
+
+/** What the browser login reports per step (lib/xipu/browser-login/run-login-step.ts). */
+export interface LoginStepEvent {
+  step: string;
+  status: string;
+  elapsedMs: number;
+}
+
+/**
+ * Makes the login of one account, told of each step as it runs (production:
+ * createBrowserLogin, which only the browser routes import; tests pass one without a browser).
+ */
+export type CreateLogin = (account: XipuAccountSettings, onStep?: (event: LoginStepEvent) => void) => PerformLogin;
 
 export type LoginOutcome =
   | { status: 'success'; credentials: StoredCredentials; durationMs: number }
@@ -35,15 +49,15 @@ export type LoginStart =
  * instance dies mid-login. `run` records the outcome (credentials, or the failed step, its
  * screenshot and the next back-off) and releases the lock.
  */
-export async function startLogin(options: { store: Store; now?: () => number; ignoreBackoff?: boolean }): Promise<LoginStart> {
-  const { store } = options;
+export async function startLogin(options: { account: AccountStore; now?: () => number; ignoreBackoff?: boolean }): Promise<LoginStart> {
+  const { account } = options;
   const now = options.now ?? Date.now;
-  const previous = await readLoginState(store);
+  const previous = await readLoginState(account);
   if (!options.ignoreBackoff && previous?.nextAttemptAt !== undefined && previous.nextAttemptAt > now()) {
     return { status: 'backed-off', nextAttemptAt: previous.nextAttemptAt, state: previous };
   }
   const token = randomUUID();
-  if (!(await store.setIfAbsent(storeKeys.loginLock, token, storeTtls.loginLockMs))) return { status: 'in-progress' };
+  if (!(await account.store.setIfAbsent(account.keys.loginLock, token, xipuAccountTtls.loginLockMs))) return { status: 'in-progress' };
 
   let ran = false;
   return {
@@ -55,18 +69,18 @@ export async function startLogin(options: { store: Store; now?: () => number; ig
       try {
         const captured = await performLogin();
         const credentials = describeCredentials(captured, 'login', now());
-        await saveCredentials(store, credentials);
+        await saveCredentials(account, credentials);
         const durationMs = now() - startedAt;
-        await saveLoginState(store, { outcome: 'success', attemptedAt: startedAt, durationMs, consecutiveFailures: 0 }).catch(() => undefined);
-        logEvent('info', 'login_succeeded', { durationMs, expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : undefined });
+        await saveLoginState(account, { outcome: 'success', attemptedAt: startedAt, durationMs, consecutiveFailures: 0 }).catch(() => undefined);
+        logEvent('info', 'login_succeeded', { account: account.accountId, durationMs, expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt).toISOString() : undefined });
         return { status: 'success', credentials, durationMs };
       } catch (error) {
         const failure = describeLoginFailure(error);
-        const state = await recordLoginFailure(store, { attemptedAt: startedAt, now: now(), step: failure.step, message: failure.message });
-        if (failure.screenshot) await saveLoginScreenshot(store, failure.screenshot).catch(() => undefined);
+        const state = await recordLoginFailure(account, { attemptedAt: startedAt, now: now(), step: failure.step, message: failure.message });
+        if (failure.screenshot) await saveLoginScreenshot(account, failure.screenshot).catch(() => undefined);
         return { status: 'failure', state };
       } finally {
-        await store.deleteIfEquals(storeKeys.loginLock, token).catch(() => undefined);
+        await account.store.deleteIfEquals(account.keys.loginLock, token).catch(() => undefined);
       }
     },
   };
@@ -77,10 +91,10 @@ export async function startLogin(options: { store: Store; now?: () => number; ig
  * earns: the next attempt waits 1, 2, 4 … minutes. Logged, never thrown.
  */
 export async function recordLoginFailure(
-  store: Store,
+  account: AccountStore,
   failure: { attemptedAt: number; now: number; step?: string; message: string },
 ): Promise<LoginState> {
-  const consecutiveFailures = ((await readLoginState(store).catch(() => undefined))?.consecutiveFailures ?? 0) + 1;
+  const consecutiveFailures = ((await readLoginState(account).catch(() => undefined))?.consecutiveFailures ?? 0) + 1;
   const state: LoginState = {
     outcome: 'failure',
     attemptedAt: failure.attemptedAt,
@@ -90,8 +104,8 @@ export async function recordLoginFailure(
     consecutiveFailures,
     nextAttemptAt: failure.now + loginBackoffMs(consecutiveFailures),
   };
-  await saveLoginState(store, state).catch(() => undefined);
-  logEvent('error', 'login_failed', { step: failure.step, message: failure.message, consecutiveFailures });
+  await saveLoginState(account, state).catch(() => undefined);
+  logEvent('error', 'login_failed', { account: account.accountId, step: failure.step, message: failure.message, consecutiveFailures });
   return state;
 }
 

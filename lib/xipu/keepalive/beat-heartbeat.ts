@@ -6,8 +6,8 @@ import { pacedXipuCall } from '@/lib/xipu/sessions/paced-xipu-call';
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '@/lib/errors/gateway-error';
 import { markCredentialsServed } from '@/lib/xipu/credentials/credential-records';
-import { storeKeys, storeTtls } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
 
 /** The last heartbeat, for the admin page. */
 export interface HeartbeatState {
@@ -35,11 +35,11 @@ const HEARTBEAT_SESSION_NAME = 'Persistent Heartbeat Session (xipu-gateway)';
  * the token works. The heartbeat session is never in the sweep's registry.
  * @throws GatewayError (login expired on 403, …).
  */
-export async function beatHeartbeat(options: { store: Store; pacer: Pacer; api: XipuApiOptions; model: string; now?: () => number }): Promise<HeartbeatState> {
+export async function beatHeartbeat(options: { account: AccountStore; pacer: Pacer; api: XipuApiOptions; model: string; now?: () => number }): Promise<HeartbeatState> {
   // One beat at a time (the cron and an admin's button): two beats that both find no valid id
   // would each create a session, and the loser's would never be deleted.
   const lock = randomUUID();
-  if (!(await options.store.setIfAbsent(storeKeys.heartbeatLock, lock, storeTtls.heartbeatLockMs))) {
+  if (!(await options.account.store.setIfAbsent(options.account.keys.heartbeatLock, lock, xipuAccountTtls.heartbeatLockMs))) {
     throw new GatewayError('Another heartbeat is running; try again in a moment.', {
       status: 409,
       type: 'invalid_request_error',
@@ -50,14 +50,13 @@ export async function beatHeartbeat(options: { store: Store; pacer: Pacer; api: 
   try {
     return await beatUnderLock(options);
   } finally {
-    await options.store.deleteIfEquals(storeKeys.heartbeatLock, lock).catch(() => undefined);
+    await options.account.store.deleteIfEquals(options.account.keys.heartbeatLock, lock).catch(() => undefined);
   }
 }
 
-async function beatUnderLock(options: { store: Store; pacer: Pacer; api: XipuApiOptions; model: string; now?: () => number }): Promise<HeartbeatState> {
+async function beatUnderLock(options: { account: AccountStore; pacer: Pacer; api: XipuApiOptions; model: string; now?: () => number }): Promise<HeartbeatState> {
   const now = options.now ?? Date.now;
-  const raw = await options.store.get(storeKeys.heartbeatSessionId);
-  const storedId = raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  const storedId = await readHeartbeatSessionId(options.account);
   const settings: SessionSettings = {
     name: HEARTBEAT_SESSION_NAME,
     model: options.model,
@@ -82,15 +81,15 @@ async function beatUnderLock(options: { store: Store; pacer: Pacer; api: XipuApi
     sessionId = reply.id;
   }
   // The token works: if XIPU rejects it later, it was revoked or expired (log in again).
-  await markCredentialsServed(options.store, options.api.credentials, now()).catch(() => undefined);
-  if (sessionId !== storedId) await options.store.set(storeKeys.heartbeatSessionId, String(sessionId));
+  await markCredentialsServed(options.account, options.api.credentials, now()).catch(() => undefined);
+  if (sessionId !== storedId) await options.account.store.set(options.account.keys.heartbeatSessionId, String(sessionId));
   const state: HeartbeatState = { at: now(), action, sessionId };
-  await options.store.set(storeKeys.heartbeatState, JSON.stringify(state));
+  await options.account.store.set(options.account.keys.heartbeatState, JSON.stringify(state));
   return state;
 }
 
-export async function readHeartbeatState(store: Store): Promise<HeartbeatState | undefined> {
-  const raw = await store.get(storeKeys.heartbeatState);
+export async function readHeartbeatState(account: AccountStore): Promise<HeartbeatState | undefined> {
+  const raw = await account.store.get(account.keys.heartbeatState);
   if (!raw) return undefined;
   try {
     const parsed = heartbeatStateSchema.safeParse(JSON.parse(raw));
@@ -102,4 +101,10 @@ export async function readHeartbeatState(store: Store): Promise<HeartbeatState |
 
 function pacedSaveSession(settings: SessionSettings, options: { pacer: Pacer; api: XipuApiOptions }) {
   return pacedXipuCall(options.pacer, 'saveSession', () => saveSession(settings, options.api));
+}
+
+/** The heartbeat session's id, which no sweep may delete; undefined when there is none yet. */
+export async function readHeartbeatSessionId(account: AccountStore): Promise<number | undefined> {
+  const raw = await account.store.get(account.keys.heartbeatSessionId);
+  return raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }

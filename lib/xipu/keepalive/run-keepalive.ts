@@ -1,4 +1,3 @@
-import type { GatewayConfig } from '@/lib/config/env';
 import { readStoredCredentials } from '@/lib/xipu/credentials/credential-records';
 import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
 import { refreshMarginMs } from '@/lib/xipu/credentials/refresh-margin';
@@ -10,9 +9,9 @@ import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expired-sessions';
 import type { XipuApiOptions } from '@/lib/xipu/api/xipu-api';
-import { storeKeys } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
-import { beatHeartbeat, type HeartbeatState } from './beat-heartbeat';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
+import type { XipuAccountSettings } from '@/lib/xipu/account/account-settings';
+import { beatHeartbeat, readHeartbeatSessionId, type HeartbeatState } from './beat-heartbeat';
 
 export interface KeepaliveReport {
   credentials: { source?: string; expiresAt?: string; valid: boolean };
@@ -26,12 +25,16 @@ export interface KeepaliveReport {
   durationMs: number;
 }
 
-export interface KeepaliveDependencies {
-  config: GatewayConfig;
-  store: Store;
+/** What the job needs of an account (a XipuAccount is one). */
+export interface KeepaliveAccount extends AccountStore {
+  settings: XipuAccountSettings;
   pacer: Pacer;
-  /** Options for a XIPU call with the given credentials (GatewayContext.xipuApi). */
-  xipuApi: (credentials: StoredCredentials) => XipuApiOptions;
+  /** Options for a XIPU call with the given credentials. */
+  api: (credentials: StoredCredentials) => XipuApiOptions;
+}
+
+export interface KeepaliveDependencies {
+  account: KeepaliveAccount;
   /** The browser login (only the cron route has it); absent = no logins from here. */
   performLogin?: PerformLogin;
   now?: () => number;
@@ -45,17 +48,18 @@ export interface KeepaliveDependencies {
  * Never throws: the report says what failed.
  */
 export async function runKeepalive(dependencies: KeepaliveDependencies): Promise<KeepaliveReport> {
-  const { config, store } = dependencies;
+  const { account } = dependencies;
+  const { settings } = account;
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
-  const currentCredentials = async () => pickCurrentCredentials(config.xipu.manualCredentials, await readStoredCredentials(store));
+  const currentCredentials = async () => pickCurrentCredentials(settings.upstream.manualCredentials, await readStoredCredentials(account));
   const isUsable = (credentials?: StoredCredentials): credentials is StoredCredentials =>
     credentials !== undefined && (credentials.expiresAt === undefined || credentials.expiresAt > now());
 
-  let login: KeepaliveReport['login'] = { status: config.login.enabled ? 'not-needed' : 'disabled' };
+  let login: KeepaliveReport['login'] = { status: settings.login.enabled ? 'not-needed' : 'disabled' };
   const logIn = async (): Promise<void> => {
-    if (!config.login.enabled || !dependencies.performLogin) return;
-    const start = await startLogin({ store, now });
+    if (!settings.login.enabled || !dependencies.performLogin) return;
+    const start = await startLogin({ account, now });
     if (start.status === 'started') {
       const outcome = await start.run(dependencies.performLogin);
       login = outcome.status === 'success' ? { status: 'succeeded' } : { status: 'failed', step: outcome.state.failedStep, message: outcome.state.message };
@@ -67,44 +71,44 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
   };
 
   let credentials = await currentCredentials();
-  if (needsLogin(credentials, config.login.refreshMarginMs, now())) {
+  if (needsLogin(credentials, settings.login.refreshMarginMs, now())) {
     await logIn();
     credentials = await currentCredentials();
   }
 
-  const api = dependencies.xipuApi;
+  const api = account.api;
 
   let heartbeat: KeepaliveReport['heartbeat'];
   let sweep: KeepaliveReport['sweep'] = { deleted: 0 };
   if (!isUsable(credentials)) {
     heartbeat = { status: 'skipped', message: 'no valid XIPU credentials' };
   } else {
-    const model = config.xipu.models[0] ?? 'gpt-4.1';
+    const model = settings.upstream.models[0] ?? 'gpt-4.1';
     try {
       let beat: HeartbeatState;
       try {
-        beat = await beatHeartbeat({ store, pacer: dependencies.pacer, api: api(credentials), model, now });
+        beat = await beatHeartbeat({ account, pacer: account.pacer, api: api(credentials), model, now });
       } catch (error) {
         // The token was rejected: log in once and beat again.
         if (!isGatewayError(error) || error.code !== 'upstream_login_expired' || login.status !== 'not-needed') throw error;
         await logIn();
         credentials = await currentCredentials();
         if (!isUsable(credentials)) throw error;
-        beat = await beatHeartbeat({ store, pacer: dependencies.pacer, api: api(credentials), model, now });
+        beat = await beatHeartbeat({ account, pacer: account.pacer, api: api(credentials), model, now });
       }
       heartbeat = { status: 'ok', action: beat.action, sessionId: maskSessionId(beat.sessionId) };
     } catch (error) {
       heartbeat = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
     try {
-      const heartbeatId = Number(await store.get(storeKeys.heartbeatSessionId));
-      const registry = createSessionRegistry(store, now, config.sessionLeaseMs);
+      const heartbeatId = await readHeartbeatSessionId(account);
+      const registry = createSessionRegistry(account, now, settings.sessionLeaseMs);
       const outcome = await sweepExpiredSessionsWithOutcome({
         registry,
-        pacer: dependencies.pacer,
+        pacer: account.pacer,
         api: api(credentials),
-        excludeIds: Number.isInteger(heartbeatId) ? [heartbeatId] : [],
-        store,
+        excludeIds: heartbeatId === undefined ? [] : [heartbeatId],
+        account,
       });
       sweep =
         outcome.batchRefused === undefined

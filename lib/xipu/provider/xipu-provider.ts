@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import type { createPacer, PacerTurn } from '@/lib/pacing/pacer';
-import type { Store } from '@/lib/store/store';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
 import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelCard } from '@/lib/providers/chat-provider';
 import { textBlock } from '@/lib/providers/stream-blocks';
 import { splitThinkTags } from '@/lib/chat/split-think-tags';
@@ -28,7 +28,8 @@ export interface XipuProviderOptions {
   /** `owned_by` in the model list (says DEMO MODE when the upstream is simulated). */
   ownedBy: string;
   credentials: CredentialSource;
-  store: Store;
+  /** The account's records: its session registry, its sweep's totals. */
+  account: AccountStore;
   pacer: Pacer;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
@@ -67,7 +68,7 @@ const MODEL_LIST_CREATED = 1_735_689_600;
  */
 export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
   const now = options.now ?? Date.now;
-  const registry = createSessionRegistry(options.store, now, options.sessionLeaseMs);
+  const registry = createSessionRegistry(options.account, now, options.sessionLeaseMs);
   const knownModels = new Set(options.models);
 
   return {
@@ -174,7 +175,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       if (isSessionCapMessage(reply.message)) {
         if (!swept) {
           swept = true;
-          const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api, store: options.store });
+          const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api, account: options.account });
           logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length });
           if (deleted.length > 0) continue;
         }
@@ -186,7 +187,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
 
   async function sweepAfterNewToken(api: XipuApiOptions, requestId: string): Promise<void> {
     try {
-      const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api: { ...api, signal: undefined }, store: options.store });
+      const deleted = await sweepExpiredSessions({ registry, pacer: options.pacer, api: { ...api, signal: undefined }, account: options.account });
       if (deleted.length > 0) logEvent('info', 'sessions_swept_after_new_token', { requestId, sessions: deleted.length });
     } catch (error) {
       logEvent('warn', 'sweep_after_new_token_failed', { requestId, error: describeError(error) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { storeKeys, storeTtls } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
 
 /**
  * The upstream sessions this gateway created and has not yet deleted, with their owner's
@@ -25,8 +25,9 @@ const recordSchema = z.object({
   leaseUntil: z.number(),
 });
 
-export function createSessionRegistry(store: Store, now: () => number = Date.now, leaseMs: number = storeTtls.sessionLeaseMs) {
-  const key = storeKeys.upstreamSessions;
+export function createSessionRegistry(account: AccountStore, now: () => number = Date.now, leaseMs: number = xipuAccountTtls.sessionLeaseMs) {
+  const { store } = account;
+  const key = account.keys.upstreamSessions;
 
   return {
     /** Records (or renews) a session with a fresh lease. One store command. */

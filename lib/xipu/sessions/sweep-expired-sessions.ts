@@ -1,6 +1,6 @@
 import type { Pacer } from '@/lib/pacing/pacer';
 import { logEvent } from '@/lib/log/log-event';
-import type { Store } from '@/lib/store/store';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
 import { deleteSessionsOneByOne } from './delete-sessions-one-by-one';
 import { isSessionGoneMessage } from '../api/is-session-gone-message';
 import { pacedXipuCall } from './paced-xipu-call';
@@ -23,7 +23,7 @@ export interface SweepOptions {
   api: XipuApiOptions;
   excludeIds?: number[];
   /** Where to keep the sweep's totals for the admin page. */
-  store?: Store;
+  account?: AccountStore;
 }
 
 /** What one sweep did with the expired sessions it found (ids another sweep forgot meanwhile are in none). */
@@ -47,7 +47,7 @@ export interface SweepOutcome {
  * in the web history), the ids are deleted one by one (deleteSessionsOneByOne, at most
  * MAX_SINGLE_DELETES_PER_SWEEP per sweep): those deleted or said to be gone are forgotten, the
  * others stay recorded for a later sweep — so one gone id never blocks the sweep for good.
- * Logged, and with `store` recorded for the admin page (not when nothing had expired).
+ * Logged, and with `account` recorded for the admin page (not when nothing had expired).
  *
  * @returns what became of each expired id.
  * @throws what the batch call throws (403/"token error", network, the schedule full): nothing
@@ -87,7 +87,7 @@ export async function sweepExpiredSessionsWithOutcome(options: SweepOptions): Pr
     batchRefused: outcome.batchRefused !== undefined,
     upstreamMessage: outcome.batchRefused,
   });
-  if (options.store) await recordSweep(options.store, counts);
+  if (options.account) await recordSweep(options.account, counts);
   return outcome;
 }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { storeKeys } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
 
-/** The last sweep, for the admin page (storeKeys.sweepLastRun). */
+/** The last sweep, for the admin page (XipuAccountKeys.sweepLastRun). */
 export interface SweepRecord {
   at: number;
   deleted: number;
@@ -26,8 +25,8 @@ const sweepRecordSchema = z.object({
   totalDeleted: z.number(),
 });
 
-export async function readSweepRecord(store: Store): Promise<SweepRecord | undefined> {
-  const raw = await store.get(storeKeys.sweepLastRun);
+export async function readSweepRecord(account: AccountStore): Promise<SweepRecord | undefined> {
+  const raw = await account.store.get(account.keys.sweepLastRun);
   if (!raw) return undefined;
   try {
     const parsed = sweepRecordSchema.safeParse(JSON.parse(raw));
@@ -41,11 +40,11 @@ export async function readSweepRecord(store: Store): Promise<SweepRecord | undef
  * Keeps the last sweep and the running total. Read-modify-write: sweeps are rare, and a count
  * lost to a race is harmless bookkeeping; it never fails the sweep.
  */
-export async function recordSweep(store: Store, counts: SweepCounts, at: number = Date.now()): Promise<void> {
+export async function recordSweep(account: AccountStore, counts: SweepCounts, at: number = Date.now()): Promise<void> {
   try {
-    const previous = await readSweepRecord(store);
+    const previous = await readSweepRecord(account);
     const record: SweepRecord = { at, ...counts, totalDeleted: (previous?.totalDeleted ?? 0) + counts.deleted };
-    await store.set(storeKeys.sweepLastRun, JSON.stringify(record));
+    await account.store.set(account.keys.sweepLastRun, JSON.stringify(record));
   } catch {
     // bookkeeping only
   }

@@ -12,6 +12,10 @@ import {
 import { storeKeys } from '@/lib/store/keys';
 import { countStoreCalls } from '@/tests/metrics/count-store-calls';
 import { createMemoryStore } from '@/lib/store/memory-store';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 const MINUTE = 60_000;
 const start = Date.UTC(2026, 10, 22, 8, 0);
@@ -38,7 +42,7 @@ function setup(options: { login?: boolean; waitMs?: number; marginMs?: number; t
   };
   const manager = (fromEnvironment?: { jmToken: string; sdpSession: string }) =>
     createCredentialManager({
-      store,
+      account: accountStore(store),
       fromEnvironment,
       now,
       cacheMs: 0,
@@ -66,7 +70,7 @@ function setup(options: { login?: boolean; waitMs?: number; marginMs?: number; t
 describe('credential manager', () => {
   it('returns valid credentials without asking for a login', async () => {
     const harness = setup();
-    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 's1' }, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 's1' }, 'login'));
     const credentials = await harness.manager().current(harness.context);
     expect(credentials.sdpSession).toBe('s1');
     expect(harness.triggers()).toBe(0);
@@ -75,7 +79,7 @@ describe('credential manager', () => {
 
   it('near expiry: goes on with the current pair and asks once for a background refresh', async () => {
     const harness = setup();
-    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 's1' }, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 's1' }, 'login'));
     harness.advance(8 * 60 * MINUTE - 20 * MINUTE); // 20 minutes left, margin 30
     const manager = harness.manager();
     expect((await manager.current(harness.context)).sdpSession).toBe('s1');
@@ -87,7 +91,7 @@ describe('credential manager', () => {
 
   it('a token shorter-lived than the margin is refreshed in its last third, not on every request', async () => {
     const harness = setup();
-    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start, 6 * MINUTE), sdpSession: 's1' }, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: await token(start, 6 * MINUTE), sdpSession: 's1' }, 'login'));
     const manager = harness.manager();
     harness.advance(3 * MINUTE); // 3 of 6 minutes left: more than a third
     await manager.current(harness.context);
@@ -102,11 +106,11 @@ describe('credential manager', () => {
     const harness = setup({
       trigger: async () => {
         // The login's result lands in the store (the route runs it; waiters poll for it).
-        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login'));
+        await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login'));
         return { status: 'started' };
       },
     });
-    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start - 2 * 60 * MINUTE, 60 * MINUTE), sdpSession: 'old' }, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: await token(start - 2 * 60 * MINUTE, 60 * MINUTE), sdpSession: 'old' }, 'login'));
     const manager = harness.manager();
     const results = await Promise.all(Array.from({ length: 20 }, () => manager.current(harness.context)));
     expect(results.map((credentials) => credentials.sdpSession)).toEqual(Array(20).fill('fresh'));
@@ -116,7 +120,7 @@ describe('credential manager', () => {
   it('a failed login answers 503 naming the failed step', async () => {
     const harness = setup({
       trigger: async () => {
-        await saveLoginState(harness.store, {
+        await saveLoginState(accountStore(harness.store), {
           outcome: 'failure',
           attemptedAt: harness.now(),
           durationMs: 1_200,
@@ -158,7 +162,7 @@ describe('credential manager', () => {
   it('a rejected token is replaced by a fresher stored one without a new login', async () => {
     const harness = setup();
     const rejected = describeCredentials({ jmToken: await token(start - MINUTE, 60 * MINUTE), sdpSession: 'rejected' }, 'login');
-    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'newer' }, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'newer' }, 'login'));
     expect((await harness.manager().replaceRejected(rejected, harness.context)).sdpSession).toBe('newer');
     expect(harness.triggers()).toBe(0);
   });
@@ -167,56 +171,56 @@ describe('credential manager', () => {
     const fresh = await token(start + 1_000, 60 * MINUTE);
     const harness = setup({
       trigger: async () => {
-        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+        await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
         return { status: 'started' };
       },
     });
     // Logged in a second ago: young, but it served a call (on another instance: one shared store).
     const used = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'used' }, 'login', start);
-    await saveCredentials(harness.store, used);
+    await saveCredentials(accountStore(harness.store), used);
     await harness.manager().confirm(used);
     harness.advance(1_000);
     const replacements = await Promise.all(Array.from({ length: 10 }, () => harness.manager().replaceRejected(used, harness.context)));
     expect(replacements.map((credentials) => credentials.sdpSession)).toEqual(Array(10).fill('fresh'));
     expect(harness.triggers()).toBeGreaterThanOrEqual(1);
-    expect(await readLoginState(harness.store)).toBeUndefined(); // no failure, no back-off
+    expect(await readLoginState(accountStore(harness.store))).toBeUndefined(); // no failure, no back-off
   });
 
   it('a logged-in token rejected before it ever served a call is a failed login that backs off, without a login', async () => {
     const harness = setup();
     const unused = describeCredentials({ jmToken: await token(start - 2 * 60 * MINUTE, 8 * 60 * MINUTE), sdpSession: 'unused' }, 'login', start - 2 * 60 * MINUTE);
-    await saveCredentials(harness.store, unused);
+    await saveCredentials(accountStore(harness.store), unused);
     await expect(harness.manager().replaceRejected(unused, harness.context)).rejects.toMatchObject({
       status: 503,
       code: 'upstream_login_failed',
       message: expect.stringContaining('token-rejected'),
     });
     expect(harness.triggers()).toBe(0);
-    expect(await readLoginState(harness.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
+    expect(await readLoginState(accountStore(harness.store))).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
   });
 
   it('a never-served token rejected again: one failed login in all, then a login once the back-off lapses', async () => {
     const fresh = await token(start + 5 * MINUTE, 60 * MINUTE);
     const harness = setup({
       trigger: async () => {
-        const state = await readLoginState(harness.store);
+        const state = await readLoginState(accountStore(harness.store));
         if (state?.nextAttemptAt !== undefined && state.nextAttemptAt > harness.now()) {
           return { status: 'backed-off', nextAttemptAt: state.nextAttemptAt, message: state.message, failedStep: state.failedStep };
         }
-        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+        await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
         return { status: 'started' };
       },
     });
     // Rotated before its first use (the user logged in elsewhere): every call rejects it.
     const rotated = describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 'rotated' }, 'login', start);
-    await saveCredentials(harness.store, rotated);
+    await saveCredentials(accountStore(harness.store), rotated);
     const attempts = await Promise.allSettled(Array.from({ length: 5 }, () => harness.manager().replaceRejected(rotated, harness.context)));
     expect(attempts.map((attempt) => attempt.status)).toEqual(Array(5).fill('rejected'));
     for (const attempt of attempts) {
       expect((attempt as PromiseRejectedResult).reason).toMatchObject({ code: 'upstream_login_failed', message: expect.stringContaining('token-rejected') });
     }
     // Counted once, however many requests saw it: the back-off stays at its first step.
-    expect(await readLoginState(harness.store)).toMatchObject({ failedStep: 'token-rejected', consecutiveFailures: 1, nextAttemptAt: start + MINUTE });
+    expect(await readLoginState(accountStore(harness.store))).toMatchObject({ failedStep: 'token-rejected', consecutiveFailures: 1, nextAttemptAt: start + MINUTE });
     harness.advance(MINUTE + 1);
     expect((await harness.manager().replaceRejected(rotated, harness.context)).sdpSession).toBe('fresh');
   });
@@ -224,62 +228,62 @@ describe('credential manager', () => {
   it('a second rejection within one request (mayLogIn: false) asks for no login', async () => {
     const harness = setup();
     const used = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'used' }, 'login', start);
-    await saveCredentials(harness.store, used);
+    await saveCredentials(accountStore(harness.store), used);
     const manager = harness.manager();
     await manager.confirm(used);
     await expect(manager.replaceRejected(used, harness.context, { mayLogIn: false })).rejects.toMatchObject({ code: 'upstream_login_expired' });
     expect(harness.triggers()).toBe(0);
     const newer = describeCredentials({ jmToken: await token(start + 1_000, 60 * MINUTE), sdpSession: 'newer' }, 'login', start);
-    await saveCredentials(harness.store, newer);
+    await saveCredentials(accountStore(harness.store), newer);
     expect((await manager.replaceRejected(used, harness.context, { mayLogIn: false })).sdpSession).toBe('newer');
   });
 
   it('cleanup waits a little for a pair others log in for, never asking for a login itself', async () => {
     const harness = setup();
     const rejected = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 'rejected' }, 'login', start);
-    await saveCredentials(harness.store, rejected);
+    await saveCredentials(accountStore(harness.store), rejected);
     const manager = harness.manager();
     expect(await manager.fresherThan(rejected, 2_000)).toBeUndefined();
     expect(harness.now() - start).toBe(2_000);
-    await saveCredentials(harness.store, describeCredentials({ jmToken: await token(start + 3_000, 60 * MINUTE), sdpSession: 'other' }, 'login', harness.now()));
+    await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: await token(start + 3_000, 60 * MINUTE), sdpSession: 'other' }, 'login', harness.now()));
     expect((await manager.fresherThan(rejected, 2_000))?.sdpSession).toBe('other');
     expect(harness.triggers()).toBe(0);
-    expect(await readLoginState(harness.store)).toBeUndefined();
+    expect(await readLoginState(accountStore(harness.store))).toBeUndefined();
   });
 
   it('a rejected fresh token that works later ends its token-rejected back-off (not a wrong password\'s)', async () => {
     const harness = setup();
     const unused = describeCredentials({ jmToken: await token(start, 8 * 60 * MINUTE), sdpSession: 'unused' }, 'login', start);
-    await saveCredentials(harness.store, unused);
+    await saveCredentials(accountStore(harness.store), unused);
     await expect(harness.manager().replaceRejected(unused, harness.context)).rejects.toMatchObject({ code: 'upstream_login_failed' });
-    expect((await readLoginState(harness.store))?.nextAttemptAt).toBeGreaterThan(start);
+    expect((await readLoginState(accountStore(harness.store)))?.nextAttemptAt).toBeGreaterThan(start);
     // The firewall lifted: the same token now serves a call.
     await harness.manager().confirm(unused);
-    expect(await readLoginState(harness.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 0 });
-    expect((await readLoginState(harness.store))?.nextAttemptAt).toBeUndefined();
+    expect(await readLoginState(accountStore(harness.store))).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 0 });
+    expect((await readLoginState(accountStore(harness.store)))?.nextAttemptAt).toBeUndefined();
 
     const wrongPassword = { outcome: 'failure' as const, attemptedAt: start, durationMs: 1, failedStep: 'submit-login', consecutiveFailures: 2, nextAttemptAt: start + 2 * MINUTE };
-    await saveLoginState(harness.store, wrongPassword);
+    await saveLoginState(accountStore(harness.store), wrongPassword);
     const other = describeCredentials({ jmToken: await token(start + 1_000, 8 * 60 * MINUTE), sdpSession: 'other' }, 'login', start);
     await harness.manager().confirm(other);
-    expect(await readLoginState(harness.store)).toEqual(wrongPassword);
+    expect(await readLoginState(accountStore(harness.store))).toEqual(wrongPassword);
   });
 
   it('a failure recorded a moment before a login is asked for is not taken for that login\'s outcome', async () => {
     const fresh = await token(start + 2_000, 60 * MINUTE);
     let polls = 0;
     const harness = setup({ trigger: async () => ({ status: 'started' }) });
-    await saveLoginState(harness.store, { outcome: 'failure', attemptedAt: start - 500, durationMs: 0, failedStep: 'token-rejected', consecutiveFailures: 0 });
+    await saveLoginState(accountStore(harness.store), { outcome: 'failure', attemptedAt: start - 500, durationMs: 0, failedStep: 'token-rejected', consecutiveFailures: 0 });
     const used = describeCredentials({ jmToken: await token(start - MINUTE, 60 * MINUTE), sdpSession: 'used' }, 'login', start - MINUTE);
-    await saveCredentials(harness.store, used);
+    await saveCredentials(accountStore(harness.store), used);
     const manager = harness.manager();
     await manager.confirm(used);
     // The login lands after a few polls.
     const store = harness.store;
     const originalGet = store.get.bind(store);
     store.get = async (key) => {
-      if (key === storeKeys.credentials && (polls += 1) === 4) {
-        await saveCredentials(store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+      if (key === DEFAULT_KEYS.credentials && (polls += 1) === 4) {
+        await saveCredentials(accountStore(store), describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
       }
       return originalGet(key);
     };
@@ -290,7 +294,7 @@ describe('credential manager', () => {
     const fresh = await token(start, 60 * MINUTE);
     const harness = setup({
       trigger: async () => {
-        await saveCredentials(harness.store, describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
+        await saveCredentials(accountStore(harness.store), describeCredentials({ jmToken: fresh, sdpSession: 'fresh' }, 'login', harness.now()));
         return { status: 'started' };
       },
     });
@@ -306,16 +310,16 @@ describe('credential manager', () => {
     const harness = setup();
     const { store: counting, calls } = countStoreCalls(harness.store);
     const credentials = describeCredentials({ jmToken: await token(start, 60 * MINUTE), sdpSession: 's' }, 'login', start);
-    const instance = createCredentialManager({ store: counting, now: harness.now, cacheMs: 0 });
+    const instance = createCredentialManager({ account: accountStore(counting), now: harness.now, cacheMs: 0 });
     for (let chat = 0; chat < 5; chat += 1) await instance.confirm(credentials);
     // The first mark anywhere also looks at the login state (a token-rejected back-off to end).
     expect(calls).toEqual(['setIfAbsent', 'get']);
-    expect(await hasCredentialsServed(harness.store, credentials)).toBe(true);
+    expect(await hasCredentialsServed(accountStore(harness.store), credentials)).toBe(true);
     const other = describeCredentials({ jmToken: await token(start + 1_000, 60 * MINUTE), sdpSession: 's' }, 'login', start);
-    expect(await hasCredentialsServed(harness.store, other)).toBe(false);
+    expect(await hasCredentialsServed(accountStore(harness.store), other)).toBe(false);
     // The mark names the token by a 16-digit fingerprint only, and holds when it first served.
     expect(credentialFingerprint(credentials)).toMatch(/^[0-9a-f]{16}$/);
-    expect(await harness.store.get(storeKeys.credentialsServed(credentialFingerprint(credentials)))).toBe(String(start));
+    expect(await harness.store.get(DEFAULT_KEYS.credentialsServed(credentialFingerprint(credentials)))).toBe(String(start));
   });
 
   it('a request that gives up stops waiting for the login at once; the login goes on for the others', async () => {
@@ -334,9 +338,9 @@ describe('credential manager', () => {
     const harness = setup({ login: false });
     const older = { jmToken: await token(start - 60 * MINUTE, 8 * 60 * MINUTE), sdpSession: 'older' };
     const newer = { jmToken: await token(start - MINUTE, 8 * 60 * MINUTE), sdpSession: 'newer' };
-    await saveCredentials(harness.store, describeCredentials(newer, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials(newer, 'login'));
     expect((await harness.manager(older).current(harness.context)).sdpSession).toBe('newer');
-    await saveCredentials(harness.store, describeCredentials(older, 'login'));
+    await saveCredentials(accountStore(harness.store), describeCredentials(older, 'login'));
     expect((await harness.manager(newer).current(harness.context)).sdpSession).toBe('newer');
   });
 

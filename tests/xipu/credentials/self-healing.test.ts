@@ -1,3 +1,4 @@
+import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchChromium, loginWithBrowser } from '@/lib/xipu/browser-login/login-with-browser';
 import { describeCredentials, readLoginState, readStoredCredentials, saveCredentials } from '@/lib/xipu/credentials/credential-records';
@@ -6,6 +7,10 @@ import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simu
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import { startGatewayHarness, type GatewayHarness } from '@/tests/support/gateway-harness';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 /**
  * Credentials that look after themselves, end to end: a real headless Chromium logs in
@@ -47,7 +52,7 @@ async function chat(gateway: GatewayHarness, content = 'SIM-REPLY: ok') {
 }
 
 async function untilExpired(gateway: GatewayHarness) {
-  const credentials = await readStoredCredentials(gateway.store);
+  const credentials = await readStoredCredentials(accountStore(gateway.store));
   const wait = (credentials?.expiresAt ?? Date.now()) - Date.now() + 50;
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
@@ -58,12 +63,12 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     const { status, body } = await chat(gateway);
     expect(status).toBe(200);
     expect(body.choices[0].message.content).toBe('ok');
-    const stored = await readStoredCredentials(gateway.store);
+    const stored = await readStoredCredentials(accountStore(gateway.store));
     expect(stored).toMatchObject({ origin: 'login' });
     const lifetime = stored!.expiresAt! - stored!.issuedAt!;
     expect(lifetime).toBe(3_600_000);
     expect(gateway.simulator.state().portal.loginsSucceeded).toBe(1);
-    expect((await readLoginState(gateway.store))?.outcome).toBe('success');
+    expect((await readLoginState(accountStore(gateway.store)))?.outcome).toBe('success');
   }, 60_000);
 
   it('a wrong password: 503 naming the step, a screenshot kept, back-off recorded, no retry storm', async () => {
@@ -73,10 +78,10 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     expect(first.body.error.code).toBe('upstream_login_failed');
     expect(first.body.error.message).toContain('submit-login');
     expect(first.body.error.message).not.toContain('not-the-password');
-    const state = await readLoginState(gateway.store);
+    const state = await readLoginState(accountStore(gateway.store));
     expect(state).toMatchObject({ outcome: 'failure', failedStep: 'submit-login', consecutiveFailures: 1 });
     expect(state!.nextAttemptAt! - state!.attemptedAt).toBeGreaterThanOrEqual(60_000);
-    const screenshot = Buffer.from((await gateway.store.get(storeKeys.loginScreenshot))!, 'base64');
+    const screenshot = Buffer.from((await gateway.store.get(DEFAULT_KEYS.loginScreenshot))!, 'base64');
     expect(screenshot.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff])); // a JPEG
 
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -103,7 +108,7 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     const gateway = await start({ performLogin: realLogin(), environment: { MAX_CONCURRENT_PER_KEY: '50' } });
     // The stored login has just expired (a token minted for one second, waited out).
     const expiring = gateway.simulator.mintCredentials({ lifetimeSeconds: 1, account: gateway.simulator.portalAccount.username });
-    await saveCredentials(gateway.store, describeCredentials(expiring, 'login'));
+    await saveCredentials(accountStore(gateway.store), describeCredentials(expiring, 'login'));
     await new Promise((resolve) => setTimeout(resolve, expiring.expiresAt * 1000 - Date.now() + 50));
 
     const responses = await Promise.all(
@@ -145,7 +150,7 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     }
     // The used token's rejection earned one login; its fresh token's rejection is judged once.
     expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
-    expect(await readLoginState(gateway.store)).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
+    expect(await readLoginState(accountStore(gateway.store))).toMatchObject({ outcome: 'failure', failedStep: 'token-rejected', consecutiveFailures: 1 });
     expect(gateway.simulator.state().sessionsOpen).toBe(0);
   }, 60_000);
 
@@ -153,7 +158,7 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     // 6 s tokens against the default 30 min margin: the margin becomes a third of the lifetime.
     const gateway = await start({ performLogin: realLogin(), simulator: { tokenLifetimeSeconds: 6 } });
     expect((await chat(gateway)).status).toBe(200);
-    const firstToken = await readStoredCredentials(gateway.store);
+    const firstToken = await readStoredCredentials(accountStore(gateway.store));
     const requestsUntil = firstToken!.expiresAt! - 300;
     let requests = 1;
     while (Date.now() < requestsUntil) {
@@ -164,7 +169,7 @@ describe('self-healing credentials (real Chromium against the simulator portal)'
     expect(requests).toBeGreaterThan(5);
     // The first login, and one background refresh in the token's last third.
     expect(gateway.simulator.state().portal.loginsSucceeded).toBe(2);
-    const refreshed = await readStoredCredentials(gateway.store);
+    const refreshed = await readStoredCredentials(accountStore(gateway.store));
     expect(refreshed!.jmToken).not.toBe(firstToken!.jmToken);
   }, 60_000);
 });
@@ -184,7 +189,7 @@ describe('keep-alive with an idle-expiring sdp-app-session (profile)', () => {
     // 3 s without chats; only the first gateway's keep-alive job runs meanwhile.
     const idleUntil = Date.now() + 3_000;
     while (Date.now() < idleUntil) {
-      const report = await runKeepalive({ config: beating.config, store: beating.store, pacer: beating.context.pacer, xipuApi: beating.context.xipuApi });
+      const report = await runKeepalive({ account: primaryXipuAccount(beating.context) });
       expect(report.heartbeat, JSON.stringify(report.heartbeat)).toMatchObject({ status: 'ok' });
       await new Promise((resolve) => setTimeout(resolve, 600));
     }

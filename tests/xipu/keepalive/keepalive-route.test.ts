@@ -4,6 +4,10 @@ import { routeSet } from '@/lib/handlers/route-set';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
 import { storeKeys } from '@/lib/store/keys';
 import { startGatewayHarness, type GatewayHarness } from '@/tests/support/gateway-harness';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 const CRON_SECRET = 'cron-secret-for-tests-123';
 let gateway: GatewayHarness;
@@ -56,7 +60,7 @@ describe('GET /api/cron/keepalive', () => {
 
   it('recreates the heartbeat session once when the stored id is no longer valid', async () => {
     const { keepalive } = await start();
-    await gateway.store.set(storeKeys.heartbeatSessionId, '987654');
+    await gateway.store.set(DEFAULT_KEYS.heartbeatSessionId, '987654');
     expect((await (await keepalive()).json()).heartbeat).toMatchObject({ status: 'ok', action: 'recreated' });
     expect((await (await keepalive()).json()).heartbeat).toMatchObject({ status: 'ok', action: 'updated' });
     expect(gateway.simulator.state().sessionsCreated).toBe(1);
@@ -64,9 +68,9 @@ describe('GET /api/cron/keepalive', () => {
 
   it('follows a service that answers a stale update with a new id', async () => {
     const { keepalive } = await start({ staleSessionUpdate: 'new-id' });
-    await gateway.store.set(storeKeys.heartbeatSessionId, '987654');
+    await gateway.store.set(DEFAULT_KEYS.heartbeatSessionId, '987654');
     expect((await (await keepalive()).json()).heartbeat).toMatchObject({ status: 'ok', action: 'recreated' });
-    const storedId = Number(await gateway.store.get(storeKeys.heartbeatSessionId));
+    const storedId = Number(await gateway.store.get(DEFAULT_KEYS.heartbeatSessionId));
     expect(gateway.simulator.state().sessions.map((session: { id: number }) => session.id)).toEqual([storedId]);
     expect((await (await keepalive()).json()).heartbeat).toMatchObject({ status: 'ok', action: 'updated' });
   });
@@ -90,7 +94,7 @@ describe('GET /api/cron/keepalive', () => {
     }
     const [orphanA, orphanB, live] = created as [number, number, number];
     const lease = (leaseUntil: number) => JSON.stringify({ owner: 'req_x', model: 'gpt-4.1', createdAt: Date.now() - 600_000, leaseUntil });
-    await gateway.store.hashSet(storeKeys.upstreamSessions, {
+    await gateway.store.hashSet(DEFAULT_KEYS.upstreamSessions, {
       [String(orphanA)]: lease(Date.now() - 1_000),
       [String(orphanB)]: lease(Date.now() - 1),
       [String(live)]: lease(Date.now() + 60_000),
@@ -107,8 +111,8 @@ describe('GET /api/cron/keepalive', () => {
     expect(remaining).not.toContain(orphanB);
     expect(remaining).toContain(live);
     expect(state.sessions.filter((session: { createdBy: string }) => session.createdBy === 'browser')).toHaveLength(2);
-    expect(remaining).toContain(Number(await gateway.store.get(storeKeys.heartbeatSessionId)));
-    expect(Object.keys(await gateway.store.hashGetAll(storeKeys.upstreamSessions))).toEqual([String(live)]);
+    expect(remaining).toContain(Number(await gateway.store.get(DEFAULT_KEYS.heartbeatSessionId)));
+    expect(Object.keys(await gateway.store.hashGetAll(DEFAULT_KEYS.upstreamSessions))).toEqual([String(live)]);
   });
 
   it('sweeps past a refused batch: the session the owner already deleted is forgotten, the others deleted one by one', async () => {
@@ -132,7 +136,7 @@ describe('GET /api/cron/keepalive', () => {
     const [orphanA, deletedByOwner, orphanB] = created as [number, number, number];
     expect(await call('delSession', { ids: [deletedByOwner] })).toMatchObject({ code: 0 }); // in the web history
     const lease = (leaseUntil: number) => JSON.stringify({ owner: 'req_x', model: 'gpt-4.1', createdAt: Date.now() - 600_000, leaseUntil });
-    await gateway.store.hashSet(storeKeys.upstreamSessions, Object.fromEntries(created.map((id) => [String(id), lease(Date.now() - 1_000)])));
+    await gateway.store.hashSet(DEFAULT_KEYS.upstreamSessions, Object.fromEntries(created.map((id) => [String(id), lease(Date.now() - 1_000)])));
     await new Promise((resolve) => setTimeout(resolve, gateway.config.pacer.gapMs + gateway.config.pacer.allowanceMs));
 
     const report = await (await keepalive()).json();
@@ -140,8 +144,8 @@ describe('GET /api/cron/keepalive', () => {
     const remaining = gateway.simulator.state().sessions.map((session: { id: number }) => session.id);
     expect(remaining).not.toContain(orphanA);
     expect(remaining).not.toContain(orphanB);
-    expect(await gateway.store.hashGetAll(storeKeys.upstreamSessions)).toEqual({});
-    expect(await readSweepRecord(gateway.store)).toMatchObject({ deleted: 2, gone: 1, kept: 0 });
+    expect(await gateway.store.hashGetAll(DEFAULT_KEYS.upstreamSessions)).toEqual({});
+    expect(await readSweepRecord(accountStore(gateway.store))).toMatchObject({ deleted: 2, gone: 1, kept: 0 });
 
     // The next run has nothing left to sweep: no delSession at all.
     const deletesBefore = gateway.simulator.state().calls.delSession;

@@ -12,6 +12,7 @@ import type { Store } from '@/lib/store/store';
 import { createSession } from '@/tests/simulator/simulator-client';
 import { blockOf, mergeDeltas } from '@/tests/support/stream-helpers';
 import { rejection } from '@/tests/support/rejection';
+import { accountStore } from '@/lib/xipu/account/account-store';
 
 /**
  * createXipuProvider against the real simulator over HTTP, with the real pacer on a memory
@@ -65,7 +66,7 @@ async function setUp(simulatorOptions: SimulatorOptions = {}) {
     models: ['gpt-4.1'],
     ownedBy: 'xipu-test',
     credentials: credentials.source,
-    store,
+    account: accountStore(store),
     pacer,
     firstByteTimeoutMs: 5_000,
     idleTimeoutMs: 5_000,
@@ -189,7 +190,7 @@ describe('createXipuProvider: the session cap', () => {
   async function leaveExpiredSession(handle: SimulatorHandle, store: Store, credentials: StoredCredentials): Promise<number> {
     const id = await createSession(handle, credentials);
     const longAgo = Date.now() - 600_000;
-    await createSessionRegistry(store, () => longAgo, 60_000).record({ id, owner: 'req_dead_instance', model: 'gpt-4.1', createdAt: longAgo });
+    await createSessionRegistry(accountStore(store), () => longAgo, 60_000).record({ id, owner: 'req_dead_instance', model: 'gpt-4.1', createdAt: longAgo });
     // The set-up's call was unpaced: leave the account a gap before the provider's first.
     await new Promise((resolve) => setTimeout(resolve, SCHEDULE_GAP_MS));
     return id;

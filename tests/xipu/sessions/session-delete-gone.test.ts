@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { storeKeys } from '@/lib/store/keys';
 import { readUntilFirstContent } from '@/tests/support/read-sse';
 import { startGatewayHarness, type GatewayHarness } from '@/tests/support/gateway-harness';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 let gateway: GatewayHarness;
 afterEach(async () => {
@@ -39,6 +42,6 @@ describe("a request's own session delete", () => {
     const state = gateway.simulator.state();
     expect(state.delSessionBatches.idsPerCall).toEqual([1, 1]); // the owner's, then the gateway's (refused: Session not found)
     expect(state.rateLimited).toBe(0);
-    expect(await gateway.store.hashGetAll(storeKeys.upstreamSessions)).toEqual({});
+    expect(await gateway.store.hashGetAll(DEFAULT_KEYS.upstreamSessions)).toEqual({});
   });
 });

@@ -8,6 +8,10 @@ import { startSimulator, type Fault, type SimulatorHandle, type SimulatorOptions
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import { callApi, createSession, type Credentials } from '@/tests/simulator/simulator-client';
+import { accountStore } from '@/lib/xipu/account/account-store';
+import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+
+const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
 /** The simulator's own limit, and the schedule's gap just above it: a paced delete never meets a 429. */
 const SIMULATOR_GAP_MS = 20;
@@ -64,10 +68,10 @@ async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions =
   const setUpDeletes = simulator.state().delSessionBatches.calls;
 
   const store = createMemoryStore();
-  const registry = createSessionRegistry(store, Date.now, 60_000);
+  const registry = createSessionRegistry(accountStore(store), Date.now, 60_000);
   const longAgo = Date.now() - 600_000;
   await store.hashSet(
-    storeKeys.upstreamSessions,
+    DEFAULT_KEYS.upstreamSessions,
     Object.fromEntries(ids.map((id, index) => [String(id), JSON.stringify({ owner: `req_${index}`, model: 'gpt-4.1', createdAt: longAgo + index, leaseUntil: longAgo + index })])),
   );
   const pacer = createRecordingPacer();
@@ -85,8 +89,8 @@ async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions =
       return fetch(input, init);
     },
   };
-  const sweep = () => sweepExpiredSessionsWithOutcome({ registry, pacer, api, store });
-  const recorded = async () => Object.keys(await store.hashGetAll(storeKeys.upstreamSessions)).map(Number);
+  const sweep = () => sweepExpiredSessionsWithOutcome({ registry, pacer, api, account: accountStore(store) });
+  const recorded = async () => Object.keys(await store.hashGetAll(DEFAULT_KEYS.upstreamSessions)).map(Number);
   const upstream = () => simulator.state().sessions.map((session) => session.id);
   /** The ids per delSession call the sweeps made (the set-up's deletes left out). */
   const sweepBatches = () => simulator.state().delSessionBatches.idsPerCall.slice(setUpDeletes);
@@ -106,7 +110,7 @@ describe('sweepExpiredSessions when XIPU refuses the batch', () => {
     expect(sweepBatches()).toEqual([4, 1, 1, 1, 1]);
     expect(pacer.turns).toEqual(Array(5).fill('delSession'));
     expect(simulator.state().rateLimited).toBe(0);
-    expect(await readSweepRecord(store)).toMatchObject({ deleted: 3, gone: 1, kept: 0, totalDeleted: 3 });
+    expect(await readSweepRecord(accountStore(store))).toMatchObject({ deleted: 3, gone: 1, kept: 0, totalDeleted: 3 });
 
     expect(await sweep()).toEqual({ deleted: [], gone: [], kept: [] });
     expect(sweepBatches()).toHaveLength(5);
@@ -121,7 +125,7 @@ describe('sweepExpiredSessions when XIPU refuses the batch', () => {
         if (call !== 1) return;
         const [first, second] = harness.ids as [number, number];
         await callApi(simulator, 'delSession', { ids: [first, second] }, simulator.mintCredentials());
-        await harness.store.hashDelete(storeKeys.upstreamSessions, String(first), String(second));
+        await harness.store.hashDelete(DEFAULT_KEYS.upstreamSessions, String(first), String(second));
       },
     });
     const outcome = await harness.sweep();

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { LoginOutcome } from '@/lib/xipu/credentials/start-login';
-import { storeKeys, storeTtls } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
-import { adminTtls } from './admin-keys';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
+import type { LoginOutcome, LoginStepEvent } from './start-login';
 
 /**
  * The step list of a login started from the admin page ("log in now"), kept in the store
- * (`storeKeys.loginProgress`, 10 minutes) so the page can show it while the login runs in
+ * (`XipuAccountKeys.loginProgress`, 10 minutes) so the page can show it while the login runs in
  * another invocation's `after()`.
  */
 export interface LoginProgress {
@@ -35,15 +34,15 @@ const progressSchema = z.object({
 });
 
 /** The last admin-started login's progress, if it is still kept. */
-export async function readLoginProgress(store: Store, now: number): Promise<LoginProgress | undefined> {
-  const raw = await store.get(storeKeys.loginProgress);
+export async function readLoginProgress(account: AccountStore, now: number): Promise<LoginProgress | undefined> {
+  const raw = await account.store.get(account.keys.loginProgress);
   if (!raw) return undefined;
   try {
     const parsed = progressSchema.safeParse(JSON.parse(raw));
     if (!parsed.success) return undefined;
     const progress: LoginProgress = parsed.data;
     // The lock frees a dead login after loginLockMs; its progress would say "running" forever.
-    if (progress.status === 'running' && now - progress.startedAt > storeTtls.loginLockMs + 10_000) return { ...progress, status: 'abandoned' };
+    if (progress.status === 'running' && now - progress.startedAt > xipuAccountTtls.loginLockMs + 10_000) return { ...progress, status: 'abandoned' };
     return progress;
   } catch {
     return undefined;
@@ -59,19 +58,13 @@ export interface LoginProgressRecorder {
   finish(outcome: LoginOutcome | { status: 'failure'; message: string }): Promise<void>;
 }
 
-/** What the browser login reports per step (lib/xipu/browser-login/run-login-step.ts). */
-export interface LoginStepEvent {
-  step: string;
-  status: string;
-  elapsedMs: number;
-}
 
-export function createLoginProgressRecorder(store: Store, now: () => number): LoginProgressRecorder {
+export function createLoginProgressRecorder(account: AccountStore, now: () => number): LoginProgressRecorder {
   const progress: LoginProgress = { startedAt: now(), status: 'running', steps: [] };
   let writes: Promise<void> = Promise.resolve();
   const write = () => {
     const snapshot = JSON.stringify(progress);
-    writes = writes.then(() => store.set(storeKeys.loginProgress, snapshot, { ttlMs: adminTtls.loginProgressMs })).catch(() => undefined);
+    writes = writes.then(() => account.store.set(account.keys.loginProgress, snapshot, { ttlMs: xipuAccountTtls.loginProgressMs })).catch(() => undefined);
     return writes;
   };
   return {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { storeKeys } from '@/lib/store/keys';
-import type { Store } from '@/lib/store/store';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
+import type { KeepaliveReport } from './run-keepalive';
 
 /**
- * The keep-alive job's last run (storeKeys.keepaliveLastRun), read loosely: only the time
+ * The keep-alive job's last run (XipuAccountKeys.keepaliveLastRun), read loosely: only the time
  * and the parts the page shows; anything else in the report is ignored.
  */
 export interface KeepaliveRecord {
@@ -33,8 +34,13 @@ const recordSchema = z.object({
   sweep: z.object({ deleted: z.number().optional(), status: z.string().optional() }).optional(),
 });
 
-export async function readKeepaliveRecord(store: Store): Promise<KeepaliveRecord | undefined> {
-  const raw = await store.get(storeKeys.keepaliveLastRun);
+/** Keeps the job's last run for the admin page (a week: longer than any cron schedule). */
+export async function recordKeepaliveRun(account: AccountStore, report: KeepaliveReport, at: number): Promise<void> {
+  await account.store.set(account.keys.keepaliveLastRun, JSON.stringify({ at, report }), { ttlMs: xipuAccountTtls.keepaliveRecordMs });
+}
+
+export async function readKeepaliveRecord(account: AccountStore): Promise<KeepaliveRecord | undefined> {
+  const raw = await account.store.get(account.keys.keepaliveLastRun);
   if (!raw) return undefined;
   try {
     const parsed = recordSchema.safeParse(JSON.parse(raw));
