@@ -24,8 +24,10 @@ const LAYERS = [
   { name: 'client policy', folders: ['lib/auth'] },
   { name: 'simulator', folders: ['lib/simulator'] },
   { name: 'provider interface', folders: ['lib/providers/*.ts'] },
-  { name: 'wire format', folders: ['lib/openai'] },
   { name: 'chat pipeline', folders: ['lib/chat'] },
+  { name: 'OpenAI-shaped APIs, shared', folders: ['lib/api/openai'] },
+  // One folder per API shape (Responses, Anthropic Messages, legacy Completions join it): independent of each other.
+  { name: 'API shapes', folders: ['lib/api/chat-completions'] },
   // XIPU's home, lib/xipu/: everything that knows the upstream, lowest first.
   { name: 'XIPU account', folders: ['lib/xipu/account'] },
   { name: 'XIPU API', folders: ['lib/xipu/api'] },

@@ -9,19 +9,12 @@ const PLAIN_TEXT_OPTIONS = { disallowedSpecial: new Set<string>() };
 
 /**
  * Estimates the tokens of `text` with the o200k_base encoding (GPT-4o and later). XIPU reports
- * no usage, and the clients accept estimated counts — docs/client-compat item 13.
+ * no usage, and the clients accept estimated counts — docs/client-compat item 13. What a chat
+ * counts (the prompt, the generated text) is `createUsageCounter()`'s (./create-usage-counter.ts).
  *
  * @returns the token count; 0 for the empty string. Never throws for any string.
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0;
   return countO200kTokens(text, PLAIN_TEXT_OPTIONS);
-}
-
-/** Estimated usage of one chat: the flattened prompt sent upstream and the answer returned. */
-export function countChatUsage(
-  promptText: string,
-  completionText: string,
-): { promptTokens: number; completionTokens: number } {
-  return { promptTokens: countTokens(promptText), completionTokens: countTokens(completionText) };
 }

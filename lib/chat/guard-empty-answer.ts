@@ -1,17 +1,22 @@
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
 import { assertNever, createBlockTracker, textBlock } from '@/lib/providers/stream-blocks';
 
-export const DEFAULT_EMPTY_ANSWER_NOTICE =
-  "[XIPU returned an empty answer. This usually means the prompt contains a word on the service's blocked list; rephrase it and try again.]";
+/**
+ * The notice of a provider that words none of its own (`ChatProvider.emptyAnswerNotice`): it
+ * names no upstream and no cause, since only the provider knows why it answered nothing.
+ */
+export const DEFAULT_EMPTY_ANSWER_NOTICE = '[The model returned an empty answer. Rephrase the prompt and try again.]';
 
 /**
- * Never lets an empty answer end as an ordinary success. XIPU answers HTTP 200 with an empty
- * stream when the prompt holds a word on the school's blocked list — docs/xipu-protocol §7 —
- * and clients treat an empty answer as a failure of their own (docs/client-compat item 23).
+ * Never lets an empty answer end as an ordinary success: clients treat an empty answer as a
+ * failure of their own (docs/client-compat item 23). Upstreams do answer 200 with nothing, XIPU
+ * when the prompt holds a word on the school's blocked list (docs/xipu-protocol §7), so the
+ * notice is the provider's (`options.notice`, from `ChatProvider.emptyAnswerNotice`).
  *
  * If a `finish` arrives, or the stream ends without one, and no `text-delta` with a
  * non-whitespace character was seen (reasoning alone is not an answer), ends any open block and
- * emits a text block (a fresh `text-N` id) with `options.notice` and `{ type: 'finish', finishReason: 'content_filter' }` in place of the
+ * emits a text block (a fresh `text-N` id) with `options.notice` (else
+ * {@link DEFAULT_EMPTY_ANSWER_NOTICE}) and `{ type: 'finish', finishReason: 'content_filter' }` in place of the
  * original finish. A `finish` with `tool_calls`, or any tool call, is left alone (calls are an answer). A stream
  * that ends without a finish after real text passes through as it is (the encoder handles the
  * missing finish), and an `error` passes through untouched with no notice after it. Parts after

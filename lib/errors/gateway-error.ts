@@ -1,7 +1,7 @@
 /**
  * The one error type that crosses module boundaries. It knows the HTTP status the client
  * should see, the OpenAI error `type`/`code`/`param`, and whether a retry can help, so one
- * function (lib/openai/error-response.ts) can turn any failure into OpenAI error JSON.
+ * function (lib/api/openai/error-response.ts) can turn any failure into OpenAI error JSON.
  */
 export type GatewayErrorType =
   | 'invalid_request_error'

@@ -1,14 +1,16 @@
+import { chatCompletionResponse } from '@/lib/api/chat-completions/chat-completion-response';
+import { parseChatRequest } from '@/lib/api/chat-completions/parse-chat-request';
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
-import { runChatCompletion } from '@/lib/chat/run-chat-completion';
+import { runChat } from '@/lib/chat/run-chat';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import type { RouteHandler } from '@/lib/http/gateway-route';
 import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
-import { parseChatRequest } from '@/lib/openai/parse-chat-request';
 
 /**
- * POST /v1/chat/completions: validate, apply the client's limits, run the chat. Every request
- * that reaches it (authenticated) leaves one metrics record, written after the response has
- * closed: its status — also of failures the route wrapper answers — and timing.
+ * POST /v1/chat/completions: validate, apply the client's limits, run the chat, answer it in
+ * the Chat Completions format. Every request that reaches it (authenticated) leaves one metrics
+ * record, written after the response has closed: its status — also of failures the route
+ * wrapper answers — and timing.
  */
 export const chatCompletions: RouteHandler = async (request, scope) => {
   const startedAt = scope.context.now();
@@ -31,16 +33,16 @@ export const chatCompletions: RouteHandler = async (request, scope) => {
 
   // The recorder's save (deferred above) frees the slot with its metrics write: one command.
   recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
-  return runChatCompletion(chatRequest, {
+  const run = await runChat(chatRequest, {
     provider: providers.resolve(chatRequest.model),
     requestId: scope.requestId,
     signal: request.signal,
     defer: scope.defer,
-    systemFingerprint: scope.context.systemFingerprint,
     now: scope.context.now,
     startedAt,
     startDeadlineMs: config.requestStartDeadlineMs,
     origin: new URL(request.url).origin,
     observer: recorder,
   });
+  return chatCompletionResponse(run, chatRequest, { systemFingerprint: scope.context.systemFingerprint });
 };

@@ -1,6 +1,6 @@
 import { GatewayError } from '@/lib/errors/gateway-error';
 import type { RouteHandler } from '@/lib/http/gateway-route';
-import { toModelList, toModelObject } from '@/lib/openai/model-list';
+import { toModelList, toModelObject } from '@/lib/api/openai/model-list';
 
 /** GET /v1/models: from configuration, no upstream call (clients time out after 10 s). */
 export const listModels: RouteHandler = async (_request, scope) => Response.json(toModelList(scope.context.providers.listModels()));

@@ -5,7 +5,7 @@ import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { getGatewayContext } from '@/lib/gateway/get-gateway-context';
 import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
 import { logEvent, type LogFields } from '@/lib/log/log-event';
-import { errorResponse, toOpenAIError } from '@/lib/openai/error-response';
+import { errorResponse, toOpenAIError } from '@/lib/api/openai/error-response';
 import { corsHeaders } from './cors';
 
 /** What a handler gets besides the request. */

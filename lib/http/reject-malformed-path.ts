@@ -1,6 +1,6 @@
 import { invalidRequest } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
-import { errorResponse } from '@/lib/openai/error-response';
+import { errorResponse } from '@/lib/api/openai/error-response';
 import { corsHeaders } from './cors';
 
 /** Longest part of a rejected path quoted in the message and the log line (paths are client input). */

@@ -1,4 +1,4 @@
-import type { ChatRunEnd, ChatRunObserver } from '@/lib/chat/run-chat-completion';
+import type { ChatRunEnd, ChatRunObserver } from '@/lib/chat/observe-chat-run';
 import type { RouteAnswer } from '@/lib/http/gateway-route';
 import { logEvent } from '@/lib/log/log-event';
 import type { Store } from '@/lib/store/store';
@@ -43,7 +43,7 @@ const CLIENT_CLOSED: Pick<RequestRecord, 'status' | 'error'> = { status: 499, er
 
 /**
  * A per-request recorder: the chat handler creates it, registers `answered` with the route
- * wrapper and `save` with `defer`, and hands it to runChatCompletion as its observer. The
+ * wrapper and `save` with `defer`, and hands it to runChat as its observer. The
  * record holds timing and outcome only (request-record.ts).
  */
 export function createRequestRecorder(options: RequestRecorderOptions): RequestRecorder {

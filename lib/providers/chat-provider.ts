@@ -2,8 +2,9 @@ import type { GatewayError } from '@/lib/errors/gateway-error';
 
 /**
  * The provider contract. A provider turns a normalised chat request into a stream of typed
- * parts; encoders (lib/openai today, Responses / Anthropic Messages later) turn parts into a
- * wire format and know nothing of the upstream.
+ * parts; the chat pipeline (lib/chat) shapes them and one encoder folder per API shape
+ * (lib/api/chat-completions today, Responses / Anthropic Messages later) turns them into a wire
+ * format, knowing nothing of the upstream.
  */
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
@@ -96,6 +97,12 @@ export interface ChatProvider {
   /** Stable id used in logs and `owned_by`. */
   readonly id: string;
   listModels(): ModelCard[];
+  /**
+   * The text the answer becomes when this provider answers with nothing (docs/client-compat
+   * item 23): only the provider knows why its upstream does that and what the user can do, so
+   * it words the notice. Absent: the pipeline's neutral notice (lib/chat/guard-empty-answer.ts).
+   */
+  readonly emptyAnswerNotice?: string;
   /**
    * Starts a chat. Resolves once the upstream stream has started, so the route can still
    * answer any earlier failure with its real HTTP status; rejects with a GatewayError.

@@ -1,6 +1,6 @@
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { countChatUsage, countTokens } from '@/lib/chat/count-tokens';
+import { countTokens } from '@/lib/chat/count-tokens';
 
 describe('countTokens', () => {
   it('counts nothing in the empty string', () => {
@@ -20,15 +20,5 @@ describe('countTokens', () => {
   it('counts text that looks like a special token as ordinary text instead of throwing', () => {
     expect(() => encode('a <|endoftext|> b')).toThrow();
     expect(countTokens('a <|endoftext|> b')).toBeGreaterThan(3);
-  });
-});
-
-describe('countChatUsage', () => {
-  it('counts the prompt and the completion separately', () => {
-    expect(countChatUsage('User:\nHello there', '你好')).toEqual({
-      promptTokens: encode('User:\nHello there').length,
-      completionTokens: encode('你好').length,
-    });
-    expect(countChatUsage('Hi', '')).toEqual({ promptTokens: encode('Hi').length, completionTokens: 0 });
   });
 });

@@ -1,4 +1,4 @@
-// CHAT_ROUTE_MAX_DURATION_SECONDS in lib/chat/run-chat-completion.ts must match maxDuration.
+// CHAT_ROUTE_MAX_DURATION_SECONDS in lib/chat/run-chat.ts must match maxDuration.
 import { chatCompletionsRoutes as routes } from '@/lib/handlers/routes';
 
 export const runtime = 'nodejs';

@@ -73,6 +73,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
 
   return {
     id: 'xipu',
+    emptyAnswerNotice: "[XIPU returned an empty answer. This usually means the prompt contains a word on the service's blocked list; rephrase it and try again.]",
 
     listModels(): ModelCard[] {
       return options.models.map((id) => ({ id, ownedBy: options.ownedBy, created: MODEL_LIST_CREATED }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toModelList, toModelObject } from '@/lib/openai/model-list';
+import { toModelList, toModelObject } from '@/lib/api/openai/model-list';
 
 describe('model list', () => {
   it('maps a card to an OpenAI Model object', () => {

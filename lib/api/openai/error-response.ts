@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
-import { sseDataEvent } from '@/lib/openai/sse-data-event';
+import { sseDataEvent } from '@/lib/api/openai/sse-data-event';
 
 /** OpenAI's error JSON: `{"error":{"message","type","param","code"}}`. */
 export interface OpenAIErrorBody {

@@ -1,4 +1,4 @@
-import type { ChatCompletionUsage } from '@/lib/openai/chat-completion-types';
+import type { ChatCompletionUsage } from '@/lib/api/chat-completions/chat-completion-types';
 
 /** Token counts as a complete OpenAI `usage` object (`total_tokens` = prompt + completion). */
 export function toChatCompletionUsage(counts: { promptTokens: number; completionTokens: number }): ChatCompletionUsage {

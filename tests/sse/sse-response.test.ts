@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SSE_HEADERS, sseResponse } from '@/lib/openai/sse-response';
-import { streamOf } from './stream-helpers';
+import { SSE_HEADERS, sseResponse } from '@/lib/sse/sse-response';
+import { streamOf } from '@/tests/support/stream-helpers';
 
 describe('sseResponse', () => {
   it('streams the strings as UTF-8 with the SSE headers', async () => {

@@ -1,6 +1,6 @@
-import type { ChatCompletion, ChatCompletionToolCall } from '@/lib/openai/chat-completion-types';
-import { incompleteStreamError } from '@/lib/openai/incomplete-stream-error';
-import { toChatCompletionUsage } from '@/lib/openai/to-chat-completion-usage';
+import type { ChatCompletion, ChatCompletionToolCall } from '@/lib/api/chat-completions/chat-completion-types';
+import { incompleteStreamError } from '@/lib/chat/incomplete-stream-error';
+import { toChatCompletionUsage } from '@/lib/api/chat-completions/to-chat-completion-usage';
 import type { ChatStreamPart, FinishReason } from '@/lib/providers/chat-provider';
 import type { GatewayError } from '@/lib/errors/gateway-error';
 import { assertNever } from '@/lib/providers/stream-blocks';
@@ -12,10 +12,10 @@ export interface CollectChatCompletionOptions {
   model: string;
   systemFingerprint?: string;
   /**
-   * Token counts used when the stream carried no `usage` part. Receives every generated text:
-   * the reasoning followed by the answer, then every tool call's arguments.
+   * Token counts used when the stream carried no `usage` part; asked once the stream has
+   * ended (the pipeline's estimate, `ChatRun.usage` in lib/chat/run-chat.ts).
    */
-  countUsage?: (completionText: string) => { promptTokens: number; completionTokens: number };
+  countUsage?: () => { promptTokens: number; completionTokens: number };
 }
 
 /**
@@ -96,8 +96,7 @@ export async function collectChatCompletion(
   if (failure !== undefined) throw failure;
   if (finishReason === undefined) throw incompleteStreamError();
 
-  const callText = toolCalls.map((call) => call.function.arguments).join('');
-  const counts = reportedUsage ?? options.countUsage?.(reasoning + content + callText);
+  const counts = reportedUsage ?? options.countUsage?.();
   return {
     id: options.id,
     object: 'chat.completion',

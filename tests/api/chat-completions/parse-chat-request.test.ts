@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '@/lib/errors/gateway-error';
-import { parseChatRequest } from '@/lib/openai/parse-chat-request';
+import { parseChatRequest } from '@/lib/api/chat-completions/parse-chat-request';
 import type { ChatRequest } from '@/lib/providers/chat-provider';
 
 const hello = [{ role: 'user', content: 'Hello' }];

@@ -8,12 +8,12 @@ import { streamText } from 'ai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { GatewayError, invalidRequest } from '@/lib/errors/gateway-error';
-import { collectChatCompletion } from '@/lib/openai/collect-chat-completion';
-import { createChatStreamEncoder } from '@/lib/openai/encode-chat-stream';
-import { errorResponse } from '@/lib/openai/error-response';
-import { sseResponse } from '@/lib/openai/sse-response';
+import { collectChatCompletion } from '@/lib/api/chat-completions/collect-chat-completion';
+import { createChatStreamEncoder } from '@/lib/api/chat-completions/encode-chat-stream';
+import { errorResponse } from '@/lib/api/openai/error-response';
+import { sseResponse } from '@/lib/sse/sse-response';
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
-import { streamOf } from './stream-helpers';
+import { streamOf } from '@/tests/support/stream-helpers';
 
 const options = { id: 'chatcmpl-abc', created: 1760000000, model: 'o3' };
 const parts: ChatStreamPart[] = [

@@ -1,5 +1,5 @@
 import { invalidRequest } from '@/lib/errors/gateway-error';
-import type { ParsedChatMessage } from '@/lib/openai/chat-request-schema';
+import type { ParsedChatMessage } from '@/lib/api/chat-completions/chat-request-schema';
 import type { ChatMessage } from '@/lib/providers/chat-provider';
 
 /** Roles a request may use, in the order error messages list them. */

@@ -1,7 +1,7 @@
 import { invalidRequest } from '@/lib/errors/gateway-error';
-import { chatRequestSchema } from '@/lib/openai/chat-request-schema';
-import { convertZodIssue } from '@/lib/openai/convert-zod-issue';
-import { normalizeChatMessage } from '@/lib/openai/normalize-chat-message';
+import { chatRequestSchema } from '@/lib/api/chat-completions/chat-request-schema';
+import { convertZodIssue } from '@/lib/api/openai/convert-zod-issue';
+import { normalizeChatMessage } from '@/lib/api/chat-completions/normalize-chat-message';
 import type { ChatMessage, ChatRequest } from '@/lib/providers/chat-provider';
 
 /**

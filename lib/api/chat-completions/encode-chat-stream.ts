@@ -1,8 +1,8 @@
-import type { ChatCompletionChunk, ChatCompletionChunkChoice, ChatCompletionUsage } from '@/lib/openai/chat-completion-types';
-import { sseErrorEvent } from '@/lib/openai/error-response';
-import { incompleteStreamError } from '@/lib/openai/incomplete-stream-error';
-import { SSE_DONE_EVENT, sseDataEvent } from '@/lib/openai/sse-data-event';
-import { toChatCompletionUsage } from '@/lib/openai/to-chat-completion-usage';
+import type { ChatCompletionChunk, ChatCompletionChunkChoice, ChatCompletionUsage } from '@/lib/api/chat-completions/chat-completion-types';
+import { sseErrorEvent } from '@/lib/api/openai/error-response';
+import { incompleteStreamError } from '@/lib/chat/incomplete-stream-error';
+import { SSE_DONE_EVENT, sseDataEvent } from '@/lib/api/openai/sse-data-event';
+import { toChatCompletionUsage } from '@/lib/api/chat-completions/to-chat-completion-usage';
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
 import { assertNever } from '@/lib/providers/stream-blocks';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '@/lib/errors/gateway-error';
-import { createChatStreamEncoder, type ChatStreamEncoderOptions } from '@/lib/openai/encode-chat-stream';
+import { createChatStreamEncoder, type ChatStreamEncoderOptions } from '@/lib/api/chat-completions/encode-chat-stream';
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
-import { readAll, streamOf } from './stream-helpers';
+import { readAll, streamOf } from '@/tests/support/stream-helpers';
 
 const base = { id: 'chatcmpl-abc', created: 1760000000, model: 'gpt-4.1' };
 const head = { id: 'chatcmpl-abc', object: 'chat.completion.chunk', created: 1760000000, model: 'gpt-4.1' };

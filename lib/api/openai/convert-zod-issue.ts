@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { invalidRequest, type GatewayError } from '@/lib/errors/gateway-error';
-import { renderParamPath } from '@/lib/openai/render-param-path';
+import { renderParamPath } from '@/lib/api/openai/render-param-path';
 
 type Issue = z.core.$ZodIssue;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, invalidRequest, type GatewayErrorOptions } from '@/lib/errors/gateway-error';
-import { errorBody, errorHeaders, errorResponse, sseErrorEvent, toOpenAIError } from '@/lib/openai/error-response';
+import { errorBody, errorHeaders, errorResponse, sseErrorEvent, toOpenAIError } from '@/lib/api/openai/error-response';
 
 const make = (options: Partial<GatewayErrorOptions> & Pick<GatewayErrorOptions, 'status' | 'type'>): GatewayError =>
   new GatewayError('message', options);
