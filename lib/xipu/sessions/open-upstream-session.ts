@@ -1,0 +1,82 @@
+import { describeErrorForLog } from '@/lib/errors/gateway-error';
+import { logEvent } from '@/lib/log/log-event';
+import type { Pacer } from '@/lib/pacing/pacer';
+import type { AccountStore } from '@/lib/xipu/account/account-store';
+import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
+import { saveSession, type SessionSettings, type XipuApiOptions } from '@/lib/xipu/api/xipu-api';
+import { isSessionCapMessage, sessionCapReached, upstreamRefused } from '@/lib/xipu/api/xipu-errors';
+import { pacedXipuCall, type RateLimitBudget } from './paced-xipu-call';
+import { createSessionLifecycle, type CurrentCredentials, type SessionLifecycle } from './session-lifecycle';
+import type { SessionRegistry } from './session-registry';
+import { sweepExpiredSessions } from './sweep-expired-sessions';
+
+export interface OpenUpstreamSessionOptions {
+  /** The new session's name, model and sampling settings. */
+  settings: SessionSettings;
+  /** Whether the gateway lists the model: XIPU's refusal of it then reads as an outage, not a typo. */
+  modelKnown: boolean;
+  api: XipuApiOptions;
+  auth: CurrentCredentials;
+  registry: SessionRegistry;
+  pacer: Pacer;
+  /** Where the sweep keeps its totals (the account's records). */
+  account: AccountStore;
+  /** Other credentials for the delete, when XIPU rejects the current ones (CredentialSource.fresherThan). */
+  fresherThan: (rejected: StoredCredentials) => Promise<StoredCredentials | undefined>;
+  call: { requestId: string; signal: AbortSignal; defer: (task: () => Promise<void>) => void };
+  now: () => number;
+}
+
+/**
+ * A new upstream session for one chat, ready to stream into: `saveSession` in its turn (a
+ * 429 → the next turn, twice at most; the 50-session cap → one sweep of expired sessions,
+ * then once more: docs/xipu-protocol.md §4), recorded in the registry with a lease, and
+ * owned by the lifecycle the caller must `close()` after the response (defer it at once).
+ * This is where a warm pool of sessions plugs in.
+ */
+export async function openUpstreamSession(options: OpenUpstreamSessionOptions): Promise<SessionLifecycle> {
+  const { call, registry, pacer, now } = options;
+  // One 429 budget for the whole open, also across the sweep's second try.
+  const rateLimitBudget: RateLimitBudget = { retried: 0 };
+  let swept = false;
+  for (;;) {
+    // The wait for the turn is aborted by the client, the call itself is not: once sent,
+    // the upstream may create the session, and only its answer tells us which one to
+    // delete. Its own timeouts still bound it.
+    const reply = await pacedXipuCall(pacer, 'saveSession', () => saveSession(options.settings, { ...options.api, signal: undefined }), {
+      signal: call.signal,
+      defer: call.defer,
+      rateLimitBudget,
+    });
+    if (reply.ok) {
+      // The caller defers the delete as soon as this returns; a failed record only costs the
+      // sweep's safety net (should this instance die before its cleanup), never the session.
+      await registry.record({ id: reply.id, owner: call.requestId, model: options.settings.model, createdAt: now() }).catch((error: unknown) => {
+        logEvent('warn', 'session_record_failed', { requestId: call.requestId, session: reply.id, error: describeErrorForLog(error) });
+      });
+      return createSessionLifecycle({
+        sessionId: reply.id,
+        registry,
+        pacer,
+        api: options.api,
+        auth: options.auth,
+        // The delete runs after the response: it may use credentials others log in for, never
+        // asking for a login or recording a failure itself.
+        fresherThan: options.fresherThan,
+        requestId: call.requestId,
+        model: options.settings.model,
+        now,
+      });
+    }
+    if (isSessionCapMessage(reply.message)) {
+      if (!swept) {
+        swept = true;
+        const deleted = await sweepExpiredSessions({ registry, pacer, api: options.api, account: options.account });
+        logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length });
+        if (deleted.length > 0) continue;
+      }
+      throw sessionCapReached(reply.message);
+    }
+    throw upstreamRefused(reply.message, options.settings.model, options.modelKnown);
+  }
+}
