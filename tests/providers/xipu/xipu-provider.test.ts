@@ -6,7 +6,7 @@ import type { CredentialSource } from '@/lib/providers/xipu/credential-source';
 import { createSessionRegistry } from '@/lib/providers/xipu/session-registry';
 import type { StoredCredentials } from '@/lib/providers/xipu/stored-credentials';
 import { createXipuProvider } from '@/lib/providers/xipu/xipu-provider';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { createSession } from '../../simulator/simulator-client';
