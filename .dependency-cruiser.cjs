@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The import rules of the gateway (docs/architecture.md "Layers"), checked by
- * tests/architecture/dependency-rules.test.ts (and `npx depcruise lib app proxy.ts
+ * tests/architecture/dependency-rules.test.ts (and `npx depcruise lib simulator app proxy.ts
  * instrumentation.ts scripts`).
  *
  * - No import cycles, between files or (through the layer order) between folders.
@@ -10,6 +10,10 @@
  * - Type-only imports count (`tsPreCompilationDeps`): a type a lower layer needs from a
  *   higher one is a dependency all the same; it belongs to the lower layer, which is where
  *   such types were moved.
+ * - The simulator (`simulator/`) is a separate program. Of lib/ it imports only the two
+ *   modules in SIMULATOR_USES_FROM_LIB; of lib/, app/, proxy.ts and instrumentation.ts only
+ *   demo mode (lib/gateway/start-demo-upstream.ts) imports it. Its place in LAYERS is just
+ *   above the highest layer it uses (lib/auth).
  * - Chromium (puppeteer-core, @sparticuz/chromium, lib/xipu/browser-login, the login that loads
  *   it) is reachable only from the browser routes (scripts/vercel-build/function-plan.ts
  *   BROWSER_ROUTES) and `scripts/login.ts`.
@@ -22,7 +26,7 @@ const LAYERS = [
   { name: 'store', folders: ['lib/store'] },
   { name: 'pacing', folders: ['lib/pacing'] },
   { name: 'client policy', folders: ['lib/auth'] },
-  { name: 'simulator', folders: ['lib/simulator'] },
+  { name: 'simulator', folders: ['simulator'] },
   { name: 'provider interface', folders: ['lib/providers/*.ts'] },
   { name: 'chat pipeline', folders: ['lib/chat'] },
   { name: 'OpenAI-shaped APIs, shared', folders: ['lib/api/openai'] },
@@ -45,6 +49,11 @@ const LAYERS = [
   { name: 'handlers', folders: ['lib/handlers'] },
   { name: 'entry points', folders: ['app', 'proxy.ts', 'instrumentation.ts', 'scripts'] },
 ];
+
+/** The one module of the gateway that starts the simulator (demo mode). */
+const DEMO_MODE = 'lib/gateway/start-demo-upstream.ts';
+/** All the simulator takes from lib/: a log line and a constant-time comparison. */
+const SIMULATOR_USES_FROM_LIB = ['lib/log/log-event.ts', 'lib/auth/timing-safe-equal.ts'];
 
 /** The routes that log in with Chromium, and the CLI that does. */
 const BROWSER_ENTRIES = [
@@ -110,6 +119,20 @@ module.exports = {
       severity: 'error',
       from: {},
       to: { path: '^lib/', pathNot: ALL_LAYERED },
+    },
+    {
+      name: 'simulator-imports-little-of-lib',
+      comment: `the simulator is a separate program: of lib/ it imports only ${SIMULATOR_USES_FROM_LIB.join(' and ')}`,
+      severity: 'error',
+      from: { path: '^simulator/' },
+      to: { path: '^lib/', pathNot: `^(${SIMULATOR_USES_FROM_LIB.map(escape).join('|')})$` },
+    },
+    {
+      name: 'simulator-only-from-demo-mode',
+      comment: `the simulator is a separate program: in lib/, app/, proxy.ts and instrumentation.ts only ${DEMO_MODE} imports it (scripts/ and tests/ may)`,
+      severity: 'error',
+      from: { path: '^(lib|app)/|^(proxy|instrumentation)\\.ts$', pathNot: `^${escape(DEMO_MODE)}$` },
+      to: { path: '^simulator/' },
     },
     {
       name: 'browser-packages-only-in-browser-login',

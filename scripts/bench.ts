@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startSimulator, type SimulatorHandle, type SimulatorState } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorState } from '@/simulator/start-simulator';
 import { startGatewayProcess, type GatewayProcess } from '../tests/support/gateway-process';
 import { startRealRedisUpstash, type RealRedisUpstash } from '../tests/support/start-real-redis-upstash';
 import { deleteSessions, directChat, type DirectChatResult, type DirectClientOptions } from './bench/direct-client';
@@ -26,7 +26,7 @@ import { median, ms, p95, seconds, signedMs, table } from './bench/stats';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'sk-bench-0123456789abcdef';
 const MODEL = 'gpt-4.1';
-/** A deterministic reply of a few dozen pieces (lib/simulator/generate-reply.ts). */
+/** A deterministic reply of a few dozen pieces (simulator/generate-reply.ts). */
 const PROMPT = 'SIM-LONG: 30';
 /** As the gateway flattens one user message (docs/xipu-protocol §2), so both send the same text. */
 const UPSTREAM_TEXT = `User:\n${PROMPT}`;

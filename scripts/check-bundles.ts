@@ -2,6 +2,10 @@
  * Proves from the build output that the browser stays out of the API: no /v1 route (nor its
  * alias without /v1) traces puppeteer-core or @sparticuz/chromium, and the routes that log
  * in do trace Chromium's bin/ files (which Next does not find by itself: next.config.mjs).
+ * Nor does an API route trace a file of the simulator, the separate program in `simulator/`:
+ * demo mode's lazy import of it (lib/gateway/start-demo-upstream.ts) is compiled into a
+ * chunk of its own, so a traced `simulator/` file would be a new way in (docs/architecture.md
+ * "Layers").
  *
  * Usage: tsx scripts/check-bundles.ts [.next]   — exits 1 on a violation.
  */
@@ -14,6 +18,9 @@ import { FUNCTION_PLAN } from './vercel-build/function-plan';
 export const BROWSER_PACKAGES = ['puppeteer-core', '@sparticuz/chromium'];
 /** Routes that launch the browser and must carry Chromium's binaries (trace paths: no leading `/`). */
 export const BROWSER_ROUTES = FUNCTION_PLAN.browserRoutes.map((route) => route.slice(1));
+
+/** The simulator's folder, from the repository root (the parent of the `.next` folder). */
+export const SIMULATOR_FOLDER = 'simulator/';
 
 /** Route path (e.g. `v1/chat/completions`) → the files its trace lists. */
 export type RouteTraces = Map<string, string[]>;
@@ -37,6 +44,8 @@ export function checkBundles(traces: RouteTraces): BundleCheck {
       const hit = traces.get(route)?.find((file) => file.includes(`node_modules/${browserPackage}/`));
       if (hit) violations.push(`/${route} bundles ${browserPackage} (${hit})`);
     }
+    const simulatorFile = traces.get(route)?.find((file) => fromRepositoryRoot(route, file).startsWith(SIMULATOR_FOLDER));
+    if (simulatorFile) violations.push(`/${route} traces the simulator (${simulatorFile})`);
   }
   for (const route of BROWSER_ROUTES) {
     const files = traces.get(route);
@@ -46,6 +55,11 @@ export function checkBundles(traces: RouteTraces): BundleCheck {
     }
   }
   return { apiRoutes, violations };
+}
+
+/** A route's trace entry (relative to `.next/server/app/<route>/`) as a path from the repository root. */
+function fromRepositoryRoot(route: string, file: string): string {
+  return path.posix.normalize(path.posix.join('.next/server/app', route, file));
 }
 
 /** Reads every `route.js.nft.json` under `<nextDir>/server/app`. */
@@ -76,5 +90,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     for (const violation of violations) console.error(`✗ ${violation}`);
     process.exit(1);
   }
-  console.log('✓ the browser stays out of the /v1 bundles');
+  console.log('✓ the browser and the simulator\'s files stay out of the /v1 bundles');
 }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startSimulator } from '@/lib/simulator/start-simulator';
+import { startSimulator } from '@/simulator/start-simulator';
 
 const DEFAULT_PORT = 8787;
 

@@ -22,7 +22,7 @@ type DemoHolder = { [DEMO]?: Promise<DemoUpstream> };
 export function startDemoUpstream(config: GatewayConfig): Promise<DemoUpstream> {
   const holder = globalThis as DemoHolder;
   holder[DEMO] ??= (async () => {
-    const { startSimulator } = await import('@/lib/simulator/start-simulator');
+    const { startSimulator } = await import('@/simulator/start-simulator');
     const simulator = await startSimulator({
       port: config.demoSimulatorPort,
       // The simulator's limit sits below the gateway's gap, like the real service's.

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 /** The real openai-node SDK against a real `next start` of the gateway, over the simulator. */

@@ -165,7 +165,7 @@ export function findCitationProblems(citations: Citation[], docs: ReadonlyMap<st
 }
 
 /** Where citations are looked for, relative to the repository root. */
-export const SCANNED_FOLDERS = ['lib', 'app', 'scripts', 'tests'];
+export const SCANNED_FOLDERS = ['lib', 'simulator', 'app', 'scripts', 'tests'];
 export const SCANNED_ROOT_FILES = ['proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'vitest.config.mts'];
 /** This checker and its test hold fake citations on purpose. */
 const SKIPPED_FOLDERS = new Set(['node_modules', join('tests', 'docs')]);
@@ -178,8 +178,8 @@ function listSources(root: string, folder: string): string[] {
     const path = join(folder, entry);
     if (SKIPPED_FOLDERS.has(path) || entry === 'node_modules') continue;
     if (statSync(join(root, path)).isDirectory()) found.push(...listSources(root, path));
-    // lib's one-line READMEs cite docs too.
-    else if (SOURCE_FILE.test(entry) || (folder.startsWith('lib') && entry === 'README.md')) found.push(path);
+    // The one-line READMEs of lib/ and simulator/ cite docs too.
+    else if (SOURCE_FILE.test(entry) || (/^(lib|simulator)\b/.test(folder) && entry === 'README.md')) found.push(path);
   }
   return found;
 }

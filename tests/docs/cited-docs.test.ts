@@ -93,7 +93,7 @@ describe('the cited-docs checker', () => {
 describe('the repository', () => {
   const { citations, problems } = checkCitedDocs(ROOT);
 
-  it('finds the citations in lib/, app/, scripts/, tests/ and the root files', () => {
+  it('finds the citations in lib/, simulator/, app/, scripts/, tests/ and the root files', () => {
     // About a hundred comments cite the docs; far fewer means the scan itself broke.
     expect(citations.length).toBeGreaterThanOrEqual(100);
     for (const doc of ['xipu-protocol', 'client-compat', 'stack-notes']) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { gatewayChat, type GatewayChatResult } from '../../scripts/bench/gateway-client';
 import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
 import { simulatedUpstreamEnvironment, type GatewayProcess } from '../support/gateway-process';

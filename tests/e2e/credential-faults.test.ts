@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCredentialsServed, readLoginState, readStoredCredentials, saveLoginState } from '@/lib/xipu/credentials/credential-records';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { storeKeys } from '@/lib/store/keys';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 import type { Store } from '@/lib/store/store';

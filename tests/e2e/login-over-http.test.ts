@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
-import type { Fault } from '@/lib/simulator/faults';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import type { Fault } from '@/simulator/faults';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { dataOf, readSse } from '../support/read-sse';
 import { startGatewayHarness } from '../support/gateway-harness';
 

@@ -36,6 +36,18 @@ describe('checkBundles', () => {
     expect(result.violations).toEqual([`/models bundles @sparticuz/chromium (${chromiumBin})`]);
   });
 
+  it('fails when an API route traces a file of simulator/', () => {
+    const simulatorFile = '../../../../../../simulator/start-simulator.ts';
+    const result = checkBundles(traces({ ...healthy, 'v1/chat/completions': [...clean, simulatorFile] }));
+    expect(result.violations).toEqual([`/v1/chat/completions traces the simulator (${simulatorFile})`]);
+  });
+
+  it('passes the chunk that demo mode loads, and a node_modules package named simulator', () => {
+    const demoChunk = '../../../chunks/simulator_start-simulator_ts_13t01cs2jliu9._.js';
+    const result = checkBundles(traces({ ...healthy, 'v1/chat/completions': [...clean, demoChunk, '../../../../../../node_modules/simulator/index.js'] }));
+    expect(result.violations).toEqual([]);
+  });
+
   it('fails when the login route lacks Chromium\'s binaries', () => {
     const result = checkBundles(traces({ ...healthy, 'api/login': clean }));
     expect(result.violations).toEqual(['/api/login does not trace @sparticuz/chromium/bin/chromium.br (outputFileTracingIncludes)']);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
 import { callApi, createSession, readStream, type Credentials } from './simulator-client';
 
 const CANNED_REFUSAL =

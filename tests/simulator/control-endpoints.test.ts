@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle, type SimulatorState } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorState } from '@/simulator/start-simulator';
 import { callApi, createSession, readStream, sessionSettings } from './simulator-client';
 
 describe('HTTP control endpoints', () => {

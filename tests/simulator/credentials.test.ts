@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle, type SimulatorProfile } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorProfile } from '@/simulator/start-simulator';
 import { callApi, createManualClock, sessionSettings, type Credentials } from './simulator-client';
 
 const EXPIRED = { code: 403, msg: 'token expired' };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { callApi, createSession, readLines, readStream, sessionSettings, waitUntil, type Credentials } from './simulator-client';
 
 const CANNED_REFUSAL =

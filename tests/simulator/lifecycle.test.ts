@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { callApi, createSession, readLines, readStream, waitUntil, type Credentials } from './simulator-client';
 
 /** Reads lines until `count` answer pieces arrived; the body stays open. */

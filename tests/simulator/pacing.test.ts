@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
 import { callApi, createManualClock, createSession, readLines, readStream, sessionSettings, waitUntil, type Credentials } from './simulator-client';
 
 const TOO_FAST = { code: 429, msg: 'Request too fast, please try again later!' };

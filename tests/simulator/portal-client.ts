@@ -1,4 +1,4 @@
-import type { SimulatorHandle } from '@/lib/simulator/start-simulator';
+import type { SimulatorHandle } from '@/simulator/start-simulator';
 import type { Credentials } from './simulator-client';
 
 /** A cookie as a browser keeps it. Cookies ignore ports, so both simulator servers share the jar. */

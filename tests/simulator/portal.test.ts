@@ -1,7 +1,7 @@
 import { Script } from 'node:vm';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions, type SimulatorState } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions, type SimulatorState } from '@/simulator/start-simulator';
 import {
   callUserInfo,
   createPortalBrowser,

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateReply } from '@/lib/simulator/generate-reply';
-import { splitIntoPieces } from '@/lib/simulator/split-into-pieces';
-import { streamReply } from '@/lib/simulator/stream-reply';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions, type SimulatorProfile } from '@/lib/simulator/start-simulator';
+import { generateReply } from '@/simulator/generate-reply';
+import { splitIntoPieces } from '@/simulator/split-into-pieces';
+import { streamReply } from '@/simulator/stream-reply';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions, type SimulatorProfile } from '@/simulator/start-simulator';
 import { callApi, createSession, readStream, type Credentials } from './simulator-client';
 
 /** Whether the bytes begin or end inside a multi-byte UTF-8 sequence. */

@@ -1,4 +1,4 @@
-import type { Endpoint, MintedCredentials, SimulatorHandle } from '@/lib/simulator/start-simulator';
+import type { Endpoint, MintedCredentials, SimulatorHandle } from '@/simulator/start-simulator';
 
 /** Query each endpoint is called with — docs/xipu-protocol "Endpoints". */
 const requestTypes: Record<Endpoint, string> = { saveSession: 'ajax', completions: 'fetch', delSession: 'ajax' };

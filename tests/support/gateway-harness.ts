@@ -7,7 +7,7 @@ import { listModels, retrieveModel } from '@/lib/handlers/models';
 import { responsesNotSupported, unknownPath } from '@/lib/handlers/unsupported-paths';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
 import type { LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
 import { startLogin, type PerformLogin } from '@/lib/xipu/credentials/start-login';
 import { accountStore } from '@/lib/xipu/account/account-store';

@@ -4,7 +4,7 @@ import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BrowserLoginError, launchChromium, loginWithBrowser, type BrowserLoginOptions, type LoginStepEvent } from '@/lib/xipu/browser-login/login-with-browser';
 import { MAX_SCREENSHOT_BYTES } from '@/lib/xipu/browser-login/capture-failure-screenshot';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { isBrowserGone, trackBrowsers } from './track-browsers';
 
 const PASSWORD = 'sim-Secret-Pa55word';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { launchChromium, loginWithBrowser } from '@/lib/xipu/browser-login/login-with-browser';
 import { describeCredentials, readLoginState, readStoredCredentials, saveCredentials } from '@/lib/xipu/credentials/credential-records';
 import { runKeepalive } from '@/lib/xipu/keepalive/run-keepalive';
-import { startSimulator, type SimulatorHandle } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import { startGatewayHarness, type GatewayHarness } from '@/tests/support/gateway-harness';

@@ -6,7 +6,7 @@ import type { CredentialSource } from '@/lib/xipu/api/credential-source';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 import { createXipuProvider } from '@/lib/xipu/provider/xipu-provider';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { createSession } from '@/tests/simulator/simulator-client';

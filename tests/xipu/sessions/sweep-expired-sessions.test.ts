@@ -4,7 +4,7 @@ import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { MAX_SINGLE_DELETES_PER_SWEEP, sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expired-sessions';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
 import type { XipuApiOptions } from '@/lib/xipu/api/xipu-api';
-import { startSimulator, type Fault, type SimulatorHandle, type SimulatorOptions } from '@/lib/simulator/start-simulator';
+import { startSimulator, type Fault, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import { callApi, createSession, type Credentials } from '@/tests/simulator/simulator-client';

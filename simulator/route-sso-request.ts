@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from '@/lib/auth/timing-safe-equal';
-import { answerSimulatorFailure } from '@/lib/simulator/answer-simulator-failure';
-import { faviconPath, sendNoFavicon } from '@/lib/simulator/handle-portal-request';
-import { createPageExchange, serializeCookie, type PageExchange } from '@/lib/simulator/page-exchange';
-import { portalMessages } from '@/lib/simulator/portal-messages';
-import { readFormBody } from '@/lib/simulator/read-form-body';
-import { escapeHtml, renderHtmlPage } from '@/lib/simulator/render-html-page';
-import { renderSsoLoginPage, ssoLoginPath } from '@/lib/simulator/render-sso-login-page';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import { answerSimulatorFailure } from '@/simulator/answer-simulator-failure';
+import { faviconPath, sendNoFavicon } from '@/simulator/handle-portal-request';
+import { createPageExchange, serializeCookie, type PageExchange } from '@/simulator/page-exchange';
+import { portalMessages } from '@/simulator/portal-messages';
+import { readFormBody } from '@/simulator/read-form-body';
+import { escapeHtml, renderHtmlPage } from '@/simulator/render-html-page';
+import { renderSsoLoginPage, ssoLoginPath } from '@/simulator/render-sso-login-page';
+import type { SimulatorContext } from '@/simulator/simulator-context';
 
 /** The SSO's session cookie, scoped to its own paths as CAS does. */
 export const ssoSessionCookie = 'CASTGC';

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createPageExchange, serializeCookie, type PageExchange } from '@/lib/simulator/page-exchange';
-import type { PortalSession } from '@/lib/simulator/portal-book';
-import { portalMessages } from '@/lib/simulator/portal-messages';
-import { readCookies } from '@/lib/simulator/read-cookies';
-import { renderChatPage } from '@/lib/simulator/render-chat-page';
-import { escapeHtml, renderHtmlPage } from '@/lib/simulator/render-html-page';
-import { ssoLoginPath } from '@/lib/simulator/render-sso-login-page';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import { createPageExchange, serializeCookie, type PageExchange } from '@/simulator/page-exchange';
+import type { PortalSession } from '@/simulator/portal-book';
+import { portalMessages } from '@/simulator/portal-messages';
+import { readCookies } from '@/simulator/read-cookies';
+import { renderChatPage } from '@/simulator/render-chat-page';
+import { escapeHtml, renderHtmlPage } from '@/simulator/render-html-page';
+import { ssoLoginPath } from '@/simulator/render-sso-login-page';
+import type { SimulatorContext } from '@/simulator/simulator-context';
 
 /** The portal's pages on the main server — docs/xipu-protocol "Login". */
 export const portalPaths = { home: '/', callback: '/sso/callback', chat: '/v3/chat' } as const;

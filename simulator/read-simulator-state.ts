@@ -1,8 +1,8 @@
-import type { Endpoint } from '@/lib/simulator/faults';
-import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/simulator-options';
-import type { SessionCreator } from '@/lib/simulator/session-book';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import type { PortalCounters } from '@/lib/simulator/simulator-counters';
+import type { Endpoint } from '@/simulator/faults';
+import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/simulator/simulator-options';
+import type { SessionCreator } from '@/simulator/session-book';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import type { PortalCounters } from '@/simulator/simulator-counters';
 
 export interface SimulatorSessionSummary {
   id: number;

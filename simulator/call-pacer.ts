@@ -1,5 +1,5 @@
-import type { SimulatorProfile } from '@/lib/simulator/simulator-options';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import type { SimulatorProfile } from '@/simulator/simulator-options';
+import { upstreamMessages } from '@/simulator/upstream-messages';
 
 /** One call of an account as the frequency limit sees it. */
 export interface PacedCall {

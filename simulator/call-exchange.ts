@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { PacedCall } from '@/lib/simulator/call-pacer';
-import type { Endpoint } from '@/lib/simulator/faults';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
+import type { PacedCall } from '@/simulator/call-pacer';
+import type { Endpoint } from '@/simulator/faults';
+import type { SimulatorContext } from '@/simulator/simulator-context';
 
 /** XIPU answers JSON with an explicit charset (a Java backend). */
 const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';

@@ -1,4 +1,4 @@
-import type { Endpoint } from '@/lib/simulator/faults';
+import type { Endpoint } from '@/simulator/faults';
 
 /** What the login portal and its SSO saw. */
 export interface PortalCounters {

@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { createCallPacer, type CallPacer } from '@/lib/simulator/call-pacer';
-import { createCredentialIssuer, type CredentialIssuer } from '@/lib/simulator/credential-issuer';
-import { createSeededRandom } from '@/lib/simulator/create-seeded-random';
-import { createFaultQueue, type FaultQueue } from '@/lib/simulator/faults';
-import { createPortalBook, type PortalBook } from '@/lib/simulator/portal-book';
-import { resolveSimulatorSettings, type SimulatorSettings } from '@/lib/simulator/resolve-simulator-settings';
-import { createSessionBook, type SessionBook } from '@/lib/simulator/session-book';
-import { createSimulatorCounters, type SimulatorCounters } from '@/lib/simulator/simulator-counters';
-import type { SimulatorOptions } from '@/lib/simulator/simulator-options';
+import { createCallPacer, type CallPacer } from '@/simulator/call-pacer';
+import { createCredentialIssuer, type CredentialIssuer } from '@/simulator/credential-issuer';
+import { createSeededRandom } from '@/simulator/create-seeded-random';
+import { createFaultQueue, type FaultQueue } from '@/simulator/faults';
+import { createPortalBook, type PortalBook } from '@/simulator/portal-book';
+import { resolveSimulatorSettings, type SimulatorSettings } from '@/simulator/resolve-simulator-settings';
+import { createSessionBook, type SessionBook } from '@/simulator/session-book';
+import { createSimulatorCounters, type SimulatorCounters } from '@/simulator/simulator-counters';
+import type { SimulatorOptions } from '@/simulator/simulator-options';
 
 /** A completions stream whose headers went out and whose body has not ended. */
 export interface LiveStream {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CallExchange } from '@/lib/simulator/call-exchange';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import type { CallExchange } from '@/simulator/call-exchange';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { upstreamMessages } from '@/simulator/upstream-messages';
 
 /** The delSession body: several ids at once — docs/xipu-protocol "Endpoints". */
 const delSessionBodySchema = z.object({ ids: z.array(z.number().int()) });

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { judgeCredentials } from '@/lib/simulator/judge-credentials';
-import { readJsonBody } from '@/lib/simulator/read-json-body';
-import { readSingleHeader } from '@/lib/simulator/read-single-header';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import { judgeCredentials } from '@/simulator/judge-credentials';
+import { readJsonBody } from '@/simulator/read-json-body';
+import { readSingleHeader } from '@/simulator/read-single-header';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { upstreamMessages } from '@/simulator/upstream-messages';
 
 /** The path under the API base; the chat page calls it with `sf_request_type=ajax`. */
 export const userInfoEndpoint = 'userInfo';

@@ -1,19 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MintedCredentials } from '@/lib/simulator/credential-issuer';
-import type { Fault } from '@/lib/simulator/faults';
-import type { SimulatorState } from '@/lib/simulator/read-simulator-state';
-import type { SimulatorOptions } from '@/lib/simulator/simulator-options';
-import { apiBasePath, createRequestRouter } from '@/lib/simulator/route-request';
-import { createSsoRequestRouter } from '@/lib/simulator/route-sso-request';
-import { createSimulatorContext } from '@/lib/simulator/simulator-context';
-import { createSimulatorControls, type BrowserSessionRequest, type SimulatorRuntimeOptions } from '@/lib/simulator/simulator-controls';
+import type { MintedCredentials } from '@/simulator/credential-issuer';
+import type { Fault } from '@/simulator/faults';
+import type { SimulatorState } from '@/simulator/read-simulator-state';
+import type { SimulatorOptions } from '@/simulator/simulator-options';
+import { apiBasePath, createRequestRouter } from '@/simulator/route-request';
+import { createSsoRequestRouter } from '@/simulator/route-sso-request';
+import { createSimulatorContext } from '@/simulator/simulator-context';
+import { createSimulatorControls, type BrowserSessionRequest, type SimulatorRuntimeOptions } from '@/simulator/simulator-controls';
 
-export type { Endpoint, Fault } from '@/lib/simulator/faults';
-export type { SimulatorState } from '@/lib/simulator/read-simulator-state';
-export type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/simulator-options';
-export type { MintedCredentials } from '@/lib/simulator/credential-issuer';
-export type { BrowserSessionRequest, SimulatorRuntimeOptions } from '@/lib/simulator/simulator-controls';
+export type { Endpoint, Fault } from '@/simulator/faults';
+export type { SimulatorState } from '@/simulator/read-simulator-state';
+export type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/simulator/simulator-options';
+export type { MintedCredentials } from '@/simulator/credential-issuer';
+export type { BrowserSessionRequest, SimulatorRuntimeOptions } from '@/simulator/simulator-controls';
 
 export interface SimulatorHandle {
   /** `http://HOST:PORT`. */

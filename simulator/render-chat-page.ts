@@ -1,5 +1,5 @@
-import type { MintedCredentials } from '@/lib/simulator/credential-issuer';
-import { escapeHtml, renderHtmlPage, toScriptLiteral } from '@/lib/simulator/render-html-page';
+import type { MintedCredentials } from '@/simulator/credential-issuer';
+import { escapeHtml, renderHtmlPage, toScriptLiteral } from '@/simulator/render-html-page';
 
 /**
  * The XIPU chat page: a `button.n-button` holding `span.n-button__content` ("New chat").

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createCallExchange, type CallExchange } from '@/lib/simulator/call-exchange';
-import type { Endpoint, QueuedFault } from '@/lib/simulator/faults';
-import { handleCompletions } from '@/lib/simulator/handle-completions';
-import { handleDelSession } from '@/lib/simulator/handle-del-session';
-import { handleSaveSession } from '@/lib/simulator/handle-save-session';
-import { judgeCredentials } from '@/lib/simulator/judge-credentials';
-import { readJsonBody } from '@/lib/simulator/read-json-body';
-import { readSingleHeader } from '@/lib/simulator/read-single-header';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import { createCallExchange, type CallExchange } from '@/simulator/call-exchange';
+import type { Endpoint, QueuedFault } from '@/simulator/faults';
+import { handleCompletions } from '@/simulator/handle-completions';
+import { handleDelSession } from '@/simulator/handle-del-session';
+import { handleSaveSession } from '@/simulator/handle-save-session';
+import { judgeCredentials } from '@/simulator/judge-credentials';
+import { readJsonBody } from '@/simulator/read-json-body';
+import { readSingleHeader } from '@/simulator/read-single-header';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { upstreamMessages } from '@/simulator/upstream-messages';
 
 /**
  * One call to a XIPU API endpoint, in the order the real service is assumed to judge it:

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { wait } from '@/lib/simulator/wait';
+import { wait } from '@/simulator/wait';
 
 /** How one completions body is written. */
 export interface StreamScript {

@@ -1,4 +1,4 @@
-import { escapeHtml, renderHtmlPage } from '@/lib/simulator/render-html-page';
+import { escapeHtml, renderHtmlPage } from '@/simulator/render-html-page';
 
 /** Where the SSO's login form lives and posts — docs/xipu-protocol "Login". */
 export const ssoLoginPath = '/authserver/login';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { CallExchange } from '@/lib/simulator/call-exchange';
-import { defaultSessionSettings, type SessionSettings } from '@/lib/simulator/session-book';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import type { CallExchange } from '@/simulator/call-exchange';
+import { defaultSessionSettings, type SessionSettings } from '@/simulator/session-book';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { upstreamMessages } from '@/simulator/upstream-messages';
 
 /** The saveSession body — docs/xipu-protocol "Endpoints". Unknown fields are ignored. */
 const saveSessionBodySchema = z.object({

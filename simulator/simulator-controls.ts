@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { MintedCredentials } from '@/lib/simulator/credential-issuer';
-import type { Fault } from '@/lib/simulator/faults';
-import { readSimulatorState, type SimulatorState } from '@/lib/simulator/read-simulator-state';
-import { browserSessionName, defaultSessionSettings } from '@/lib/simulator/session-book';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { createSimulatorCounters } from '@/lib/simulator/simulator-counters';
+import type { MintedCredentials } from '@/simulator/credential-issuer';
+import type { Fault } from '@/simulator/faults';
+import { readSimulatorState, type SimulatorState } from '@/simulator/read-simulator-state';
+import { browserSessionName, defaultSessionSettings } from '@/simulator/session-book';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { createSimulatorCounters } from '@/simulator/simulator-counters';
 
 /** The account credentials belong to when none is named. */
 export const defaultSimulatorAccount = 'demo-student';

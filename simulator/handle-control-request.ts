@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { faultSchema } from '@/lib/simulator/faults';
-import { readJsonBody } from '@/lib/simulator/read-json-body';
-import { simulatorRuntimeOptionsSchema, type SimulatorControls } from '@/lib/simulator/simulator-controls';
+import { faultSchema } from '@/simulator/faults';
+import { readJsonBody } from '@/simulator/read-json-body';
+import { simulatorRuntimeOptionsSchema, type SimulatorControls } from '@/simulator/simulator-controls';
 
 /** Where the control routes live; no real XIPU path starts with it. */
 export const controlPathPrefix = '/__sim/';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MintedCredentials } from '@/lib/simulator/credential-issuer';
+import type { MintedCredentials } from '@/simulator/credential-issuer';
 
 /** A browser signed in to the portal: the credentials its chat page hands to its own XHRs. */
 export interface PortalSession {

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerSimulatorFailure } from '@/lib/simulator/answer-simulator-failure';
-import type { Endpoint } from '@/lib/simulator/faults';
-import { handleApiRequest } from '@/lib/simulator/handle-api-request';
-import { controlPathPrefix, handleControlRequest } from '@/lib/simulator/handle-control-request';
-import { faviconPath, handlePortalRequest, isPortalPath, sendNoFavicon } from '@/lib/simulator/handle-portal-request';
-import { handleUserInfo, userInfoEndpoint } from '@/lib/simulator/handle-user-info';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import type { SimulatorControls } from '@/lib/simulator/simulator-controls';
+import { answerSimulatorFailure } from '@/simulator/answer-simulator-failure';
+import type { Endpoint } from '@/simulator/faults';
+import { handleApiRequest } from '@/simulator/handle-api-request';
+import { controlPathPrefix, handleControlRequest } from '@/simulator/handle-control-request';
+import { faviconPath, handlePortalRequest, isPortalPath, sendNoFavicon } from '@/simulator/handle-portal-request';
+import { handleUserInfo, userInfoEndpoint } from '@/simulator/handle-user-info';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import type { SimulatorControls } from '@/simulator/simulator-controls';
 
 /** The API's path, under which the endpoints live — docs/xipu-protocol "Hosts and headers". */
 export const apiBasePath = '/api/chat';

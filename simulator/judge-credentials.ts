@@ -1,6 +1,6 @@
-import type { CredentialCheck } from '@/lib/simulator/credential-issuer';
-import type { SimulatorProfile } from '@/lib/simulator/simulator-options';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
+import type { CredentialCheck } from '@/simulator/credential-issuer';
+import type { SimulatorProfile } from '@/simulator/simulator-options';
+import { upstreamMessages } from '@/simulator/upstream-messages';
 
 export type CredentialVerdict =
   | { accepted: true; account: string }

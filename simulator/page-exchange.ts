@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { wait } from '@/lib/simulator/wait';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { wait } from '@/simulator/wait';
 
 const HTML_CONTENT_TYPE = 'text/html;charset=UTF-8';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { CallExchange } from '@/lib/simulator/call-exchange';
-import { classifyPrompt, type PromptClass } from '@/lib/simulator/classify-prompt';
-import type { QueuedFault } from '@/lib/simulator/faults';
-import { generateReply } from '@/lib/simulator/generate-reply';
-import type { SimulatorContext } from '@/lib/simulator/simulator-context';
-import { splitIntoPieces } from '@/lib/simulator/split-into-pieces';
-import { streamReply, type StreamOutcome } from '@/lib/simulator/stream-reply';
-import { upstreamMessages } from '@/lib/simulator/upstream-messages';
-import { wait } from '@/lib/simulator/wait';
+import type { CallExchange } from '@/simulator/call-exchange';
+import { classifyPrompt, type PromptClass } from '@/simulator/classify-prompt';
+import type { QueuedFault } from '@/simulator/faults';
+import { generateReply } from '@/simulator/generate-reply';
+import type { SimulatorContext } from '@/simulator/simulator-context';
+import { splitIntoPieces } from '@/simulator/split-into-pieces';
+import { streamReply, type StreamOutcome } from '@/simulator/stream-reply';
+import { upstreamMessages } from '@/simulator/upstream-messages';
+import { wait } from '@/simulator/wait';
 
 /** The completions body — docs/xipu-protocol "Endpoints". */
 const completionsBodySchema = z.object({

@@ -1,4 +1,4 @@
-import type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/lib/simulator/simulator-options';
+import type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/simulator/simulator-options';
 
 /** The simulated login portal and its SSO — docs/xipu-protocol "Login". */
 export interface PortalSettings {
