@@ -40,6 +40,7 @@ const LAYERS = [
   { name: 'XIPU browser login', folders: ['lib/xipu/browser-login'] },
   { name: 'XIPU credentials', folders: ['lib/xipu/credentials'] },
   { name: 'XIPU keep-alive', folders: ['lib/xipu/keepalive'] },
+  { name: 'XIPU health', folders: ['lib/xipu/health'] },
   { name: 'XIPU account wiring', folders: ['lib/xipu/*.ts'] },
   { name: 'wiring', folders: ['lib/gateway'] },
   { name: 'route wrapper', folders: ['lib/http'] },

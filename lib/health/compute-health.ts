@@ -1,9 +1,11 @@
 import type { ConfigResult, GatewayConfig } from '@/lib/config/env';
-import { readLoginState, readStoredCredentials, type LoginState } from '@/lib/xipu/credentials/credential-records';
-import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
-import { refreshMarginMs } from '@/lib/xipu/credentials/refresh-margin';
-import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
-import { readHeartbeatState, type HeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
+import {
+  checkAccountHealth,
+  HEARTBEAT_MAX_AGE_MS,
+  readAccountHealthState,
+  type AccountHealthState,
+  type ChatFacts,
+} from '@/lib/xipu/health/check-account-health';
 import { classifyRequestOutcome } from '@/lib/metrics/classify-request-outcome';
 import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import type { RequestRecord } from '@/lib/metrics/request-record';
@@ -78,16 +80,13 @@ export async function computeHealth(input: HealthInput): Promise<HealthReport> {
     return report(withNotChecked(store, 'the store cannot be read', configuration));
   }
 
-  const credentials = checkCredentials(config, state, now);
   return report([
     {
       id: 'store',
       level: 'green',
       reason: input.store.backend === 'upstash' ? 'Upstash Redis answers' : 'in-memory store of this process',
     },
-    credentials.check,
-    checkLogin(config, state.login, credentials.usable, now),
-    checkHeartbeat(config, state, now),
+    ...checkAccountHealth(config, state.account, chatFacts(state, now), now),
     checkRecentChats(state, now),
     configuration,
   ]);
@@ -120,13 +119,12 @@ export const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([
 const LOGIN_IN_PROGRESS = 'upstream_login_in_progress';
 /** Records read to find them (one command however many; skips client errors in between). */
 const RECENT_RECORDS_READ = 20;
-/** The keep-alive cron runs daily (vercel.json; Hobby allows no more, ±59 min): a missed run plus slack. */
-export const HEARTBEAT_MAX_AGE_MS = 36 * 3_600_000;
+/** The heartbeat's allowed age: the account's rule (lib/xipu/health/check-account-health.ts). */
+export { HEARTBEAT_MAX_AGE_MS };
 
 interface RecordedState {
-  stored?: StoredCredentials;
-  login?: LoginState;
-  heartbeat?: HeartbeatState;
+  /** The XIPU account's records (credentials, login, heartbeat). */
+  account: AccountHealthState;
   /** Newest first. */
   recent: RequestRecord[];
 }
@@ -134,15 +132,18 @@ interface RecordedState {
 /** Reads only what the configuration makes relevant, all at once. @throws when the store fails. */
 async function readRecordedState(store: Store, config: GatewayConfig): Promise<RecordedState> {
   // The configuration's one account (the default); several accounts' health is issue 12's.
-  const account = accountStore(store);
-  const [stored, login, heartbeat, recent] = await Promise.all([
-    config.demoMode ? undefined : readStoredCredentials(account),
-    config.demoMode || !config.login.enabled ? undefined : readLoginState(account),
-    // Also where no cron runs: a heartbeat (the admin's button, an outside scheduler) is an upstream success.
-    config.demoMode ? undefined : readHeartbeatState(account),
-    readRecentRequests(store, RECENT_RECORDS_READ),
-  ]);
-  return { stored, login, heartbeat, recent };
+  const [account, recent] = await Promise.all([readAccountHealthState(accountStore(store), config), readRecentRequests(store, RECENT_RECORDS_READ)]);
+  return { account, recent };
+}
+
+/** What the recent chats tell the account's checks. */
+function chatFacts(state: RecordedState, now: number): ChatFacts {
+  const failure = findUnansweredCredentialFailure(state, now);
+  const lastSuccess = state.recent.find((record) => classifyRequestOutcome(record) === 'succeeded');
+  return {
+    credentialFailure: failure ? { error: failure.error ?? '', at: failure.at, endedAt: endOf(failure) } : undefined,
+    lastSuccessEndedAt: lastSuccess ? endOf(lastSuccess) : undefined,
+  };
 }
 
 function checkConfiguration(config: GatewayConfig): HealthCheck {
@@ -158,85 +159,6 @@ function checkConfiguration(config: GatewayConfig): HealthCheck {
   }
   if (config.demoMode) return check('green', 'demo mode: a built-in simulator stands in for XIPU');
   return check('green', config.hosted ? 'hosted, with Upstash and API keys' : 'local');
-}
-
-function checkCredentials(config: GatewayConfig, state: RecordedState, now: number): { check: HealthCheck; usable: boolean } {
-  const result = (level: HealthLevel, reason: string, usable: boolean) => ({ check: { id: 'credentials' as const, level, reason }, usable });
-  if (config.demoMode) return result('green', 'demo simulator: no XIPU credentials needed', true);
-
-  const current = pickCurrentCredentials(config.xipu.manualCredentials, state.stored);
-  const loginPossible = canLogIn(config);
-  const backedOffUntil = loginBackedOffUntil(state.login, now);
-  const failure = findUnansweredCredentialFailure(state, now);
-  const expired = current?.expiresAt !== undefined && current.expiresAt <= now;
-
-  if (failure) {
-    const failed = `a chat failed with ${failure.error} ${formatAge(now - endOf(failure))} ago and no upstream call has succeeded since`;
-    if (current && !expired && freshnessOf(current) > failure.at) {
-      return result('amber', `${failed}, but the ${originName(current)} pair is newer than that failure (not used yet)`, false);
-    }
-    const remedy = !loginPossible
-      ? `no login can renew them${loginBlocker(config)}: set fresh JM_TOKEN and SDP_SESSION`
-      : backedOffUntil !== undefined
-        ? `logins are backed off until ${formatTime(backedOffUntil)}`
-        : 'the next chat tries again';
-    return result('red', `${failed}; ${remedy}`, false);
-  }
-
-  if (!current || expired) {
-    const what = !current ? 'no XIPU credentials' : `the ${originName(current)} token expired at ${formatTime(current.expiresAt ?? 0)}`;
-    if (!loginPossible) {
-      return result('red', `${what}, and no login can renew them${loginBlocker(config)}: set fresh JM_TOKEN and SDP_SESSION`, false);
-    }
-    if (backedOffUntil !== undefined) {
-      return result('red', `${what}, and logins are backed off until ${formatTime(backedOffUntil)} after failures`, false);
-    }
-    return result('amber', `${what}; the next chat runs a login and waits up to ${Math.round(config.login.waitMs / 1000)} s for it`, false);
-  }
-
-  const validity = current.expiresAt === undefined ? 'valid (the token carries no expiry)' : `valid until ${formatTime(current.expiresAt)}`;
-  const source = `${originName(current)} token ${validity}`;
-  if (current.expiresAt !== undefined && current.expiresAt - now <= refreshMarginMs(config.login.refreshMarginMs, current)) {
-    if (!loginPossible) return result('amber', `${source}, and nothing can renew it${loginBlocker(config)}: set fresh JM_TOKEN and SDP_SESSION soon`, true);
-    if (backedOffUntil !== undefined) return result('amber', `${source}; logins are backed off until ${formatTime(backedOffUntil)}`, true);
-    return result('green', `${source}; a background login renews it`, true);
-  }
-  return result('green', source, true);
-}
-
-function checkLogin(config: GatewayConfig, login: LoginState | undefined, credentialsUsable: boolean, now: number): HealthCheck {
-  const check = (level: HealthLevel, reason: string): HealthCheck => ({ id: 'login', level, reason });
-  if (config.demoMode) return check('green', 'not needed (demo simulator)');
-  if (!config.login.enabled) return check('green', 'not configured: credentials are given by hand (JM_TOKEN, SDP_SESSION)');
-  if (!login) return check('green', 'configured; no login has run yet');
-  if (login.outcome === 'success') return check('green', `the last login succeeded at ${formatTime(login.attemptedAt)}`);
-
-  const failure = `the last login failed at ${formatTime(login.attemptedAt)}${login.failedStep ? ` at step "${login.failedStep}"` : ''}${login.message ? ` (${login.message.slice(0, 200)})` : ''}`;
-  const backedOffUntil = loginBackedOffUntil(login, now);
-  if (credentialsUsable) {
-    const backoff = backedOffUntil !== undefined ? ` (no new login before ${formatTime(backedOffUntil)})` : '';
-    return check('green', `${failure}${backoff}; the current credentials work, so chats are not affected`);
-  }
-  if (backedOffUntil !== undefined) {
-    return check('red', `${failure}; no new login before ${formatTime(backedOffUntil)}. Check XJTLU_USERNAME/XJTLU_PASSWORD`);
-  }
-  return check('amber', `${failure}; the next login may run now`);
-}
-
-function checkHeartbeat(config: GatewayConfig, state: RecordedState, now: number): HealthCheck {
-  const check = (level: HealthLevel, reason: string): HealthCheck => ({ id: 'heartbeat', level, reason });
-  if (config.demoMode) return check('green', 'not needed (demo simulator)');
-  if (!heartbeatExpected(config)) return check('green', 'no daily keep-alive cron runs locally; chats keep the account active');
-  const heartbeatAt = state.heartbeat?.at;
-  if (heartbeatAt !== undefined && now - heartbeatAt <= HEARTBEAT_MAX_AGE_MS) {
-    return check('green', `the last heartbeat was ${formatAge(now - heartbeatAt)} ago`);
-  }
-  const seen = heartbeatAt === undefined ? 'no heartbeat recorded yet' : `the last heartbeat was ${formatAge(now - heartbeatAt)} ago`;
-  const lastSuccess = state.recent.find((record) => classifyRequestOutcome(record) === 'succeeded');
-  if (lastSuccess && now - endOf(lastSuccess) <= HEARTBEAT_MAX_AGE_MS) {
-    return check('green', `${seen}, but a chat succeeded ${formatAge(now - endOf(lastSuccess))} ago (the account is active)`);
-  }
-  return check('amber', `${seen}: the daily keep-alive cron (/api/cron/keepalive) should run; check CRON_SECRET and the project's Cron Jobs`);
 }
 
 function checkRecentChats(state: RecordedState, now: number): HealthCheck {
@@ -261,43 +183,16 @@ function checkRecentChats(state: RecordedState, now: number): HealthCheck {
 }
 
 /**
- * The newest chat within the window that failed for credentials or the login, when no
- * upstream call has succeeded since: no chat that started after it did (recorded in the
- * shared recent list; a long answer that began before the failure proves nothing) and no
- * heartbeat after it began (the keep-alive job and the admin's button run them). Any
- * instance reads the same.
+ * The newest chat within the window that failed for credentials or the login, when no chat
+ * that started after it succeeded (recorded in the shared recent list; a long answer that
+ * began before the failure proves nothing). A heartbeat after it also answers it: the
+ * account's check weighs that. Any instance reads the same.
  */
 function findUnansweredCredentialFailure(state: RecordedState, now: number): RequestRecord | undefined {
   const failure = state.recent.find((record) => CREDENTIAL_FAILURES.has(record.error ?? '') && now - endOf(record) <= RECENT_CHAT_WINDOW_MS);
   if (!failure) return undefined;
   const provenByChat = state.recent.some((record) => classifyRequestOutcome(record) === 'succeeded' && record.at > failure.at);
-  const provenByHeartbeat = (state.heartbeat?.at ?? 0) > failure.at;
-  return provenByChat || provenByHeartbeat ? undefined : failure;
-}
-
-/** When the pair was made: the JWT's issue time, else when it was obtained. */
-function freshnessOf(credentials: StoredCredentials): number {
-  return credentials.issuedAt ?? credentials.obtainedAt ?? 0;
-}
-
-/** Logins need the username and password, and hosted the login route's bearer secret (CRON_SECRET). */
-function canLogIn(config: GatewayConfig): boolean {
-  return config.login.enabled && (!config.hosted || Boolean(config.cronSecret));
-}
-
-function loginBlocker(config: GatewayConfig): string {
-  if (!config.login.enabled) return ' (no XJTLU_USERNAME/XJTLU_PASSWORD)';
-  return config.hosted && !config.cronSecret ? ' (the login route needs CRON_SECRET)' : '';
-}
-
-function loginBackedOffUntil(login: LoginState | undefined, now: number): number | undefined {
-  if (login?.outcome !== 'failure' || login.nextAttemptAt === undefined || login.nextAttemptAt <= now) return undefined;
-  return login.nextAttemptAt;
-}
-
-/** The daily cron runs on Vercel deployments only, and demo mode needs no account. */
-function heartbeatExpected(config: GatewayConfig): boolean {
-  return config.hosted && !config.demoMode;
+  return provenByChat ? undefined : failure;
 }
 
 /** Every check but `first` (and `also`), marked as not checked: the report keeps its shape. */
@@ -310,23 +205,6 @@ const HEALTH_CHECK_ORDER: readonly HealthCheckId[] = ['store', 'credentials', 'l
 
 function endOf(record: RequestRecord): number {
   return record.at + record.durationMs;
-}
-
-function originName(credentials: StoredCredentials): string {
-  switch (credentials.origin) {
-    case 'env':
-      return 'JM_TOKEN';
-    case 'login':
-      return 'logged-in';
-    case 'manual':
-      return 'pasted';
-    case 'demo':
-      return 'demo';
-  }
-}
-
-function formatTime(at: number): string {
-  return new Date(at).toISOString();
 }
 
 function formatAge(ms: number): string {
