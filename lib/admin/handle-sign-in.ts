@@ -1,3 +1,4 @@
+import { limitRate } from '@/lib/auth/limit-rate';
 import { timingSafeEqual } from '@/lib/auth/timing-safe-equal';
 import { logEvent } from '@/lib/log/log-event';
 import { adminStoreKeys, SIGN_IN_ATTEMPTS_PER_WINDOW, SIGN_IN_WINDOW_MS } from './admin-keys';
@@ -25,7 +26,12 @@ export const handleSignIn: AdminHandler = async (request, { config, context, dep
     return adminMessagePage(403, 'Refused: cross-site request', `This sign-in was refused because ${origin.reason}.`);
   }
   const ip = readClientIp(request.headers);
-  const limit = await context.store.limitRate(`${adminStoreKeys.signInRateLimit}:${ip}`, SIGN_IN_ATTEMPTS_PER_WINDOW, SIGN_IN_WINDOW_MS);
+  const limit = await limitRate(context.store, {
+    key: `${adminStoreKeys.signInRateLimit}:${ip}`,
+    limit: SIGN_IN_ATTEMPTS_PER_WINDOW,
+    windowMs: SIGN_IN_WINDOW_MS,
+    now: dependencies.now(),
+  });
   if (!limit.allowed) {
     const retryAfterSeconds = Math.max(1, Math.ceil((limit.resetAt - dependencies.now()) / 1000));
     logEvent('warn', 'admin_sign_in_rate_limited', { ip });

@@ -3,6 +3,8 @@ import { GatewayError } from '@/lib/errors/gateway-error';
 import { storeKeys, storeTtls } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 import type { ClientIdentity } from './authenticate-client';
+import { acquireLease } from './concurrency-lease';
+import { limitRate } from './limit-rate';
 
 /**
  * Per-client-key rate limit and cap on concurrent requests, shared by every instance, so
@@ -20,7 +22,7 @@ export async function enforceClientLimits(
   requestId: string,
   now: () => number = Date.now,
 ): Promise<ClientLease> {
-  const rate = await store.limitRate(storeKeys.rateLimit(client.id), limits.requestsPerMinute, 60_000);
+  const rate = await limitRate(store, { key: storeKeys.rateLimit(client.id), limit: limits.requestsPerMinute, windowMs: 60_000, now: now() });
   if (!rate.allowed) {
     const retryAfterSeconds = Math.max(1, Math.ceil((rate.resetAt - now()) / 1000));
     throw new GatewayError(
@@ -30,7 +32,7 @@ export async function enforceClientLimits(
   }
 
   const concurrencyKey = storeKeys.concurrency(client.id);
-  const acquired = await store.acquireLease(concurrencyKey, {
+  const acquired = await acquireLease(store, concurrencyKey, {
     member: requestId,
     limit: limits.maxConcurrentPerKey,
     now: now(),

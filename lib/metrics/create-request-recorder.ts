@@ -1,3 +1,4 @@
+import { releaseLease } from '@/lib/auth/concurrency-lease';
 import type { ChatRunEnd, ChatRunObserver } from '@/lib/chat/observe-chat-run';
 import type { RouteAnswer } from '@/lib/http/gateway-route';
 import { logEvent } from '@/lib/log/log-event';
@@ -114,7 +115,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       saved = true;
       if (!answer) {
         logEvent('warn', 'metrics_without_answer', { requestId: options.requestId });
-        if (lease) await options.store.releaseLease(lease.key, lease.member).catch(() => undefined);
+        if (lease) await releaseLease(options.store, lease.key, lease.member).catch(() => undefined);
         return;
       }
       if (answer.status < 400 && !end) await waitForEnd(options.endWaitMs ?? DEFAULT_END_WAIT_MS);
@@ -123,7 +124,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       } catch (error) {
         logEvent('warn', 'metrics_write_failed', { requestId: options.requestId, error: error instanceof Error ? error.message : String(error) });
         // The slot must not stay taken because the metrics failed; its lease would free it later anyway.
-        if (lease) await options.store.releaseLease(lease.key, lease.member).catch(() => undefined);
+        if (lease) await releaseLease(options.store, lease.key, lease.member).catch(() => undefined);
       }
     },
   };

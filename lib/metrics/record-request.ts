@@ -1,5 +1,6 @@
 import { storeKeys, storeTtls } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
+import { appendMetric } from './append-metric';
 import { countsAsError } from './classify-request-outcome';
 import { hourStart } from './hour-start';
 import type { RequestRecord } from './request-record';
@@ -8,7 +9,7 @@ import type { RequestRecord } from './request-record';
 export const RECENT_REQUESTS_KEPT = 100;
 
 /**
- * Stores one request's record in ONE store command (`appendMetric`: Upstash's free tier
+ * Stores one request's record in ONE store command (`appendMetric`, ./append-metric.ts: Upstash's free tier
  * counts commands, and a chat already costs 8): the record onto the recent list (newest
  * first, the last RECENT_REQUESTS_KEPT, TTL storeTtls.metricsRecentMs) and the counters of
  * the hour it started in (storeKeys.metricsHour, TTL storeTtls.metricsHourMs): `requests`,
@@ -18,7 +19,7 @@ export const RECENT_REQUESTS_KEPT = 100;
  */
 export async function recordRequest(store: Store, record: RequestRecord, releaseLease?: { key: string; member: string }): Promise<void> {
   const ttftMs = record.ttftMs === undefined ? undefined : Math.max(0, Math.round(record.ttftMs));
-  await store.appendMetric({
+  await appendMetric(store, {
     listKey: storeKeys.metricsRecent,
     entry: JSON.stringify(record),
     maxLength: RECENT_REQUESTS_KEPT,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { SlotReservation, Store } from '@/lib/store/store';
+import type { Store } from '@/lib/store/store';
 import { abortableSleep } from './abortable-sleep';
+import { cancelSlot } from './cancel-slot';
+import { releaseSlot } from './release-slot';
+import { renewSlotHold } from './renew-slot-hold';
+import { reserveSlot } from './reserve-slot';
+import type { SlotReservation } from './slot-schedule';
 import { upstreamBusyError } from './upstream-busy-error';
 import { logEvent } from '@/lib/log/log-event';
 
@@ -127,7 +132,7 @@ const RECHECK_BEYOND_SPACINGS = 2;
 const MIN_RECHECK_MARGIN_MS = MAX_LEAD_MS;
 
 /**
- * The account's pacer: one shared schedule in the store (lib/store/slot-schedule.ts) keeps
+ * The account's pacer: one shared schedule in the store (./slot-schedule.ts) keeps
  * every instance's upstream calls `gapMs` apart, first come first served, with exact waits
  * (no polling except while a stream holds the account).
  *
@@ -179,19 +184,19 @@ export function createPacer(options: PacerOptions): Pacer {
         if (at <= reservation.slotAt + allowanceMs) return;
         // Best effort: a store hiccup here must never cost the caller the upstream call's
         // result (a created session, an open stream). The next slots just keep their spacing.
-        await store.releaseSlot(key, { now: at, gapMs }).catch((error: unknown) => {
+        await releaseSlot(store, key, { now: at, gapMs }).catch((error: unknown) => {
           logEvent('warn', 'pacer_answer_not_recorded', { error: error instanceof Error ? error.message : String(error) });
         });
       },
       async releaseHold() {
         if (!holdToken || holdReleased) return;
-        await store.releaseSlot(key, { now: now(), gapMs, token: holdToken });
+        await releaseSlot(store, key, { now: now(), gapMs, token: holdToken });
         holdReleased = true;
       },
       async renewHold() {
         if (!holdToken) return true;
         if (holdReleased) return false;
-        return await store.renewSlotHold(key, { token: holdToken, now: now(), leaseMs: holdLeaseMs });
+        return await renewSlotHold(store, key, { token: holdToken, now: now(), leaseMs: holdLeaseMs });
       },
     };
   };
@@ -214,7 +219,7 @@ export function createPacer(options: PacerOptions): Pacer {
       const askedAt = now();
       // A reservation that may wait no time at all is refused and reports the wait, changing
       // nothing (a fresh token has no slot to keep).
-      const probe = await store.reserveSlot(key, { token: `probe:${randomUUID()}`, now: askedAt, gapMs, allowanceMs, maxWaitMs: -1 });
+      const probe = await reserveSlot(store, key, { token: `probe:${randomUUID()}`, now: askedAt, gapMs, allowanceMs, maxWaitMs: -1 });
       switch (probe.status) {
         case 'refused':
           return { waitMs: probe.waitMs };
@@ -241,7 +246,7 @@ export function createPacer(options: PacerOptions): Pacer {
       // Ask for a slot this caller can reach: its answer arrives one store round trip
       // after asking, and a call that starts late crowds the next caller's slot.
       const lead = Math.min(Math.round(roundTripMs), MAX_LEAD_MS);
-      const reservation = await store.reserveSlot(key, {
+      const reservation = await reserveSlot(store, key, {
         token,
         now: askedAt + lead,
         gapMs,
@@ -285,7 +290,7 @@ export function createPacer(options: PacerOptions): Pacer {
         // Woke too late (a slow store answer, a busy event loop, a frozen instance): starting
         // now would crowd the next slot. Give this one up and queue again.
         if (now() - reservation.slotAt > lateToleranceMs && now() < deadline) {
-          await store.cancelSlot(key, token);
+          await cancelSlot(store, key, token);
           reserved = false;
           continue;
         }
@@ -297,7 +302,7 @@ export function createPacer(options: PacerOptions): Pacer {
       // move up, rather than leave it standing until it passes (should the store fail here
       // too, the slot lapses on its own and a hold's lease ends it).
       if (reserved) {
-        await store.cancelSlot(key, token).catch((cancelError: unknown) => {
+        await cancelSlot(store, key, token).catch((cancelError: unknown) => {
           logEvent('warn', 'pacer_slot_not_given_back', { error: cancelError instanceof Error ? cancelError.message : String(cancelError) });
         });
       }

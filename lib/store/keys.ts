@@ -25,7 +25,7 @@ export const storeKeys = {
 export const adminStoreKeys = {
   /**
    * Prefix of the sign-in rate limit; the client IP (made ":"-free) is appended after a ":"
-   * (the Upstash store splits the key at its last ":" into prefix and identifier).
+   * (lib/auth/limit-rate.ts splits the key at its last ":" into prefix and identifier).
    */
   signInRateLimit: `${PREFIX}admin:sign-in`,
   /** String: JSON of the last reachability check {at, targets}. */

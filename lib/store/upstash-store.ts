@@ -1,21 +1,7 @@
-import { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import { z } from 'zod';
-import {
-  CANCEL_SLOT_SCRIPT,
-  parseReserveSlotReply,
-  releaseSlotArguments,
-  RELEASE_SLOT_SCRIPT,
-  renewSlotHoldArguments,
-  RENEW_SLOT_HOLD_SCRIPT,
-  reserveSlotArguments,
-  RESERVE_SLOT_SCRIPT,
-  slotScheduleKeys,
-} from './slot-schedule';
-import { appendMetricArguments, APPEND_METRIC_SCRIPT } from './append-metric';
-import { acquireLeaseArguments, ACQUIRE_LEASE_SCRIPT } from './concurrency-lease';
-import { storeTtls } from './keys';
-import type { RateLimitResult, Store } from './store';
+import { DELETE_IF_EQUALS_SCRIPT } from './delete-if-equals';
+import type { UpstashStore } from './store';
 
 export interface UpstashStoreOptions {
   /** REST URL (`UPSTASH_REDIS_REST_URL` / `KV_REST_API_URL`). */
@@ -25,11 +11,6 @@ export interface UpstashStoreOptions {
   retry?: false;
   /** Bound on every HTTP call to Upstash; an unreachable or hung Upstash fails with an error. */
   timeoutMs?: number;
-  /**
-   * `@upstash/ratelimit` gives up after this long and **fails open** (allows the call): a slow
-   * Upstash must not block chats, and the pacer still protects the account.
-   */
-  rateLimitTimeoutMs?: number;
 }
 
 /**
@@ -37,42 +18,27 @@ export interface UpstashStoreOptions {
  * rather fail with an error than hang until the route's maxDuration.
  */
 const DEFAULT_TIMEOUT_MS = 3_000;
-/** Below DEFAULT_TIMEOUT_MS, so a slow limit check fails open before the call itself fails. */
-const DEFAULT_RATE_LIMIT_TIMEOUT_MS = 1_500;
 /**
  * The client retries network errors (not timeouts) 5 times over ~4 s by default; two quick
  * retries ride out a dropped keep-alive connection without stretching a failure.
  */
 const DEFAULT_RETRY = { retries: 2, backoff: (retryCount: number) => 50 * 2 ** retryCount };
 
-/**
- * Deletes the key when it still holds the expected value (releasing a lock one owns).
- * KEYS[1] the key.  ARGV[1] the expected value.  Returns 1 when deleted, else 0.
- */
-const DELETE_IF_EQUALS_SCRIPT = `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
-end
-return 0
-`;
+/** What `redis.createScript` gives (the client does not export its type): EVALSHA, then EVAL on NOSCRIPT. */
+type LoadedScript = { exec(keys: string[], args: string[]): Promise<unknown> };
 
 const flatHashSchema = z.union([z.array(z.string()), z.record(z.string(), z.string()), z.null()]);
-const integerReplySchema = z.number();
 const listReplySchema = z.array(z.string());
 
 /**
  * The Store on Upstash Redis over REST, shared by every instance. Values round-trip exactly
  * (`automaticDeserialization: false`: "0123", "null" and JSON text stay strings). Every
- * HTTP call is bounded by `timeoutMs` and rejects after it. Scripts run with EVALSHA and fall
- * back to EVAL on NOSCRIPT. Concurrent calls share one HTTP request (auto-pipelining); each
- * store method costs one Redis command, except a script's first use on a fresh database
- * (EVALSHA → NOSCRIPT → EVAL).
- *
- * `limitRate` is `@upstash/ratelimit`'s sliding window: one Ratelimit per (prefix, limit,
- * window), the key split at its last ":" into prefix and identifier so Redis keys read
- * `<key>:<window index>`; it uses the real clock and fails open after `rateLimitTimeoutMs`.
+ * HTTP call is bounded by `timeoutMs` and rejects after it. `run` sends a script's Lua with
+ * EVALSHA and falls back to EVAL on NOSCRIPT. Concurrent calls share one HTTP request
+ * (auto-pipelining); each store call costs one Redis command, except a script's first use on
+ * a fresh database (EVALSHA → NOSCRIPT → EVAL).
  */
-export function createUpstashStore(options: UpstashStoreOptions): Store {
+export function createUpstashStore(options: UpstashStoreOptions): UpstashStore {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const redis = new Redis({
     url: options.url,
@@ -84,36 +50,18 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
     // would be shared by every request and turn an abort into a fake result).
     signal: () => AbortSignal.timeout(timeoutMs),
   });
-  const scripts = {
-    reserveSlot: redis.createScript<unknown>(RESERVE_SLOT_SCRIPT),
-    cancelSlot: redis.createScript<unknown>(CANCEL_SLOT_SCRIPT),
-    releaseSlot: redis.createScript<unknown>(RELEASE_SLOT_SCRIPT),
-    renewSlotHold: redis.createScript<unknown>(RENEW_SLOT_HOLD_SCRIPT),
-    acquireLease: redis.createScript<unknown>(ACQUIRE_LEASE_SCRIPT),
-    deleteIfEquals: redis.createScript<unknown>(DELETE_IF_EQUALS_SCRIPT),
-    appendMetric: redis.createScript<unknown>(APPEND_METRIC_SCRIPT),
-  };
-  const rateLimiters = new Map<string, Ratelimit>();
-  const rateLimitTimeoutMs = options.rateLimitTimeoutMs ?? DEFAULT_RATE_LIMIT_TIMEOUT_MS;
-
-  const rateLimiterFor = (prefix: string, limit: number, windowMs: number): Ratelimit => {
-    const cacheKey = `${limit}/${windowMs}/${prefix}`;
-    let rateLimiter = rateLimiters.get(cacheKey);
-    if (!rateLimiter) {
-      rateLimiter = new Ratelimit({
-        redis,
-        limiter: Ratelimit.slidingWindow(limit, `${windowMs} ms`),
-        prefix,
-        timeout: rateLimitTimeoutMs,
-        analytics: false,
-        // No per-process block list: both stores then answer alike, and a refused call costs
-        // one command either way.
-        ephemeralCache: false,
-      });
-      rateLimiters.set(cacheKey, rateLimiter);
+  /** One client-side script (its SHA-1 computed once) per Lua text this store has run. */
+  const scripts = new Map<string, LoadedScript>();
+  const scriptFor = (lua: string): LoadedScript => {
+    let script = scripts.get(lua);
+    if (!script) {
+      script = redis.createScript<unknown>(lua);
+      scripts.set(lua, script);
     }
-    return rateLimiter;
+    return script;
   };
+  const run: UpstashStore['run'] = async (script, keys, args) =>
+    script.parse(await scriptFor(script.lua).exec([...keys], args.map(String)));
 
   return {
     backend: 'upstash',
@@ -132,7 +80,7 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
     },
 
     async deleteIfEquals(key, expected) {
-      return integerReplySchema.parse(await scripts.deleteIfEquals.exec([key], [expected])) === 1;
+      return await run(DELETE_IF_EQUALS_SCRIPT, [key], [expected]);
     },
 
     async delete(...keys) {
@@ -158,49 +106,14 @@ export function createUpstashStore(options: UpstashStoreOptions): Store {
       if (fields.length > 0) await redis.hdel(key, ...fields);
     },
 
-    async reserveSlot(key, request) {
-      return parseReserveSlotReply(
-        await scripts.reserveSlot.exec(slotScheduleKeys(key), reserveSlotArguments(request, storeTtls.pacerIdleMs)),
-      );
-    },
-
-    async cancelSlot(key, token) {
-      await scripts.cancelSlot.exec(slotScheduleKeys(key), [token]);
-    },
-
-    async releaseSlot(key, release) {
-      await scripts.releaseSlot.exec([key], releaseSlotArguments(release, storeTtls.pacerIdleMs));
-    },
-
-    async renewSlotHold(key, renewal) {
-      const reply = await scripts.renewSlotHold.exec([key], renewSlotHoldArguments(renewal, storeTtls.pacerIdleMs));
-      return integerReplySchema.parse(reply) === 1;
-    },
-
-    async acquireLease(key, lease) {
-      return integerReplySchema.parse(await scripts.acquireLease.exec([key], acquireLeaseArguments(lease))) === 1;
-    },
-
-    async releaseLease(key, member) {
-      await redis.zrem(key, member);
-    },
-
-    async limitRate(key, limit, windowMs): Promise<RateLimitResult> {
-      const separator = key.lastIndexOf(':');
-      const [prefix, identifier] =
-        separator === -1 ? [key, 'default'] : [key.slice(0, separator), key.slice(separator + 1)];
-      const result = await rateLimiterFor(prefix, limit, windowMs).limit(identifier);
-      // After its timeout Ratelimit answers success with reset 0 (failing open).
-      return { allowed: result.success, remaining: result.remaining, resetAt: result.reset || Date.now() };
-    },
-
-    async appendMetric(metric) {
-      const { keys, args } = appendMetricArguments(metric);
-      await scripts.appendMetric.exec(keys, args);
-    },
-
     async listRange(key, start, stop) {
       return listReplySchema.parse(await redis.lrange(key, start, stop));
+    },
+
+    run,
+
+    async withClient(use) {
+      return await use(redis);
     },
 
     async ping() {

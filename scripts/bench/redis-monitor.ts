@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { CANCEL_SLOT_SCRIPT, RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, RESERVE_SLOT_SCRIPT } from '@/lib/store/slot-schedule';
-import { ACQUIRE_LEASE_SCRIPT } from '@/lib/store/concurrency-lease';
+import { ACQUIRE_LEASE_SCRIPT, RELEASE_LEASE_SCRIPT } from '@/lib/auth/concurrency-lease';
+import { CANCEL_SLOT_SCRIPT } from '@/lib/pacing/cancel-slot';
+import { RELEASE_SLOT_SCRIPT } from '@/lib/pacing/release-slot';
+import { RENEW_SLOT_HOLD_SCRIPT } from '@/lib/pacing/renew-slot-hold';
+import { RESERVE_SLOT_SCRIPT } from '@/lib/pacing/reserve-slot';
+import { DELETE_IF_EQUALS_SCRIPT } from '@/lib/store/delete-if-equals';
 
 /**
  * Watches redis-server with MONITOR on its own connection (not through the Upstash bridge, so
  * it costs nothing in the bridge's count) and tallies the commands the gateway sends, named
- * by the store method that sends them. Commands run inside Lua scripts (`[0 lua]`) are not
+ * by the store call (a method, or a script's name) that sends them. Commands run inside Lua scripts (`[0 lua]`) are not
  * counted: Upstash bills a script as one command, and so does the bridge.
  */
 export interface RedisMonitor {
@@ -17,14 +21,15 @@ export interface RedisMonitor {
 
 const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('hex');
 
-/** The gateway's own scripts by SHA-1 (@upstash/redis runs them with EVALSHA). */
-const SCRIPT_NAMES = new Map<string, string>([
-  [sha1(RESERVE_SLOT_SCRIPT), 'reserveSlot'],
-  [sha1(CANCEL_SLOT_SCRIPT), 'cancelSlot'],
-  [sha1(RELEASE_SLOT_SCRIPT), 'releaseSlot'],
-  [sha1(RENEW_SLOT_HOLD_SCRIPT), 'renewSlotHold'],
-  [sha1(ACQUIRE_LEASE_SCRIPT), 'acquireLease'],
-]);
+/**
+ * The gateway's own scripts by SHA-1 (@upstash/redis runs them with EVALSHA). The metrics
+ * write is named by its key family below, to show that it also frees the concurrency slot.
+ */
+const SCRIPT_NAMES = new Map<string, string>(
+  [RESERVE_SLOT_SCRIPT, CANCEL_SLOT_SCRIPT, RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, ACQUIRE_LEASE_SCRIPT, RELEASE_LEASE_SCRIPT, DELETE_IF_EQUALS_SCRIPT].map(
+    (script) => [sha1(script.lua), script.name],
+  ),
+);
 
 /** Store keys (lib/store/keys.ts) folded to their family: `xipu-gw:concurrency:<id>` → `xipu-gw:concurrency:*`. */
 function keyFamily(key: string | undefined): string {
@@ -34,11 +39,10 @@ function keyFamily(key: string | undefined): string {
   return `${parts[0]}:${parts[1]}:*`;
 }
 
-/** The store call behind a command, when it is recognisable (lib/store/upstash-store.ts). */
+/** The store call behind a command, when it is recognisable (lib/store/upstash-store.ts, the scripts' owners). */
 function storeMethod(command: string, family: string, scriptName: string | undefined): string {
   if (scriptName) return scriptName;
   if (family === 'xipu-gw:ratelimit:*' && command.startsWith('EVAL')) return 'limitRate';
-  if (family === 'xipu-gw:concurrency:*' && command === 'ZREM') return 'releaseLease';
   if (family === 'xipu-gw:metrics:*' && command.startsWith('EVAL')) return 'appendMetric (+ frees the concurrency slot)';
   if (family === 'xipu-gw:sessions') {
     if (command === 'HSET') return 'registry.record / expire';

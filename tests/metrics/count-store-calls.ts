@@ -1,12 +1,16 @@
 import type { Store } from '@/lib/store/store';
+import type { StoreScript } from '@/lib/store/store-script';
 
-/** A Store that passes every call through and remembers each method called (one store command each). */
+/**
+ * A Store that passes every call through and remembers each one (one store command each):
+ * by its method's name, and a `run` by its script's name (`appendMetric`, `reserveSlot`, …).
+ */
 export interface CountedStore {
   store: Store;
-  /** Method names in call order. */
+  /** Call names in call order. */
   calls: string[];
-  /** Calls of one method so far. */
-  count(method: keyof Store): number;
+  /** Calls of one name so far: a Store method, or a script's name. */
+  count(call: string): number;
   reset(): void;
 }
 
@@ -17,7 +21,7 @@ export function countStoreCalls(inner: Store): CountedStore {
       const value = Reflect.get(target, property);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        calls.push(String(property));
+        calls.push(property === 'run' ? (args[0] as StoreScript<unknown>).name : String(property));
         return (value as (...parameters: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -25,7 +29,7 @@ export function countStoreCalls(inner: Store): CountedStore {
   return {
     store,
     calls,
-    count: (method) => calls.filter((call) => call === method).length,
+    count: (call) => calls.filter((name) => name === call).length,
     reset: () => void calls.splice(0),
   };
 }

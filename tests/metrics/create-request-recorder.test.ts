@@ -102,7 +102,7 @@ describe('createRequestRecorder', () => {
 
   it('never fails the request: a store failure is logged', async () => {
     const broken = createMemoryStore();
-    broken.appendMetric = () => Promise.reject(new Error('Upstash is down'));
+    broken.run = () => Promise.reject(new Error('Upstash is down'));
     const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { recorder } = setup({ store: broken });
     recorder.answered({ status: 502, error: 'upstream_error', at: START + 10 });

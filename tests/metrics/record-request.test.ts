@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { appendMetric } from '@/lib/metrics/append-metric';
 import { classifyRequestOutcome, countsAsError, type RequestOutcome } from '@/lib/metrics/classify-request-outcome';
 import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import { readTrafficSeries } from '@/lib/metrics/read-traffic-series';
@@ -81,7 +82,7 @@ describe('readRecentRequests', () => {
     const store = createMemoryStore({ now: createClock().now });
     await recordRequest(store, record({ requestId: 'req_good_1' }));
     for (const entry of ['not json', '{"at":"yesterday"}', 'null']) {
-      await store.appendMetric({ listKey: storeKeys.metricsRecent, entry, maxLength: 10, listTtlMs: 60_000, hashKey: 'unused', increments: {}, hashTtlMs: 60_000 });
+      await appendMetric(store, { listKey: storeKeys.metricsRecent, entry, maxLength: 10, listTtlMs: 60_000, hashKey: 'unused', increments: {}, hashTtlMs: 60_000 });
     }
     await recordRequest(store, record({ requestId: 'req_good_2' }));
     expect((await readRecentRequests(store, 10)).map((entry) => entry.requestId)).toEqual(['req_good_2', 'req_good_1']);

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { GatewayError } from '@/lib/errors/gateway-error';
+import { CANCEL_SLOT_SCRIPT, cancelSlot } from '@/lib/pacing/cancel-slot';
 import { createPacer, type UpstreamCall } from '@/lib/pacing/pacer';
+import { releaseSlot } from '@/lib/pacing/release-slot';
+import { RESERVE_SLOT_SCRIPT, reserveSlot } from '@/lib/pacing/reserve-slot';
+import type { SlotReservation } from '@/lib/pacing/slot-schedule';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { createUpstashStore } from '@/lib/store/upstash-store';
-import { recordStoreCalls } from './record-store-calls';
+import { aroundScripts, recordStoreCalls } from './record-store-calls';
 
 /** Real clock, real sleeps: timing assertions only on what the pacer guarantees. */
 const storeFactories: [string, () => Store][] = [
@@ -35,7 +39,7 @@ const patient = { allowanceMs: 0, maxWaitMs: 10_000 };
 async function openSchedule(store: Store, key: string): Promise<{ nextSlotAt: number }> {
   const openingGapMs = 300;
   const now = Date.now();
-  await store.releaseSlot(key, { now, gapMs: openingGapMs });
+  await releaseSlot(store, key, { now, gapMs: openingGapMs });
   return { nextSlotAt: now + openingGapMs };
 }
 
@@ -105,7 +109,7 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
       message: expect.stringMatching(/queue is full/),
     });
     // The refused caller left nothing: the next slot is still the one after the granted two.
-    const probe = await store.reserveSlot(key, { token: 'probe', now: Date.now(), gapMs: 200, allowanceMs: 60, maxWaitMs: 10_000 });
+    const probe = await reserveSlot(store, key, { token: 'probe', now: Date.now(), gapMs: 200, allowanceMs: 60, maxWaitMs: 10_000 });
     expect(probe).toMatchObject({ status: 'reserved', slotAt: Math.max(...granted) + 260 });
   });
 
@@ -129,7 +133,7 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
     expect(recorded.cancels).toHaveLength(1);
     // No hold is left, and the slot itself is free again for the next caller.
     expect(await store.hashGetAll(key)).toEqual({});
-    const probe = await store.reserveSlot(key, { token: 'probe', now: Date.now(), gapMs: 2_000, allowanceMs: 0, maxWaitMs: 10_000 });
+    const probe = await reserveSlot(store, key, { token: 'probe', now: Date.now(), gapMs: 2_000, allowanceMs: 0, maxWaitMs: 10_000 });
     expect(probe).toMatchObject({ status: 'reserved', slotAt: queuedReservation.slotAt });
   });
 
@@ -343,7 +347,7 @@ describe('pacer with a fake clock', () => {
   async function bookOthers(store: Store, count: number): Promise<string[]> {
     const tokens = Array.from({ length: count }, (_, index) => `other-${index}`);
     for (const token of tokens) {
-      await store.reserveSlot('schedule', { token, now: start, gapMs: 1_000, allowanceMs: 100, maxWaitMs: 60_000 });
+      await reserveSlot(store, 'schedule', { token, now: start, gapMs: 1_000, allowanceMs: 100, maxWaitMs: 60_000 });
     }
     return tokens;
   }
@@ -380,13 +384,10 @@ describe('pacer with a fake clock', () => {
     const { recorded, onSleep, store, now, pacerOptions } = setup();
     let openGate = (): void => undefined;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
-    const slowCancels: Store = {
-      ...recorded.store,
-      async cancelSlot(key, token) {
-        await gate;
-        await recorded.store.cancelSlot(key, token);
-      },
-    };
+    const slowCancels = aroundScripts(recorded.store, async (script, _call, run) => {
+      if (script === CANCEL_SLOT_SCRIPT) await gate;
+      return await run();
+    });
     const pacer = createPacer({ ...pacerOptions, store: slowCancels, serializeStreams: false });
     await pacer.waitForTurn('saveSession');
     const controller = new AbortController();
@@ -406,7 +407,7 @@ describe('pacer with a fake clock', () => {
     await afterTask;
     expect(recorded.cancels).toHaveLength(1);
     // The aborted waiter's slot (start + 1100) is free again.
-    const probe = await store.reserveSlot('schedule', { token: 'probe', now: now(), gapMs: 1_000, allowanceMs: 100, maxWaitMs: 5_000 });
+    const probe = await reserveSlot(store, 'schedule', { token: 'probe', now: now(), gapMs: 1_000, allowanceMs: 100, maxWaitMs: 5_000 });
     expect(probe).toEqual({ status: 'reserved', slotAt: start + 1_100, waitMs: 0 });
   });
 
@@ -415,7 +416,7 @@ describe('pacer with a fake clock', () => {
     const others = await bookOthers(store, 6);
     onSleep(async () => {
       // While it sleeps, the five waiters between the first slot and its own give up.
-      if (sleeps.length === 1) for (const token of others.slice(1)) await store.cancelSlot('schedule', token);
+      if (sleeps.length === 1) for (const token of others.slice(1)) await cancelSlot(store, 'schedule', token);
     });
     const turn = await pacer.waitForTurn('completions');
     expect(recorded.reservations.map((reservation) => reservation.status === 'reserved' && reservation.slotAt)).toEqual([
@@ -454,19 +455,17 @@ describe('pacer against a slow store or a late wake-up', () => {
     const memory = createMemoryStore({ now });
     const reservations: Array<{ askedNow: number; slotAt?: number }> = [];
     const cancels: string[] = [];
-    const store = {
-      ...memory,
-      async reserveSlot(key: string, request: Parameters<typeof memory.reserveSlot>[1]) {
-        const reservation = await memory.reserveSlot(key, request);
-        reservations.push({ askedNow: request.now, slotAt: reservation.status === 'reserved' ? reservation.slotAt : undefined });
+    const store = aroundScripts(memory, async (script, { args }, run) => {
+      // ARGV (lib/pacing/cancel-slot.ts, reserve-slot.ts): the token; token, now, …
+      if (script === CANCEL_SLOT_SCRIPT) cancels.push(String(args[0]));
+      const reply = await run();
+      if (script === RESERVE_SLOT_SCRIPT) {
+        const reservation = reply as SlotReservation;
+        reservations.push({ askedNow: Number(args[1]), slotAt: reservation.status === 'reserved' ? reservation.slotAt : undefined });
         time += options.storeRoundTripMs;
-        return reservation;
-      },
-      async cancelSlot(key: string, token: string) {
-        cancels.push(token);
-        await memory.cancelSlot(key, token);
-      },
-    };
+      }
+      return reply;
+    });
     let sleepIndex = 0;
     const pacer = createPacer({
       store,
@@ -513,7 +512,7 @@ describe('pacer against a slow store or a late wake-up', () => {
     await pacer.waitForTurn('saveSession');
     // Someone else books the slot right after the second caller's (start + 2200).
     const second = pacer.waitForTurn('completions');
-    await store.reserveSlot('schedule', { token: 'other', now: start, gapMs: 1_000, allowanceMs: 100, maxWaitMs: 10_000 });
+    await reserveSlot(store, 'schedule', { token: 'other', now: start, gapMs: 1_000, allowanceMs: 100, maxWaitMs: 10_000 });
     const turn = await second;
     // Woken at start + 1400, too close to 2200 for a call now: its next slot is after the other.
     expect(reservations.map((reservation) => reservation.slotAt)).toEqual([start, start + 1_100, start + 3_300]);

@@ -1,6 +1,11 @@
-import type { SlotRelease, SlotReservation, Store } from '@/lib/store/store';
+import { CANCEL_SLOT_SCRIPT } from '@/lib/pacing/cancel-slot';
+import { RELEASE_SLOT_SCRIPT } from '@/lib/pacing/release-slot';
+import { RESERVE_SLOT_SCRIPT } from '@/lib/pacing/reserve-slot';
+import type { SlotRelease, SlotReservation } from '@/lib/pacing/slot-schedule';
+import type { Store } from '@/lib/store/store';
+import type { StoreScript } from '@/lib/store/store-script';
 
-/** A Store that passes every call through and records the schedule calls and their answers. */
+/** A Store that passes every call through and records the schedule's calls and their answers. */
 export interface RecordedStore {
   store: Store;
   reservations: SlotReservation[];
@@ -11,6 +16,19 @@ export interface RecordedStore {
   reservationsAnswered(count: number): Promise<SlotReservation[]>;
   /** Resolves once a reservation with this status has been answered (earlier ones included). */
   reservationAnswered(status: SlotReservation['status']): Promise<SlotReservation>;
+}
+
+/**
+ * Runs each script through `around`, which gets the script, its arguments and the run itself
+ * (to delay it, move a clock, or record it); every other call passes straight through.
+ */
+export function aroundScripts(
+  inner: Store,
+  around: <T>(script: StoreScript<T>, call: { keys: readonly string[]; args: readonly (string | number)[] }, run: () => Promise<T>) => Promise<T>,
+): Store {
+  const run = <T>(script: StoreScript<T>, keys: readonly string[], args: readonly (string | number)[]): Promise<T> =>
+    around(script, { keys, args }, () => inner.run(script, keys, args));
+  return { ...inner, run };
 }
 
 export function recordStoreCalls(inner: Store): RecordedStore {
@@ -33,38 +51,19 @@ export function recordStoreCalls(inner: Store): RecordedStore {
       if (!waiter()) waiters.push(waiter);
     });
 
-  const store: Store = {
-    backend: inner.backend,
-    get: (key) => inner.get(key),
-    set: (key, value, options) => inner.set(key, value, options),
-    setIfAbsent: (key, value, ttlMs) => inner.setIfAbsent(key, value, ttlMs),
-    deleteIfEquals: (key, expected) => inner.deleteIfEquals(key, expected),
-    delete: (...keys) => inner.delete(...keys),
-    hashSet: (key, fields) => inner.hashSet(key, fields),
-    hashGetAll: (key) => inner.hashGetAll(key),
-    hashDelete: (key, ...fields) => inner.hashDelete(key, ...fields),
-    async reserveSlot(key, request) {
-      const reservation = await inner.reserveSlot(key, request);
-      reservations.push(reservation);
+  const store = aroundScripts(inner, async (script, { args }, run) => {
+    // The scripts' ARGV (lib/pacing/cancel-slot.ts, release-slot.ts): the token; now, gap, token.
+    if (script === CANCEL_SLOT_SCRIPT) cancels.push(String(args[0]));
+    if (script === RELEASE_SLOT_SCRIPT) {
+      releases.push({ now: Number(args[0]), gapMs: Number(args[1]), ...(args[2] ? { token: String(args[2]) } : {}) });
+    }
+    const reply = await run();
+    if (script === RESERVE_SLOT_SCRIPT) {
+      reservations.push(reply as SlotReservation);
       notify();
-      return reservation;
-    },
-    async cancelSlot(key, token) {
-      cancels.push(token);
-      await inner.cancelSlot(key, token);
-    },
-    async releaseSlot(key, release) {
-      releases.push(release);
-      await inner.releaseSlot(key, release);
-    },
-    renewSlotHold: (key, renewal) => inner.renewSlotHold(key, renewal),
-    acquireLease: (key, lease) => inner.acquireLease(key, lease),
-    releaseLease: (key, member) => inner.releaseLease(key, member),
-    limitRate: (key, limit, windowMs) => inner.limitRate(key, limit, windowMs),
-    appendMetric: (metric) => inner.appendMetric(metric),
-    listRange: (key, start, stop) => inner.listRange(key, start, stop),
-    ping: () => inner.ping(),
-  };
+    }
+    return reply;
+  });
 
   return {
     store,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '@/lib/store/memory-store';
-import type { Store } from '@/lib/store/store';
+import type { StoreScript } from '@/lib/store/store-script';
 import { withStoreErrors } from '@/lib/store/with-store-errors';
 import { contentOf, readSse } from '../support/read-sse';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
@@ -11,18 +11,22 @@ import { startGatewayHarness, type GatewayHarness } from '../support/gateway-har
  */
 const user = (content: string) => ({ role: 'user', content });
 
-/** A memory store whose named method fails the next `times` calls. */
-function failingStore(method: keyof Store, times = Infinity) {
+/**
+ * A memory store whose named call fails the next `times` calls: a Store method (`hashSet`),
+ * or a script run by its name (`releaseSlot`, `acquireLease`).
+ */
+function failingStore(call: string, times = Infinity) {
   const store = createMemoryStore();
   let left = times;
   const failing = new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
-      if (property !== method || typeof value !== 'function') return value;
+      if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
-        if (left > 0) {
+        const name = property === 'run' ? (args[0] as StoreScript<unknown>).name : property;
+        if (name === call && left > 0) {
           left -= 1;
-          throw new Error(`simulated store failure in ${String(method)}`);
+          throw new Error(`simulated store failure in ${call}`);
         }
         return (value as (...parameters: unknown[]) => unknown).apply(target, args);
       };

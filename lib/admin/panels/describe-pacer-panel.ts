@@ -18,7 +18,7 @@ export interface PacerPanel extends PanelState {
 }
 
 /**
- * The account's shared call schedule (lib/store/slot-schedule.ts), as Pacer.earliestStart
+ * The account's shared call schedule (lib/pacing/slot-schedule.ts), as Pacer.earliestStart
  * answers it: how long a call asked for now would wait. Slots are gap + allowance apart, so
  * that wait over one step is about how many calls hold a turn ahead of a new one — an
  * estimate (holes left by waiters that gave up are filled first).

@@ -9,7 +9,7 @@ export const ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** Every key one XIPU account keeps in the store (docs/architecture.md "XIPU's home"). */
 export interface XipuAccountKeys {
   /**
-   * Hash: the account's call schedule (lib/store/slot-schedule.ts), with its sorted set of
+   * Hash: the account's call schedule (lib/pacing/slot-schedule.ts), with its sorted set of
    * reserved slots at `<this key>:slots`. One schedule per account: XIPU limits each account.
    */
   pacerSchedule: string;

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { storeTtls } from '@/lib/store/keys';
+import { luaToNumber } from '@/lib/store/memory-data';
+import type { Store } from '@/lib/store/store';
+import type { StoreScript } from '@/lib/store/store-script';
+import { slotScheduleKeys, wholeMs, type SlotRequest, type SlotReservation } from './slot-schedule';
+
+/**
+ * Reserves the earliest free slot for `request.token` in the schedule at `key`
+ * (./slot-schedule.ts); the same token asking again re-checks its slot (it may move earlier,
+ * never lost to a refusal). One store command.
+ */
+export async function reserveSlot(store: Store, key: string, request: SlotRequest): Promise<SlotReservation> {
+  return await store.run(RESERVE_SLOT_SCRIPT, slotScheduleKeys(key), [
+    request.token,
+    ...[request.now, request.gapMs, request.allowanceMs, request.maxWaitMs, request.hold?.leaseMs ?? 0, storeTtls.pacerIdleMs].map(wholeMs),
+  ]);
+}
+
+const reserveSlotReplySchema = z.union([
+  z.tuple([z.literal('reserved'), z.number(), z.number()]),
+  z.tuple([z.literal('refused'), z.number()]),
+  z.tuple([z.literal('busy'), z.number()]),
+]);
+
+/**
+ * KEYS[1] the schedule hash   KEYS[2] the sorted set of reserved slots.
+ * ARGV[1] token   ARGV[2] now (caller's clock, epoch ms)   ARGV[3] gapMs   ARGV[4] allowanceMs
+ * ARGV[5] maxWaitMs   ARGV[6] hold leaseMs, 0 for no hold (the holder is the token)
+ * ARGV[7] idleMs: the keys outlive the latest time they hold by this much.
+ *
+ * Returns {"busy", holdUntil} | {"refused", waitMs} | {"reserved", slotAt, waitMs}.
+ */
+export const RESERVE_SLOT_SCRIPT: StoreScript<SlotReservation> = {
+  name: 'reserveSlot',
+  lua: `
+local scheduleKey = KEYS[1]
+local slotsKey    = KEYS[2]
+local token       = ARGV[1]
+local now         = tonumber(ARGV[2])
+local gapMs       = tonumber(ARGV[3])
+local allowanceMs = tonumber(ARGV[4])
+local maxWaitMs   = tonumber(ARGV[5])
+local leaseMs     = tonumber(ARGV[6])
+local idleMs      = tonumber(ARGV[7])
+local spacing     = gapMs + allowanceMs
+
+local state     = redis.call("HMGET", scheduleKey, "next", "holder", "holdUntil")
+local floorAt   = tonumber(state[1]) or 0
+local holder    = state[2]
+local holdUntil = tonumber(state[3]) or 0
+local ownSlot   = tonumber(redis.call("ZSCORE", slotsKey, token))
+if ownSlot and ownSlot <= now - spacing then
+  ownSlot = nil
+end
+
+if holder and holder ~= token and holdUntil > now then
+  if ownSlot then
+    return {"reserved", ownSlot, ownSlot - now}
+  end
+  return {"busy", holdUntil}
+end
+
+redis.call("ZREMRANGEBYSCORE", slotsKey, "-inf", now - spacing)
+local taken = redis.call("ZRANGE", slotsKey, 0, -1, "WITHSCORES")
+local slotAt = math.max(now, floorAt)
+for index = 1, #taken, 2 do
+  if taken[index] ~= token then
+    local other = tonumber(taken[index + 1])
+    if leaseMs > 0 then
+      slotAt = math.max(slotAt, other + spacing)
+    elseif other - slotAt >= spacing then
+      break
+    elseif slotAt - other < spacing then
+      slotAt = other + spacing
+    end
+  end
+end
+
+local waitMs = slotAt - now
+if ownSlot and (ownSlot <= slotAt or waitMs > maxWaitMs) then
+  return {"reserved", ownSlot, ownSlot - now}
+end
+if waitMs > maxWaitMs then
+  return {"refused", waitMs}
+end
+
+redis.call("ZADD", slotsKey, slotAt, token)
+local last = tonumber(redis.call("ZRANGE", slotsKey, -1, -1, "WITHSCORES")[2])
+local latest = math.max(floorAt, last + spacing)
+if leaseMs > 0 then
+  holdUntil = slotAt + leaseMs
+  latest = math.max(latest, holdUntil)
+  redis.call("HSET", scheduleKey, "holder", token, "holdUntil", holdUntil)
+elseif holder and holder ~= token then
+  redis.call("HDEL", scheduleKey, "holder", "holdUntil")
+elseif holder then
+  latest = math.max(latest, holdUntil)
+end
+redis.call("PEXPIRE", scheduleKey, latest - now + idleMs)
+redis.call("PEXPIRE", slotsKey, latest - now + idleMs)
+return {"reserved", slotAt, waitMs}
+`,
+  inMemory(redis, [scheduleKey = '', slotsKey = ''], [token = '', ...numbers]) {
+    const [now, gapMs, allowanceMs, maxWaitMs, leaseMs, idleMs] = numbers.map(Number) as [number, number, number, number, number, number];
+    const spacing = gapMs + allowanceMs;
+
+    const [next, holder, holdUntilText] = redis.hmGet(scheduleKey, 'next', 'holder', 'holdUntil');
+    const floorAt = luaToNumber(next ?? null) ?? 0;
+    let holdUntil = luaToNumber(holdUntilText ?? null) ?? 0;
+    let ownSlot = redis.zScore(slotsKey, token);
+    if (ownSlot !== null && ownSlot <= now - spacing) {
+      ownSlot = null;
+    }
+
+    if (holder != null && holder !== token && holdUntil > now) {
+      if (ownSlot !== null) {
+        return ['reserved', ownSlot, ownSlot - now];
+      }
+      return ['busy', holdUntil];
+    }
+
+    redis.zRemRangeByScore(slotsKey, -Infinity, now - spacing);
+    const taken = redis.zRangeWithScores(slotsKey, 0, -1);
+    let slotAt = Math.max(now, floorAt);
+    for (const [member, other] of taken) {
+      if (member !== token) {
+        if (leaseMs > 0) {
+          slotAt = Math.max(slotAt, other + spacing);
+        } else if (other - slotAt >= spacing) {
+          break;
+        } else if (slotAt - other < spacing) {
+          slotAt = other + spacing;
+        }
+      }
+    }
+
+    const waitMs = slotAt - now;
+    if (ownSlot !== null && (ownSlot <= slotAt || waitMs > maxWaitMs)) {
+      return ['reserved', ownSlot, ownSlot - now];
+    }
+    if (waitMs > maxWaitMs) {
+      return ['refused', waitMs];
+    }
+
+    redis.zAdd(slotsKey, slotAt, token);
+    const [, last = slotAt] = redis.zRangeWithScores(slotsKey, -1, -1)[0] ?? [];
+    let latest = Math.max(floorAt, last + spacing);
+    if (leaseMs > 0) {
+      holdUntil = slotAt + leaseMs;
+      latest = Math.max(latest, holdUntil);
+      redis.hSet(scheduleKey, { holder: token, holdUntil });
+    } else if (holder != null && holder !== token) {
+      redis.hDel(scheduleKey, 'holder', 'holdUntil');
+    } else if (holder != null) {
+      latest = Math.max(latest, holdUntil);
+    }
+    redis.pExpire(scheduleKey, latest - now + idleMs);
+    redis.pExpire(slotsKey, latest - now + idleMs);
+    return ['reserved', slotAt, waitMs];
+  },
+  parse(reply) {
+    const parsed = reserveSlotReplySchema.parse(reply);
+    switch (parsed[0]) {
+      case 'reserved':
+        return { status: 'reserved', slotAt: parsed[1], waitMs: parsed[2] };
+      case 'refused':
+        return { status: 'refused', waitMs: parsed[1] };
+      case 'busy':
+        return { status: 'busy', holdUntil: parsed[1] };
+    }
+  },
+};

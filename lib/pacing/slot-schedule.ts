@@ -1,0 +1,96 @@
+/**
+ * The account's shared call schedule (docs/xipu-protocol §3: about one call per second per
+ * account, across every instance). Two keys hold it:
+ * - the hash `<key>`: `next`, a floor (epoch ms) no call starts before — pushed by answers
+ *   that came late and by released holds (`floor = max(floor, at + gap)`); `holder`,
+ *   `holdUntil`: a call that keeps the account busy (an open stream, when streams are
+ *   serialised) and until when its lease runs. A hash written by the earlier counter design
+ *   (`next` = the slot after the last one handed out) reads the same way: as a floor.
+ * - the sorted set `<key>:slots` (slotScheduleKeys): the slots handed out that still
+ *   constrain a new one, member = the waiter's token, score = its slot (epoch ms).
+ * Slots are `spacing = gap + allowance` apart.
+ *
+ * reserve(token) (./reserve-slot.ts): busy while another token's hold is live; else drop the
+ * slots that no longer constrain (score ≤ now − spacing) and this token's own earlier slot
+ * (so a waiter re-checks with the same call), then take the EARLIEST slot t ≥ max(now, floor)
+ * at least `spacing` from every remaining slot — holes left by waiters that gave up are
+ * filled. A slot that holds the account goes after every other slot instead (a hole-filler
+ * would start while a later-booked call was still to come, inside its stream). Refused when
+ * `t − now > maxWaitMs`. A token that already had a slot only ever moves earlier: when t is
+ * not earlier, or would be refused, or another token holds the account, it keeps its slot
+ * (reply "reserved" with the old slot) — so a re-check can only help, and a late answer (the
+ * floor) never moves a granted slot.
+ * cancel(token) (./cancel-slot.ts): the waiter gave up before its call started: its slot
+ * leaves the set at once (and its hold ends); calls behind it move up when they re-check. A
+ * slot whose call started stays until it no longer constrains.
+ * release (./release-slot.ts): `floor = max(floor, now + gap)`; the hold ends when the token
+ * owns it.
+ * renew (./renew-slot-hold.ts): `holdUntil = now + lease` when the token owns the hold.
+ * Both keys expire `storeTtls.pacerIdleMs` after the latest time they hold, so an idle
+ * schedule disappears.
+ *
+ * Each step is one StoreScript (lib/store/store-script.ts): Lua for Redis (one round trip,
+ * atomic, deterministic because the caller's clock is an argument) and its in-memory twin,
+ * kept equivalent by one suite run on both stores (tests/pacing/slot-schedule.test.ts).
+ * Times are whole epoch milliseconds; fractions are rounded on the way in. The set holds at
+ * most the slots of one maxWaitMs (plus one spacing): a reservation reads them all.
+ */
+
+/** KEYS of the schedule's scripts: the hash, then the sorted set of reserved slots. */
+export function slotScheduleKeys(key: string): [hash: string, slots: string] {
+  return [key, `${key}:slots`];
+}
+
+export interface SlotRequest {
+  /** The waiter: its slot in the schedule, and the holder of its hold. */
+  token: string;
+  /** Caller's clock, epoch ms. */
+  now: number;
+  /** Minimum time between one call and the next (start to start, and answer to start). */
+  gapMs: number;
+  /**
+   * How long the call may take to answer before the schedule's start-to-start spacing no
+   * longer also covers answer-to-start: the next slot is `slot + gapMs + allowanceMs`.
+   * A call that answers later reports it with releaseSlot.
+   */
+  allowanceMs: number;
+  /**
+   * Refuse (and reserve nothing) when the wait would be longer than this; a token that already
+   * holds a slot keeps it instead.
+   */
+  maxWaitMs: number;
+  /**
+   * Keep the account busy from this slot until releaseSlot or cancelSlot with the same token
+   * (or until the lease runs out): every other new reservation answers `busy` meanwhile. Used
+   * when an open stream must count as busy (PACER_SERIALIZE_STREAMS).
+   */
+  hold?: { leaseMs: number };
+}
+
+export type SlotReservation =
+  /** Start the call at `slotAt` (= now + waitMs; negative for a kept slot already past). */
+  | { status: 'reserved'; slotAt: number; waitMs: number }
+  /** The wait would exceed maxWaitMs; nothing was reserved (the token had no slot). */
+  | { status: 'refused'; waitMs: number }
+  /** Another call holds the account until at most `holdUntil`; ask again later (the token had no slot). */
+  | { status: 'busy'; holdUntil: number };
+
+export interface SlotRelease {
+  now: number;
+  gapMs: number;
+  /** Ends the hold when this token owns it. */
+  token?: string;
+}
+
+export interface SlotRenewal {
+  /** The hold's owner. */
+  token: string;
+  now: number;
+  /** The hold lasts this long from `now`. */
+  leaseMs: number;
+}
+
+/** Times go to the scripts as whole milliseconds. */
+export function wholeMs(value: number): number {
+  return Math.round(value);
+}
