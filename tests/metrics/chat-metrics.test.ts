@@ -3,8 +3,11 @@ import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import { readTrafficSeries } from '@/lib/metrics/read-traffic-series';
 import { storeKeys } from '@/lib/store/keys';
 import { createMemoryStore } from '@/lib/store/memory-store';
+import { createUpstashStore } from '@/lib/store/upstash-store';
+import { withStoreErrors } from '@/lib/store/with-store-errors';
 import { contentOf, readSse, readUntilFirstContent } from '../support/read-sse';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startRealRedisUpstash } from '../support/start-real-redis-upstash';
 import { countStoreCalls, type CountedStore } from './count-store-calls';
 
 /**
@@ -65,6 +68,27 @@ describe('chat metrics', () => {
     expect(counted.count('releaseLease')).toBe(0);
     expect(counted.calls).toHaveLength(8);
     expect(await gateway.store.listRange('xipu-gw:metrics:recent', 0, 0)).toHaveLength(1);
+  });
+
+  it('costs 8 Redis commands per chat on Upstash too, as the bridge counts them (npm run bench)', async () => {
+    // A redis-server of its own: the gateway's keys are fixed, and other files share the test one.
+    const redis = await startRealRedisUpstash();
+    try {
+      const store = withStoreErrors(createUpstashStore({ url: redis.url, token: redis.token, retry: false }));
+      // A generous allowance: a late answer (one more command) must not come from a loaded machine.
+      gateway = await startGatewayHarness({ store, environment: { API_KEYS: `alice:${API_KEY}`, UPSTREAM_ANSWER_ALLOWANCE_MS: '300' } });
+      // The first chat also loads the scripts (EVALSHA → NOSCRIPT → EVAL) and reads the credentials.
+      await (await gateway.chat({ model: 'gpt-4.1', messages: [user('SIM-REPLY: warm up')] }, auth)).json();
+      await gateway.settle();
+      redis.resetCount();
+
+      await readSse(await gateway.chat({ model: 'gpt-4.1', messages: [user('SIM-REPLY: counted')], stream: true }, auth));
+      await gateway.settle();
+      expect(redis.commandCount()).toBe(8);
+    } finally {
+      await gateway?.close();
+      await redis.close();
+    }
   });
 
   it('a non-streamed chat, a bad request and an upstream failure are each recorded once', async () => {
