@@ -24,7 +24,7 @@ export function HeartbeatPanel({ panel, now, title }: { panel: HeartbeatPanelDat
           </>
         ) : null}
       </dl>
-      <p className="note">One persistent session, updated in place (a saveSession of its id): the cheapest call that proves the token still works. Never swept.</p>
+      <p className="note">One persistent session, updated in place by its id: the cheapest call that proves the token still works. Never swept.</p>
       <div className="actions">
         <ActionButton action="heartbeat">Heartbeat now</ActionButton>
       </div>
