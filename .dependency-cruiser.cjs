@@ -46,7 +46,11 @@ const LAYERS = [
   { name: 'route wrapper', folders: ['lib/http'] },
   { name: 'metrics', folders: ['lib/metrics'] },
   { name: 'health', folders: ['lib/health'] },
-  { name: 'admin', folders: ['lib/admin'] },
+  // The /admin page's logic, lowest first (each lib/admin folder listed: 'lib/admin' would match them all).
+  { name: 'admin access and context', folders: ['lib/admin/access', 'lib/admin/context'] },
+  { name: 'admin view', folders: ['lib/admin/view'] },
+  { name: 'admin actions', folders: ['lib/admin/actions'] },
+  { name: 'admin routes', folders: ['lib/admin/routes'] },
   { name: 'handlers', folders: ['lib/handlers'] },
   { name: 'entry points', folders: ['app', 'proxy.ts', 'instrumentation.ts', 'scripts'] },
 ];

@@ -1,8 +1,8 @@
 import { headers } from 'next/headers';
-import { productionAdminDependencies } from '@/lib/admin/admin-dependencies';
-import { adminStatusSources } from '@/lib/admin/admin-status-sources';
-import { loadAdminView } from '@/lib/admin/load-admin-view';
-import { readRequestOrigin } from '@/lib/admin/read-request-origin';
+import { productionAdminDependencies } from '@/lib/admin/context/admin-dependencies';
+import { adminStatusSources } from '@/lib/admin/view/admin-status-sources';
+import { loadAdminView } from '@/lib/admin/view/load-admin-view';
+import { readRequestOrigin } from '@/lib/admin/access/read-request-origin';
 import { AdminStatusView } from './_components/admin-status-view';
 import { ADMIN_STYLES } from './_components/admin-styles';
 import { FRAME_GUARD_SCRIPT } from './_components/frame-guard-script';

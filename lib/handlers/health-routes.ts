@@ -1,4 +1,4 @@
-import { isAdminRequest } from '@/lib/admin/verify-admin-request';
+import { isAdminRequest } from '@/lib/admin/access/read-admin-access';
 import { createHealthRoutes } from './health';
 
 /** GET /api/health: the status for anyone; the checks behind it for a signed-in admin. */

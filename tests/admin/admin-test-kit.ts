@@ -1,6 +1,6 @@
-import type { AdminDependencies } from '@/lib/admin/admin-dependencies';
+import type { AdminDependencies } from '@/lib/admin/context/admin-dependencies';
 import type { CreateLogin } from '@/lib/xipu/credentials/start-login';
-import { createAdminLogInRoute, createAdminRoutes } from '@/lib/admin/create-admin-routes';
+import { createAdminLogInRoute, createAdminRoutes } from '@/lib/admin/routes/route-table';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 /** The admin's password in these tests (a test-only value). */

@@ -1,7 +1,7 @@
-import type { ActionResult } from '@/lib/admin/action-result';
-import { formatUtc } from '@/lib/admin/format-time';
-import type { AdminViewConfig } from '@/lib/admin/load-admin-view';
-import { PANEL_TITLES, type AdminStatus, type PanelId } from '@/lib/admin/read-admin-status';
+import type { ActionResult } from '@/lib/admin/view/action-result';
+import { formatUtc } from '@/lib/admin/view/format-time';
+import type { AdminViewConfig } from '@/lib/admin/view/load-admin-view';
+import { PANEL_TITLES, type AdminStatus, type PanelId } from '@/lib/admin/view/read-admin-status';
 import { ActionButton } from './action-button';
 import { ConfigurationPanel } from './configuration-panel';
 import { CredentialsPanel } from './credentials-panel';

@@ -1,4 +1,4 @@
-import type { ConfigurationPanel as ConfigurationPanelData } from '@/lib/admin/panels/describe-configuration-panel';
+import type { ConfigurationPanel as ConfigurationPanelData } from '@/lib/admin/view/panels/describe-configuration-panel';
 import { PanelFrame } from './panel-frame';
 import { StatusBadge } from './status-badge';
 

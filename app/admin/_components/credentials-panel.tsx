@@ -1,5 +1,5 @@
-import type { CredentialsPanel as CredentialsPanelData } from '@/lib/admin/panels/describe-credentials-panel';
-import { formatUtc } from '@/lib/admin/format-time';
+import type { CredentialsPanel as CredentialsPanelData } from '@/lib/admin/view/panels/describe-credentials-panel';
+import { formatUtc } from '@/lib/admin/view/format-time';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';
 

@@ -1,4 +1,4 @@
-import type { HeartbeatPanel as HeartbeatPanelData } from '@/lib/admin/panels/describe-heartbeat-panel';
+import type { HeartbeatPanel as HeartbeatPanelData } from '@/lib/admin/view/panels/describe-heartbeat-panel';
 import { ActionButton } from './action-button';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';

@@ -1,6 +1,6 @@
 import { describeLoginSteps } from '@/lib/xipu/credentials/login-progress';
-import type { LoginPanel as LoginPanelData } from '@/lib/admin/panels/describe-login-panel';
-import { formatDuration, formatUtc } from '@/lib/admin/format-time';
+import type { LoginPanel as LoginPanelData } from '@/lib/admin/view/panels/describe-login-panel';
+import { formatDuration, formatUtc } from '@/lib/admin/view/format-time';
 import { LOGIN_STEPS } from '@/lib/xipu/browser-login/browser-login-error';
 import { ActionButton } from './action-button';
 import { LOGIN_PROGRESS_SCRIPT } from './login-progress-script';

@@ -1,5 +1,5 @@
-import type { PacerPanel as PacerPanelData } from '@/lib/admin/panels/describe-pacer-panel';
-import { formatDuration } from '@/lib/admin/format-time';
+import type { PacerPanel as PacerPanelData } from '@/lib/admin/view/panels/describe-pacer-panel';
+import { formatDuration } from '@/lib/admin/view/format-time';
 import { PanelFrame } from './panel-frame';
 
 export function PacerPanel({ panel, title }: { panel: PacerPanelData; title: string }) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { PanelState } from '@/lib/admin/status-level';
+import type { PanelState } from '@/lib/admin/view/status-level';
 import { StatusBadge } from './status-badge';
 
 /** A panel: its title with the state badge, the one-line reason, then its details. */

@@ -1,4 +1,4 @@
-import type { ReachabilityPanel as ReachabilityPanelData } from '@/lib/admin/panels/describe-reachability-panel';
+import type { ReachabilityPanel as ReachabilityPanelData } from '@/lib/admin/view/panels/describe-reachability-panel';
 import { ActionButton } from './action-button';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';

@@ -1,5 +1,5 @@
-import type { SessionView, SessionsPanel as SessionsPanelData } from '@/lib/admin/panels/describe-sessions-panel';
-import { formatDuration } from '@/lib/admin/format-time';
+import type { SessionView, SessionsPanel as SessionsPanelData } from '@/lib/admin/view/panels/describe-sessions-panel';
+import { formatDuration } from '@/lib/admin/view/format-time';
 import { ActionButton } from './action-button';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';

@@ -1,4 +1,4 @@
-import { STATUS_LABELS, type StatusLevel } from '@/lib/admin/status-level';
+import { STATUS_LABELS, type StatusLevel } from '@/lib/admin/view/status-level';
 
 /** The state as a coloured pill with its word (never colour alone). */
 export function StatusBadge({ level }: { level: StatusLevel }) {

@@ -1,4 +1,4 @@
-import { formatRelative, formatUtc } from '@/lib/admin/format-time';
+import { formatRelative, formatUtc } from '@/lib/admin/view/format-time';
 
 /** A time as "5 min ago", with the exact UTC time on hover and for machines. */
 export function TimeText({ at, now }: { at: number; now: number }) {

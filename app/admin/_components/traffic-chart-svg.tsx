@@ -1,4 +1,4 @@
-import type { TrafficChart } from '@/lib/admin/traffic-chart';
+import type { TrafficChart } from '@/lib/admin/view/traffic-chart';
 
 const COLORS = { requests: '#7aa2e3', errors: '#c5221f', ttft: '#8a4b08', grid: '#e4e7eb', axis: '#4a4f57' };
 

@@ -1,5 +1,5 @@
-import type { TrafficPanel as TrafficPanelData } from '@/lib/admin/panels/describe-traffic-panel';
-import { formatDuration, formatUtc } from '@/lib/admin/format-time';
+import type { TrafficPanel as TrafficPanelData } from '@/lib/admin/view/panels/describe-traffic-panel';
+import { formatDuration, formatUtc } from '@/lib/admin/view/format-time';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';
 import { TrafficChartSvg } from './traffic-chart-svg';

@@ -1,4 +1,4 @@
-import { adminRoutes } from '@/lib/admin/admin-routes';
+import { adminRoutes } from '@/lib/admin/routes/route-table';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

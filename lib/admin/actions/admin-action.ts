@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
-import type { AdminDependencies } from '../admin-dependencies';
+import type { AdminDependencies } from '../context/admin-dependencies';
 
 /** What every admin action gets, once the request has passed the auth and cross-site checks. */
 export interface AdminActionInput {

@@ -1,44 +1,9 @@
 import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
-import { z } from 'zod';
-import type { Store } from '@/lib/store/store';
-import { adminStoreKeys, adminTtls } from '../admin-keys';
+import { saveReachabilityReport, type ReachabilityReport, type ReachabilityTarget } from '../context/reachability-report';
 import type { AdminAction } from './admin-action';
 
 /** Long enough for a slow cross-border route, short enough for a button. */
 export const REACHABILITY_TIMEOUT_MS = 5_000;
-
-export interface ReachabilityTarget {
-  name: string;
-  url: string;
-  reachable: boolean;
-  /** The HTTP status, when anything answered (a redirect or a 404 still proves the host is reachable). */
-  status?: number;
-  elapsedMs: number;
-  error?: string;
-}
-
-export interface ReachabilityReport {
-  at: number;
-  targets: ReachabilityTarget[];
-}
-
-const reportSchema = z.object({
-  at: z.number(),
-  targets: z.array(
-    z.object({ name: z.string(), url: z.string(), reachable: z.boolean(), status: z.number().optional(), elapsedMs: z.number(), error: z.string().optional() }),
-  ),
-});
-
-export async function readReachabilityReport(store: Store): Promise<ReachabilityReport | undefined> {
-  const raw = await store.get(adminStoreKeys.reachability);
-  if (!raw) return undefined;
-  try {
-    const parsed = reportSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * "Check reachability": can this deployment reach the XIPU API host and the login portal at
@@ -54,7 +19,7 @@ export const checkReachability: AdminAction = async ({ config, context, dependen
   ];
   const results = await Promise.all(targets.map((target) => probe(target, dependencies.fetch, dependencies.now)));
   const report: ReachabilityReport = { at: dependencies.now(), targets: results };
-  await context.store.set(adminStoreKeys.reachability, JSON.stringify(report), { ttlMs: adminTtls.reachabilityMs });
+  await saveReachabilityReport(context.store, report);
   const failed = results.filter((result) => !result.reachable);
   const summary = results.map((result) => `${result.name}: ${result.reachable ? `HTTP ${result.status} in ${result.elapsedMs} ms` : result.error}`).join('; ');
   return { outcome: failed.length === 0 ? 'ok' : 'failed', anchor: 'reachability', message: `${failed.length === 0 ? 'Reachable' : 'Not reachable'} — ${summary}.` };

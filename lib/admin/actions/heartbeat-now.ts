@@ -1,7 +1,7 @@
 import { beatHeartbeat } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
-import { resolveCurrentCredentials } from '../resolve-current-credentials';
+import { resolveCurrentCredentials } from '../context/resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 
 /**

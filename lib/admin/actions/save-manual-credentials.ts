@@ -1,7 +1,7 @@
 import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { describeCredentials, saveCredentials } from '@/lib/xipu/credentials/credential-records';
 import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
-import { formatDuration } from '../format-time';
+import { formatDuration } from '../view/format-time';
 import type { AdminAction } from './admin-action';
 
 /** Longest value accepted for either field (a jm-token JWT is a few hundred characters). */

@@ -2,7 +2,7 @@ import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expired-sessions';
 import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { readHeartbeatSessionId } from '@/lib/xipu/keepalive/beat-heartbeat';
-import { resolveCurrentCredentials } from '../resolve-current-credentials';
+import { resolveCurrentCredentials } from '../context/resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 
 /**

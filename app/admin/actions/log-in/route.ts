@@ -1,4 +1,4 @@
-import { adminLogInRoute } from '@/lib/admin/admin-log-in-route';
+import { adminLogInRoute } from '@/lib/admin/routes/browser-log-in-route';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CompactSign, compactVerify } from 'jose';
 import { z } from 'zod';
-import { deriveAdminKey, hasCanonicalSignature } from './admin-session';
+import { deriveAdminKey, hasCanonicalSignature } from '../access/admin-session';
 
 /**
  * What an action did, carried to the page in the redirect after the POST (PRG) as

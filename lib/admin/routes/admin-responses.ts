@@ -1,4 +1,4 @@
-import { encodeActionResult, type ActionResult } from './action-result';
+import { encodeActionResult, type ActionResult } from '../view/action-result';
 
 /**
  * Headers of every admin answer: never cached (by the browser, a proxy or the CDN), never

@@ -1,4 +1,4 @@
-import type { ReachabilityReport } from '../actions/check-reachability';
+import type { ReachabilityReport } from '../../context/reachability-report';
 import { formatRelative } from '../format-time';
 import type { PanelState } from '../status-level';
 

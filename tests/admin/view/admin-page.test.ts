@@ -1,14 +1,14 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeActionResult } from '@/lib/admin/action-result';
-import { createAdminSession } from '@/lib/admin/admin-session';
-import { loadAdminView } from '@/lib/admin/load-admin-view';
-import { adminStatusSources } from '@/lib/admin/admin-status-sources';
-import { readRequestOrigin } from '@/lib/admin/read-request-origin';
+import { encodeActionResult } from '@/lib/admin/view/action-result';
+import { createAdminSession } from '@/lib/admin/access/admin-session';
+import { loadAdminView } from '@/lib/admin/view/load-admin-view';
+import { adminStatusSources } from '@/lib/admin/view/admin-status-sources';
+import { readRequestOrigin } from '@/lib/admin/access/read-request-origin';
 import { parseConfig } from '@/lib/config/env';
 import { AdminStatusView } from '@/app/admin/_components/admin-status-view';
-import { ADMIN_PASSWORD, GATEWAY_ORIGIN, startAdminKit, type AdminKit } from './admin-test-kit';
+import { ADMIN_PASSWORD, GATEWAY_ORIGIN, startAdminKit, type AdminKit } from '../admin-test-kit';
 
 let kit: AdminKit | undefined;
 afterEach(async () => {

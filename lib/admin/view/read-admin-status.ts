@@ -4,7 +4,7 @@ import { primaryXipuAccount, type GatewayContext } from '@/lib/gateway/build-gat
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import type { Store } from '@/lib/store/store';
-import { readReachabilityReport } from './actions/check-reachability';
+import { readReachabilityReport } from '../context/reachability-report';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
 import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
 import { describeConfigurationPanel, type ConfigurationPanel } from './panels/describe-configuration-panel';
@@ -17,7 +17,7 @@ import { describeSessionsPanel, type SessionsPanel } from './panels/describe-ses
 import { describeTrafficPanel, type RecentRequestView, type TrafficPanel } from './panels/describe-traffic-panel';
 import { readKeepaliveRecord } from '@/lib/xipu/keepalive/keepalive-record';
 import { readDeploymentInfo } from './read-deployment-info';
-import { resolveCurrentCredentials } from './resolve-current-credentials';
+import { resolveCurrentCredentials } from '../context/resolve-current-credentials';
 import { worstLevel, type StatusLevel } from './status-level';
 import type { TrafficHour } from './traffic-chart';
 

@@ -1,12 +1,13 @@
-import type { AdminAction } from './actions/admin-action';
-import { checkReachability } from './actions/check-reachability';
-import { clearLoginBackoff } from './actions/clear-login-backoff';
-import { heartbeatNow } from './actions/heartbeat-now';
+import { after } from 'next/server';
+import type { AdminAction } from '../actions/admin-action';
+import { checkReachability } from '../actions/check-reachability';
+import { clearLoginBackoff } from '../actions/clear-login-backoff';
+import { heartbeatNow } from '../actions/heartbeat-now';
 import type { CreateLogin } from '@/lib/xipu/credentials/start-login';
-import { createLogInNow } from './actions/log-in-now';
-import { saveManualCredentials } from './actions/save-manual-credentials';
-import { sweepNow } from './actions/sweep-now';
-import type { AdminDependencies } from './admin-dependencies';
+import { createLogInNow } from '../actions/log-in-now';
+import { saveManualCredentials } from '../actions/save-manual-credentials';
+import { sweepNow } from '../actions/sweep-now';
+import { productionAdminDependencies, type AdminDependencies } from '../context/admin-dependencies';
 import { adminRoute } from './admin-route';
 import { handleAdminAction } from './handle-admin-action';
 import { handleAdminStatus } from './handle-admin-status';
@@ -27,7 +28,7 @@ export const ADMIN_ACTIONS: Readonly<Record<string, AdminAction>> = {
   'check-reachability': checkReachability,
 };
 
-/** Every admin route but log-in, on the given dependencies. */
+/** Every admin route but log-in, on the given dependencies (tests pass the harness's). */
 export function createAdminRoutes(dependencies: AdminDependencies) {
   return {
     /** POST /admin/sign-in */
@@ -45,3 +46,6 @@ export function createAdminRoutes(dependencies: AdminDependencies) {
 export function createAdminLogInRoute(dependencies: AdminDependencies, createLogin: CreateLogin) {
   return adminRoute(handleAdminAction({ 'log-in': createLogInNow(createLogin) }, { name: 'log-in' }), dependencies);
 }
+
+/** The admin routes as app/admin/** exports them, with Next's `after()` (no browser here: see browser-log-in-route.ts). */
+export const adminRoutes = createAdminRoutes(productionAdminDependencies((task) => after(task)));

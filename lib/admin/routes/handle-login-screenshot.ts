@@ -2,7 +2,7 @@ import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { readLoginScreenshot } from '@/lib/xipu/credentials/credential-records';
 import type { AdminHandler } from './admin-route';
 import { ADMIN_RESPONSE_HEADERS, adminMessagePage } from './admin-responses';
-import { isAdmin, readAdminAccess } from './verify-admin-request';
+import { isAdmin, readAdminAccess } from '../access/read-admin-access';
 
 /**
  * GET /admin/login-screenshot: the JPEG of the page where the last login failed (kept a

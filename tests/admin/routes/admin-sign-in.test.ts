@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, GATEWAY_ORIGIN, startAdminKit, type AdminKit } from './admin-test-kit';
+import { ADMIN_PASSWORD, GATEWAY_ORIGIN, startAdminKit, type AdminKit } from '../admin-test-kit';
 
 let kit: AdminKit | undefined;
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { decodeActionResult, type ActionResult } from './action-result';
-import { resolveAdminContext, type AdminDependencies } from './admin-dependencies';
+import { resolveAdminContext, type AdminDependencies } from '../context/admin-dependencies';
 import { readAdminStatus, type AdminStatus, type AdminStatusSources } from './read-admin-status';
-import { needsSecureCookie, type RequestOrigin } from './read-request-origin';
-import { readAdminAccess } from './verify-admin-request';
+import { needsSecureCookie, type RequestOrigin } from '../access/read-request-origin';
+import { readAdminAccess } from '../access/read-admin-access';
 
 /** What the page renders: exactly one of these, and nothing beyond it. */
 export type AdminView =

@@ -1,8 +1,8 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { logEvent } from '@/lib/log/log-event';
 import { adminMessagePage } from './admin-responses';
-import { checkSameOrigin } from './check-same-origin';
-import { isAdmin, readAdminAccess } from './verify-admin-request';
+import { checkSameOrigin } from '../access/check-same-origin';
+import { isAdmin, readAdminAccess } from '../access/read-admin-access';
 
 /**
  * The checks every admin POST passes on the server, whatever the page showed: the admin

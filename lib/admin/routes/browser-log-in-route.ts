@@ -1,7 +1,7 @@
 import { after } from 'next/server';
 import { createBrowserLogin } from '@/lib/xipu/credentials/create-browser-login';
-import { productionAdminDependencies } from './admin-dependencies';
-import { createAdminLogInRoute } from './create-admin-routes';
+import { productionAdminDependencies } from '../context/admin-dependencies';
+import { createAdminLogInRoute } from './route-table';
 
 /**
  * POST /admin/actions/log-in with the real browser login. The only admin module that

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSameOrigin } from '@/lib/admin/check-same-origin';
-import { readRequestOrigin } from '@/lib/admin/read-request-origin';
+import { checkSameOrigin } from '@/lib/admin/access/check-same-origin';
+import { readRequestOrigin } from '@/lib/admin/access/read-request-origin';
 
 const post = (url: string, headers: Record<string, string>) => new Request(url, { method: 'POST', headers, body: '' });
 

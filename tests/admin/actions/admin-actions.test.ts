@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeActionResult } from '@/lib/admin/action-result';
+import { decodeActionResult } from '@/lib/admin/view/action-result';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
-import { readReachabilityReport } from '@/lib/admin/actions/check-reachability';
+import { readReachabilityReport } from '@/lib/admin/context/reachability-report';
 import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
-import { createAdminSession } from '@/lib/admin/admin-session';
+import { createAdminSession } from '@/lib/admin/access/admin-session';
 import { readLoginState, readStoredCredentials, saveLoginState } from '@/lib/xipu/credentials/credential-records';
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { storeKeys } from '@/lib/store/keys';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
-import { freePort } from '../support/gateway-process';
-import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from './admin-test-kit';
+import { freePort } from '../../support/gateway-process';
+import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from '../admin-test-kit';
 import { accountStore } from '@/lib/xipu/account/account-store';
 import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRelative } from '@/lib/admin/format-time';
+import { formatDuration, formatRelative } from '@/lib/admin/view/format-time';
 import { describeLoginSteps } from '@/lib/xipu/credentials/login-progress';
-import { maskSecret } from '@/lib/admin/mask-secret';
-import { describeCredentialsPanel } from '@/lib/admin/panels/describe-credentials-panel';
-import { describeLoginPanel } from '@/lib/admin/panels/describe-login-panel';
-import { describePacerPanel } from '@/lib/admin/panels/describe-pacer-panel';
-import { describeSessionsPanel } from '@/lib/admin/panels/describe-sessions-panel';
-import { describeTrafficPanel } from '@/lib/admin/panels/describe-traffic-panel';
-import { describeCronSchedule, readDeploymentInfo } from '@/lib/admin/read-deployment-info';
-import { layoutTrafficChart } from '@/lib/admin/traffic-chart';
+import { maskSecret } from '@/lib/admin/view/mask-secret';
+import { describeCredentialsPanel } from '@/lib/admin/view/panels/describe-credentials-panel';
+import { describeLoginPanel } from '@/lib/admin/view/panels/describe-login-panel';
+import { describePacerPanel } from '@/lib/admin/view/panels/describe-pacer-panel';
+import { describeSessionsPanel } from '@/lib/admin/view/panels/describe-sessions-panel';
+import { describeTrafficPanel } from '@/lib/admin/view/panels/describe-traffic-panel';
+import { describeCronSchedule, readDeploymentInfo } from '@/lib/admin/view/read-deployment-info';
+import { layoutTrafficChart } from '@/lib/admin/view/traffic-chart';
 import { parseConfig, type GatewayConfig } from '@/lib/config/env';
 import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 

@@ -8,9 +8,9 @@ import {
   deriveAdminKey,
   readAdminSessionCookie,
   verifyAdminSession,
-} from '@/lib/admin/admin-session';
-import { isAdminRequest, readAdminAccess } from '@/lib/admin/verify-admin-request';
-import { respellLastCharacter, rewriteJwsPayload } from './admin-test-kit';
+} from '@/lib/admin/access/admin-session';
+import { isAdminRequest, readAdminAccess } from '@/lib/admin/access/read-admin-access';
+import { respellLastCharacter, rewriteJwsPayload } from '../admin-test-kit';
 
 const PASSWORD = 'a-long-admin-password';
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);

@@ -1,14 +1,14 @@
 import { limitRate } from '@/lib/auth/limit-rate';
 import { timingSafeEqual } from '@/lib/auth/timing-safe-equal';
 import { logEvent } from '@/lib/log/log-event';
-import { adminStoreKeys, SIGN_IN_ATTEMPTS_PER_WINDOW, SIGN_IN_WINDOW_MS } from './admin-keys';
+import { adminStoreKeys, SIGN_IN_ATTEMPTS_PER_WINDOW, SIGN_IN_WINDOW_MS } from '../context/admin-keys';
 import type { AdminHandler } from './admin-route';
 import { adminMessagePage, redirectToAdmin } from './admin-responses';
-import { clearAdminSession, createAdminSession } from './admin-session';
-import { checkSameOrigin } from './check-same-origin';
+import { clearAdminSession, createAdminSession } from '../access/admin-session';
+import { checkSameOrigin } from '../access/check-same-origin';
 import { readAdminForm } from './read-admin-form';
-import { readClientIp } from './read-client-ip';
-import { needsSecureCookie, readRequestOrigin } from './read-request-origin';
+import { readClientIp } from '../access/read-client-ip';
+import { needsSecureCookie, readRequestOrigin } from '../access/read-request-origin';
 import { adminPageOff } from './verify-admin-action';
 
 /**

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { logEvent } from '@/lib/log/log-event';
-import { resolveAdminContext, type AdminDependencies } from './admin-dependencies';
+import { resolveAdminContext, type AdminDependencies } from '../context/admin-dependencies';
 import { ADMIN_RESPONSE_HEADERS, adminMessagePage } from './admin-responses';
 
 /** What an admin handler gets besides the request. */
@@ -17,6 +17,7 @@ export type AdminHandler = (request: Request, scope: AdminScope) => Promise<Resp
 type NextRouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
 /**
+ * The one wrapper every admin route goes through (route-table.ts builds them all with it).
  * Turns an admin handler into a Next route handler: the gateway's context (or a 503 page
  * naming the configuration problem), one error policy (a page, never a stack trace), a log
  * line per request, and the admin headers — never cached, never framed — on every answer.

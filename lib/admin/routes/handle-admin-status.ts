@@ -3,7 +3,7 @@ import type { AdminHandler } from './admin-route';
 import { adminJson } from './admin-responses';
 import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
 import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
-import { isAdmin, readAdminAccess } from './verify-admin-request';
+import { isAdmin, readAdminAccess } from '../access/read-admin-access';
 
 /**
  * GET /admin/status: the running login's progress as JSON, for the page's script that

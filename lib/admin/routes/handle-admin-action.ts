@@ -1,6 +1,6 @@
 import { logEvent } from '@/lib/log/log-event';
-import type { AdminAction } from './actions/admin-action';
-import { describeError } from './actions/admin-action';
+import type { AdminAction } from '../actions/admin-action';
+import { describeError } from '../actions/admin-action';
 import type { AdminHandler } from './admin-route';
 import { adminMessagePage, redirectToAdmin } from './admin-responses';
 import { signOutResponse } from './handle-sign-in';
