@@ -33,8 +33,11 @@ export const chatCompletions: RouteHandler = async (request, scope) => {
 
   // The recorder's save (deferred above) frees the slot with its metrics write: one command.
   recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
+  const provider = providers.resolve(chatRequest.model);
+  scope.logFields.upstream = provider.id;
+  recorder.routedTo(provider.id);
   const run = await runChat(chatRequest, {
-    provider: providers.resolve(chatRequest.model),
+    provider,
     requestId: scope.requestId,
     signal: request.signal,
     defer: scope.defer,

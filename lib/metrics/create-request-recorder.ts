@@ -10,6 +10,8 @@ import { MAX_RECORDED_MODEL_LENGTH, type RequestRecord } from './request-record'
 export interface RequestRecorder extends ChatRunObserver {
   /** The handler read the body: which model, streamed or not. */
   describe(details: { model: string; stream: boolean }): void;
+  /** The provider (and account) the model routed to: its ChatProvider.id. */
+  routedTo(upstream: string): void;
   /** The route answered (RouteScope.onAnswered): status and error code, success or failure. */
   answered(answer: RouteAnswer): void;
   /** The request holds this concurrency slot: save() releases it with the same store command. */
@@ -49,6 +51,7 @@ const CLIENT_CLOSED: Pick<RequestRecord, 'status' | 'error'> = { status: 499, er
  */
 export function createRequestRecorder(options: RequestRecorderOptions): RequestRecorder {
   let details: { model: string; stream: boolean } | undefined;
+  let upstream: string | undefined;
   let answer: RouteAnswer | undefined;
   let firstTokenAt: number | undefined;
   let end: ChatRunEnd | undefined;
@@ -84,6 +87,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       requestId: options.requestId,
       client: options.client,
       ...(details ? { model: details.model.slice(0, MAX_RECORDED_MODEL_LENGTH), stream: details.stream } : {}),
+      ...(upstream === undefined ? {} : { upstream }),
       status: outcome.status,
       ...(end?.outcome === 'finish' ? { finishReason: end.finishReason } : {}),
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
@@ -95,6 +99,9 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
   return {
     describe(described) {
       details = described;
+    },
+    routedTo(provider) {
+      upstream = provider;
     },
     answered(routeAnswer) {
       answer ??= routeAnswer;

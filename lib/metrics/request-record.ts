@@ -13,6 +13,8 @@ export interface RequestRecord {
   client: string;
   /** The model asked for (cut to MAX_RECORDED_MODEL_LENGTH); absent when the body was unreadable. */
   model?: string;
+  /** The provider and account the model routed to (`xipu:default`, ChatProvider.id): metrics per account. */
+  upstream?: string;
   /**
    * The HTTP status the client got; 499 when the client went away first (also mid-stream).
    * A streamed answer that failed after its 200 keeps 200 and carries `error`.
@@ -38,6 +40,7 @@ export const requestRecordSchema: z.ZodType<RequestRecord> = z.object({
   requestId: z.string(),
   client: z.string(),
   model: z.string().optional(),
+  upstream: z.string().optional(),
   status: z.number().int(),
   stream: z.boolean().optional(),
   finishReason: z.string().optional(),

@@ -94,7 +94,10 @@ export interface ChatCallOptions {
 }
 
 export interface ChatProvider {
-  /** Stable id used in logs and `owned_by`. */
+  /**
+   * Stable id of the upstream and its account (`xipu:default`): in log lines and in each
+   * chat's metrics record, so figures can be told apart per account.
+   */
   readonly id: string;
   listModels(): ModelCard[];
   /**

@@ -39,7 +39,7 @@ describe('chat metrics', () => {
 
     const [record, ...others] = await records();
     expect(others).toEqual([]);
-    expect(record).toMatchObject({ client: 'alice', model: 'gpt-4.1', stream: true, status: 200, finishReason: 'stop' });
+    expect(record).toMatchObject({ client: 'alice', model: 'gpt-4.1', upstream: 'xipu:default', stream: true, status: 200, finishReason: 'stop' });
     expect(record?.requestId).toBe(response.headers.get('x-request-id'));
     expect(record?.error).toBeUndefined();
     expect(record?.ttftMs).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ export interface XipuProviderOptions {
   /** `owned_by` in the model list (says DEMO MODE when the upstream is simulated). */
   ownedBy: string;
   credentials: CredentialSource;
-  /** The account's records: its session registry, its sweep's totals. */
+  /** The account's records: its session registry, its sweep's totals; its id labels its chats (`xipu:<id>`). */
   account: AccountStore;
   pacer: Pacer;
   firstByteTimeoutMs: number;
@@ -64,7 +64,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
   const knownModels = new Set(options.models);
 
   return {
-    id: 'xipu',
+    id: `xipu:${options.account.accountId}`,
     // XIPU answers an empty stream for a prompt with a blocked word (docs/xipu-protocol §7).
     emptyAnswerNotice: "[XIPU returned an empty answer. This usually means the prompt contains a word on the service's blocked list; rephrase it and try again.]",
 
