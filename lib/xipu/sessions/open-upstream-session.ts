@@ -13,9 +13,11 @@ import { sweepExpiredSessions } from './sweep-expired-sessions';
 export interface OpenUpstreamSessionOptions {
   /** The new session's name, model and sampling settings. */
   settings: SessionSettings;
-  /** Whether the gateway lists the model: XIPU's refusal of it then reads as an outage, not a typo. */
+  /** Whether the gateway lists the model: XIPU's refusal of an unlisted one is a 404 `model_not_found` (xipu-errors.ts). */
   modelKnown: boolean;
+  /** The calls' options; its `credentials` are `auth.credentials` when the open starts. */
   api: XipuApiOptions;
+  /** The request's current credentials, shared with its retries: the delete uses whatever they are by then. */
   auth: CurrentCredentials;
   registry: SessionRegistry;
   pacer: Pacer;

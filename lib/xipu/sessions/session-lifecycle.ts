@@ -66,7 +66,7 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
     }
   }
 
-  return {
+  const lifecycle = {
     sessionId: context.sessionId,
     holdWith(turn: PacerTurn) {
       heldTurn = turn;
@@ -88,7 +88,7 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
       closed ??= (async () => {
         clearInterval(renewTimer);
         await renewing;
-        await this.endStream();
+        await lifecycle.endStream();
         // Deleted with whatever credentials are current: a login may have replaced them.
         const deleteWith = (credentials: StoredCredentials) =>
           pacedXipuCall(context.pacer, 'delSession', () => deleteSessions([context.sessionId], { ...context.api, credentials, signal: undefined }));
@@ -119,4 +119,6 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
       return closed;
     },
   };
+  // Methods read `lifecycle`, never `this`: `call.defer(session.close)` works detached.
+  return lifecycle;
 }

@@ -69,6 +69,17 @@ describe('close(): the delete', () => {
     expect(bench.turns.map((turn) => turn.call)).toEqual(['delSession']);
   });
 
+  it('works detached from its object, as call.defer(session.close) hands it on', async () => {
+    const { bench, lifecycle, recordedIds } = await setUp();
+    const { close, endStream } = lifecycle;
+    await endStream();
+    await close();
+
+    expect(bench.simulator.state().sessionsDeleted).toBe(1);
+    expect(bench.upstreamIds()).toEqual([]);
+    expect(await recordedIds()).toEqual([]);
+  });
+
   it('a session the owner already deleted in the web history: forgotten without error, not left to the sweep', async () => {
     const { bench, sessionId, lifecycle, recordedIds } = await setUp({ simulator: { delSessionUnknownIds: 'refuse' } });
     const ownerDelete = await callApi(bench.simulator, 'delSession', { ids: [sessionId] }, bench.auth.credentials);
