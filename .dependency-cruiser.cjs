@@ -28,6 +28,7 @@ const LAYERS = [
   { name: 'client policy', folders: ['lib/auth'] },
   { name: 'simulator', folders: ['simulator'] },
   { name: 'provider interface', folders: ['lib/providers/*.ts'] },
+  { name: 'tool emulation', folders: ['lib/tools'] },
   { name: 'chat pipeline', folders: ['lib/chat'] },
   { name: 'OpenAI-shaped APIs, shared', folders: ['lib/api/openai'] },
   // One folder per API shape (Responses, Anthropic Messages, legacy Completions join it): independent of each other.

@@ -1,3 +1,4 @@
+import type { ResponseFormat, ToolRequest } from './tool-request';
 import type { GatewayError } from '@/lib/errors/gateway-error';
 
 /**
@@ -72,6 +73,10 @@ export interface ChatRequest {
   stop: string[];
   stream: boolean;
   includeUsage: boolean;
+  /** Tools the model may call (emulated: docs/tool-calls.md); absent = none, the request untouched. */
+  tools?: ToolRequest;
+  /** `response_format` JSON modes; absent = text. */
+  responseFormat?: ResponseFormat;
 }
 
 export interface ModelCard {
