@@ -6,8 +6,11 @@ import { z } from 'zod';
  * `extra_body` leftovers pass), every optional field also accepts `null`, and every field
  * the gateway reads is typed (with OpenAI's ranges for the sampling numbers, which are sent
  * upstream), so a request OpenAI would refuse for them never reaches XIPU. Fields the gateway
- * does not read — `tools`, `tool_choice`, `response_format`, … — are not checked: nothing
- * here emulates tools, so `tools` of any shape (also `[]`) means "no tools".
+ * does not read (`seed`, `logprobs`, …) are not checked.
+ * The tool fields are read, because tools are emulated (docs/tool-calls.md): `tools`, the
+ * legacy `functions` and `function_call`, `tool_choice`, `parallel_tool_calls` and
+ * `response_format` are typed here; what their values mean together (names, which tools
+ * exist) is checked afterwards, in parseToolRequest.
  * Roles, content-part types and which messages may omit `content` are checked afterwards,
  * in normalizeChatMessage, so their errors can name the offending value.
  */
@@ -35,6 +38,59 @@ export const chatMessageSchema = z.looseObject({
   function_call: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }).nullish(),
 });
 
+/** A function the model may call: `tools[i].function`, or one entry of the legacy `functions`. */
+export const functionDefinitionSchema = z.looseObject({
+  name: z.string(),
+  description: z.string().nullish(),
+  /** A JSON Schema object; absent means "no parameters". */
+  parameters: z.looseObject({}).nullish(),
+  strict: z.boolean().nullish(),
+});
+
+/** One entry of `tools`. `type` may be left out (it can only be `function`). */
+export const toolSchema = z.looseObject({
+  type: z.literal('function').nullish(),
+  function: functionDefinitionSchema,
+});
+
+/** `{type: 'function', function: {name}}`: in `tool_choice` and in `allowed_tools.tools`. */
+const namedFunctionSchema = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({ name: z.string() }),
+});
+
+export const toolChoiceSchema = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.discriminatedUnion('type', [
+    namedFunctionSchema,
+    z.looseObject({
+      type: z.literal('allowed_tools'),
+      allowed_tools: z.looseObject({
+        mode: z.enum(['auto', 'required']),
+        tools: z.array(namedFunctionSchema).min(1),
+      }),
+    }),
+  ]),
+]);
+
+/** The legacy `function_call` request field (the choice for `functions`). */
+const functionCallChoiceSchema = z.union([z.enum(['none', 'auto']), z.looseObject({ name: z.string() })]);
+
+export const responseFormatSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({
+      /** OpenAI requires it; only the prompt shows it, so a missing name is not worth a 400. */
+      name: z.string().nullish(),
+      description: z.string().nullish(),
+      schema: z.looseObject({}),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+
 const tokenLimitSchema = z.number().int().positive().nullish();
 /** OpenAI's range for `presence_penalty` and `frequency_penalty`. */
 const penaltySchema = z.number().min(-2).max(2).nullish();
@@ -52,6 +108,12 @@ export const chatRequestSchema = z.looseObject({
   n: z.number().int().nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  tools: z.array(toolSchema).nullish(),
+  functions: z.array(functionDefinitionSchema).nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
+  function_call: functionCallChoiceSchema.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: responseFormatSchema.nullish(),
 });
 
 export type ParsedChatMessage = z.infer<typeof chatMessageSchema>;

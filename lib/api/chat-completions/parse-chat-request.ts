@@ -2,6 +2,9 @@ import { invalidRequest } from '@/lib/errors/gateway-error';
 import { chatRequestSchema } from '@/lib/api/chat-completions/chat-request-schema';
 import { convertZodIssue } from '@/lib/api/openai/convert-zod-issue';
 import { normalizeChatMessage } from '@/lib/api/chat-completions/normalize-chat-message';
+import { parseToolRequest } from '@/lib/api/chat-completions/parse-tool-request';
+import { parseResponseFormat } from '@/lib/api/chat-completions/parse-response-format';
+import { checkToolResultIds } from '@/lib/api/chat-completions/check-tool-result-ids';
 import type { ChatMessage, ChatRequest } from '@/lib/providers/chat-provider';
 
 /**
@@ -15,12 +18,18 @@ import type { ChatMessage, ChatRequest } from '@/lib/providers/chat-provider';
  * - `stop`: string | string[] | null → string[] without empty strings (more than OpenAI's 4
  *   is accepted).
  * - `stream` defaults to false; `stream_options.include_usage: true` → `includeUsage`.
+ * - `tools` / `functions`, `tool_choice` / `function_call`, `parallel_tool_calls` → `tools`
+ *   (parseToolRequest), `response_format` → `responseFormat` (parseResponseFormat); each is
+ *   left out when it asks for nothing, so a request without tools is the ChatRequest it
+ *   always was. With tools, every `tool` message must answer an earlier call
+ *   (checkToolResultIds).
  *
  * @throws GatewayError 400 `invalid_request_error` whose `param` names the offending field
  *   (`messages[0].content`) for a non-object body, a missing or wrongly typed field, a
  *   sampling number outside OpenAI's range, an unknown role, a message without the content
- *   it needs (only an assistant tool-call turn may omit it), a non-text content part, or
- *   `n` other than 1 — before anything is sent upstream.
+ *   it needs (only an assistant tool-call turn may omit it), a non-text content part,
+ *   `n` other than 1, a bad tool name or choice, or a tool result that answers no call —
+ *   before anything is sent upstream.
  */
 export function parseChatRequest(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -52,6 +61,10 @@ export function parseChatRequest(body: unknown): ChatRequest {
     throw invalidRequest("Invalid 'messages': no message left besides formatting hints.", 'messages', 'empty_array');
   }
 
+  const tools = parseToolRequest(request);
+  if (tools !== undefined) checkToolResultIds(request.messages);
+  const responseFormat = parseResponseFormat(request);
+
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
 
@@ -66,5 +79,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
     stop: stop.filter((sequence) => sequence !== ''),
     stream: request.stream ?? false,
     includeUsage: request.stream_options?.include_usage === true,
+    ...(tools === undefined ? {} : { tools }),
+    ...(responseFormat === undefined ? {} : { responseFormat }),
   };
 }

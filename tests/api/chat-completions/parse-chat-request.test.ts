@@ -80,7 +80,11 @@ describe('parseChatRequest: accepted shapes', () => {
         extra_body: { anything: [1, 2] },
         tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
       },
-      expected(),
+      // The tool fields among them are read now (docs/tool-calls.md); the rest are ignored.
+      expected({
+        tools: { tools: [{ name: 'f', parameters: {} }], choice: { mode: 'auto' }, parallel: true },
+        responseFormat: { type: 'json_object' },
+      }),
     ],
     [
       'unknown fields inside messages and parts (cache_control, name, refusal)',
@@ -125,11 +129,8 @@ describe('parseChatRequest: accepted shapes', () => {
       { model: 'gpt-4.1', messages: hello, temperature: 2, top_p: 0, presence_penalty: -2, frequency_penalty: 2 },
       expected({ temperature: 2, topP: 0, presencePenalty: -2, frequencyPenalty: 2 }),
     ],
-    [
-      'tools and tool_choice are not read, so any shape passes',
-      { model: 'gpt-4.1', messages: hello, tools: 'none', tool_choice: { type: 'function' } },
-      expected(),
-    ],
+    ['tool_choice without tools', { model: 'gpt-4.1', messages: hello, tool_choice: 'auto', parallel_tool_calls: false }, expected()],
+    ['response_format text', { model: 'gpt-4.1', messages: hello, response_format: { type: 'text' } }, expected()],
     [
       'max_completion_tokens wins over max_tokens',
       { model: 'gpt-4.1', messages: hello, max_tokens: 100, max_completion_tokens: 2000 },
@@ -471,5 +472,230 @@ describe('parseChatRequest: rejected shapes', () => {
       ],
     });
     expect(error.param).toBe('messages[0].content[0]');
+  });
+});
+
+/** A `tools` entry as clients send it. */
+function tool(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'function', function: { name, ...extra } };
+}
+
+const weatherSchema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+const twoTools = [tool('get_weather', { description: 'Weather of a city.', parameters: weatherSchema }), tool('get_time')];
+/** The ToolDefinitions of twoTools. */
+const weatherDefinition = { name: 'get_weather', description: 'Weather of a city.', parameters: weatherSchema };
+const timeDefinition = { name: 'get_time', parameters: { type: 'object', properties: {} } };
+
+describe('parseChatRequest: tools (docs/tool-calls.md)', () => {
+  it.each<[string, Record<string, unknown>, Partial<ChatRequest>]>([
+    [
+      'tools with the default choice: auto, parallel; a tool without parameters gets an empty object schema',
+      { tools: twoTools },
+      { tools: { tools: [weatherDefinition, timeDefinition], choice: { mode: 'auto' }, parallel: true } },
+    ],
+    [
+      'strict and a null description',
+      { tools: [tool('f', { description: null, parameters: weatherSchema, strict: true })] },
+      { tools: { tools: [{ name: 'f', parameters: weatherSchema, strict: true }], choice: { mode: 'auto' }, parallel: true } },
+    ],
+    ['tool entry without type', { tools: [{ function: { name: 'get_time' } }] }, { tools: { tools: [timeDefinition], choice: { mode: 'auto' }, parallel: true } }],
+    [
+      'tool_choice required, parallel_tool_calls false',
+      { tools: twoTools, tool_choice: 'required', parallel_tool_calls: false },
+      { tools: { tools: [weatherDefinition, timeDefinition], choice: { mode: 'required' }, parallel: false } },
+    ],
+    [
+      'a named function keeps the whole catalogue',
+      { tools: twoTools, tool_choice: { type: 'function', function: { name: 'get_time' } } },
+      { tools: { tools: [weatherDefinition, timeDefinition], choice: { mode: 'function', name: 'get_time' }, parallel: true } },
+    ],
+    [
+      'allowed_tools cuts the list (in the order of tools) and sets the mode',
+      {
+        tools: [...twoTools, tool('ping')],
+        tool_choice: {
+          type: 'allowed_tools',
+          allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'ping' } }, { type: 'function', function: { name: 'get_weather' } }] },
+        },
+      },
+      { tools: { tools: [weatherDefinition, { name: 'ping', parameters: { type: 'object', properties: {} } }], choice: { mode: 'required' }, parallel: true } },
+    ],
+    [
+      'allowed_tools in mode auto',
+      { tools: twoTools, tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'get_time' } }] } } },
+      { tools: { tools: [timeDefinition], choice: { mode: 'auto' }, parallel: true } },
+    ],
+    ['tool_choice none: no tools', { tools: twoTools, tool_choice: 'none', parallel_tool_calls: false }, {}],
+    [
+      'legacy functions, without function_call: auto',
+      { functions: [{ name: 'get_weather', description: 'Weather of a city.', parameters: weatherSchema }] },
+      { tools: { tools: [weatherDefinition], choice: { mode: 'auto' }, parallel: true } },
+    ],
+    [
+      'legacy function_call naming a function',
+      { functions: [{ name: 'get_time' }], function_call: { name: 'get_time' } },
+      { tools: { tools: [timeDefinition], choice: { mode: 'function', name: 'get_time' }, parallel: true } },
+    ],
+    ['legacy function_call none', { functions: [{ name: 'get_time' }], function_call: 'none' }, {}],
+    [
+      'tools and functions together; tool_choice wins over function_call',
+      { tools: [twoTools[0]], functions: [{ name: 'get_time' }], function_call: 'none', tool_choice: 'required' },
+      { tools: { tools: [weatherDefinition, timeDefinition], choice: { mode: 'required' }, parallel: true } },
+    ],
+    [
+      'response_format json_schema: name, schema, strict',
+      { response_format: { type: 'json_schema', json_schema: { name: 'city', schema: weatherSchema, strict: true } } },
+      { responseFormat: { type: 'json_schema', name: 'city', schema: weatherSchema, strict: true } },
+    ],
+    [
+      'response_format json_schema without name or strict',
+      { response_format: { type: 'json_schema', json_schema: { schema: weatherSchema } } },
+      { responseFormat: { type: 'json_schema', name: 'response', schema: weatherSchema, strict: false } },
+    ],
+    [
+      'response_format and tools together',
+      { tools: [twoTools[1]], response_format: { type: 'json_object' } },
+      { tools: { tools: [timeDefinition], choice: { mode: 'auto' }, parallel: true }, responseFormat: { type: 'json_object' } },
+    ],
+  ])('%s', (_name, fields, overrides) => {
+    expect(parseChatRequest({ model: 'gpt-4.1', messages: hello, ...fields })).toEqual(expected(overrides));
+  });
+
+  it('a request with the tool fields absent has no tools or responseFormat keys at all', () => {
+    const request = parseChatRequest({ model: 'gpt-4.1', messages: hello, tools: [], tool_choice: 'auto', response_format: null });
+    expect(Object.keys(request)).toEqual(Object.keys(expected()));
+  });
+
+  /** A Roo-Code-like history: two calls, their two results, then the user again. */
+  const toolHistory = [
+    { role: 'system', content: 'You are Roo.' },
+    { role: 'user', content: 'Weather and time in Suzhou?' },
+    {
+      role: 'assistant',
+      content: '',
+      tool_calls: [
+        { id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Suzhou"}' } },
+        { id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{}' } },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'call_a', content: 'sunny' },
+    { role: 'tool', tool_call_id: 'call_b', content: '12:00' },
+    { role: 'user', content: 'Thanks.' },
+  ];
+
+  it('accepts tool results that answer earlier calls, and keeps the messages as before', () => {
+    const withTools = parseChatRequest({ model: 'gpt-4.1', messages: toolHistory, tools: twoTools });
+    const withoutTools = parseChatRequest({ model: 'gpt-4.1', messages: toolHistory });
+    expect(withTools.tools?.tools.map((definition) => definition.name)).toEqual(['get_weather', 'get_time']);
+    expect(withTools.messages).toEqual(withoutTools.messages);
+    expect(withTools.messages[3]).toEqual({ role: 'tool', content: 'sunny', toolCallId: 'call_a' });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['without tools', {}],
+    ['with tool_choice none', { tools: twoTools, tool_choice: 'none' }],
+  ])('does not check tool results %s (the request is passed on as it is)', (_name, fields) => {
+    const messages = [{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'call_unknown', content: 'x' }, { role: 'tool', content: 'y' }];
+    expect(parseChatRequest({ model: 'gpt-4.1', messages, ...fields }).messages).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'tool', content: 'x', toolCallId: 'call_unknown' },
+      { role: 'tool', content: 'y' },
+    ]);
+  });
+
+  it('legacy function results carry their name and need no id', () => {
+    const messages = [
+      { role: 'user', content: 'Time?' },
+      { role: 'assistant', content: null, function_call: { name: 'get_time', arguments: '{}' } },
+      { role: 'function', name: 'get_time', content: '12:00' },
+    ];
+    const request = parseChatRequest({ model: 'gpt-4.1', messages, functions: [{ name: 'get_time' }] });
+    expect(request.messages[2]).toEqual({ role: 'tool', content: '12:00', name: 'get_time' });
+  });
+
+  const longName = 'a'.repeat(65);
+  it.each<[string, Record<string, unknown>, { param: string; code: string; message: RegExp }]>([
+    [
+      'a named tool_choice not among the tools',
+      { tools: twoTools, tool_choice: { type: 'function', function: { name: 'get_news' } } },
+      { param: 'tool_choice', code: 'invalid_value', message: /'get_news' is not among the tools of this request \('get_weather', 'get_time'\)/ },
+    ],
+    [
+      'a named tool_choice without tools',
+      { tool_choice: { type: 'function', function: { name: 'get_news' } } },
+      { param: 'tool_choice', code: 'invalid_value', message: /'get_news' is not among the tools of this request \(it has none\)/ },
+    ],
+    [
+      'a legacy function_call naming an unknown function',
+      { functions: [{ name: 'get_time' }], function_call: { name: 'get_news' } },
+      { param: 'function_call', code: 'invalid_value', message: /'get_news' is not among the tools/ },
+    ],
+    [
+      'allowed_tools naming an unknown tool',
+      {
+        tools: twoTools,
+        tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'get_time' } }, { type: 'function', function: { name: 'nope' } }] } },
+      },
+      { param: 'tool_choice.allowed_tools.tools[1].function.name', code: 'invalid_value', message: /'nope' is not among the tools/ },
+    ],
+    [
+      'allowed_tools with no tools',
+      { tools: twoTools, tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } } },
+      { param: 'tool_choice.allowed_tools.tools', code: 'empty_array', message: /empty array/ },
+    ],
+    ['duplicate tool names', { tools: [tool('f'), tool('g'), tool('f')] }, { param: 'tools[2].function.name', code: 'invalid_value', message: /'f' is given twice \(also at 'tools\[0\]\.function\.name'\)/ }],
+    ['a function in both tools and functions', { tools: [tool('f')], functions: [{ name: 'f' }] }, { param: 'functions[0].name', code: 'invalid_value', message: /given twice/ }],
+    ['a tool name with a space', { tools: [tool('get weather')] }, { param: 'tools[0].function.name', code: 'invalid_value', message: /"get weather" is not a valid function name\. Use 1 to 64 letters/ }],
+    ['a tool name with a dot', { tools: [tool('ok'), tool('mcp.search')] }, { param: 'tools[1].function.name', code: 'invalid_value', message: /"mcp\.search"/ }],
+    ['an empty tool name', { tools: [tool('')] }, { param: 'tools[0].function.name', code: 'invalid_value', message: /"" is not a valid function name/ }],
+    ['a tool name of 65 characters', { tools: [tool(longName)] }, { param: 'tools[0].function.name', code: 'invalid_value', message: /not a valid function name/ }],
+    ['a bad legacy function name', { functions: [{ name: 'a/b' }] }, { param: 'functions[0].name', code: 'invalid_value', message: /"a\/b"/ }],
+    ['a bad name even with tool_choice none', { tools: [tool('a b')], tool_choice: 'none' }, { param: 'tools[0].function.name', code: 'invalid_value', message: /not a valid function name/ }],
+    ['json_schema without schema', { response_format: { type: 'json_schema', json_schema: { name: 'x' } } }, { param: 'response_format.json_schema.schema', code: 'missing_required_parameter', message: /^Missing required parameter: 'response_format\.json_schema\.schema'\.$/ }],
+    ['json_schema without json_schema', { response_format: { type: 'json_schema' } }, { param: 'response_format.json_schema', code: 'missing_required_parameter', message: /'response_format\.json_schema'/ }],
+    ['an unknown response_format type', { response_format: { type: 'json' } }, { param: 'response_format.type', code: 'invalid_value', message: /'text' \| 'json_object' \| 'json_schema'/ }],
+    ['tools not an array', { tools: 'none' }, { param: 'tools', code: 'invalid_type', message: /'tools': expected an array, but got a string/ }],
+    ['a tool of another type', { tools: [{ type: 'custom', custom: { name: 'x' } }] }, { param: 'tools[0].type', code: 'invalid_value', message: /"function"/ }],
+    ['a tool without function', { tools: [{ type: 'function' }] }, { param: 'tools[0].function', code: 'missing_required_parameter', message: /'tools\[0\]\.function'/ }],
+    ['parameters that are not an object', { tools: [tool('f', { parameters: [] })] }, { param: 'tools[0].function.parameters', code: 'invalid_type', message: /expected an object, but got an array/ }],
+    ['an unknown tool_choice string', { tools: twoTools, tool_choice: 'sometimes' }, { param: 'tool_choice', code: 'invalid_value', message: /"none", "auto", "required"/ }],
+    ['a function tool_choice without function', { tools: twoTools, tool_choice: { type: 'function' } }, { param: 'tool_choice.function', code: 'missing_required_parameter', message: /'tool_choice\.function'/ }],
+    ['parallel_tool_calls as a string', { tools: twoTools, parallel_tool_calls: 'yes' }, { param: 'parallel_tool_calls', code: 'invalid_type', message: /expected a boolean/ }],
+  ])('%s', (_name, fields, failure) => {
+    const error = parseError({ model: 'm', messages: hello, ...fields });
+    expect({ status: error.status, type: error.type, param: error.param, code: error.code }).toEqual({
+      status: 400,
+      type: 'invalid_request_error',
+      param: failure.param,
+      code: failure.code,
+    });
+    expect(error.message).toMatch(failure.message);
+  });
+
+  it.each<[string, unknown[], { param: string; code: string; message: RegExp }]>([
+    [
+      'a tool result whose id matches no call',
+      [...toolHistory.slice(0, 4), { role: 'tool', tool_call_id: 'call_x', content: '?' }],
+      { param: 'messages[4].tool_call_id', code: 'invalid_value', message: /"call_x" matches no tool call of an earlier assistant message/ },
+    ],
+    [
+      'a tool result before the call it answers',
+      [{ role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'call_a', content: 'sunny' }, ...toolHistory.slice(2, 3)],
+      { param: 'messages[1].tool_call_id', code: 'invalid_value', message: /"call_a" matches no tool call/ },
+    ],
+    [
+      'a tool result without tool_call_id',
+      [...toolHistory.slice(0, 3), { role: 'tool', content: 'sunny' }],
+      { param: 'messages[3].tool_call_id', code: 'missing_required_parameter', message: /'messages\[3\]\.tool_call_id'/ },
+    ],
+    [
+      'the index counts a dropped formatting hint',
+      [{ role: 'developer', content: 'Formatting re-enabled' }, { role: 'user', content: 'Hi' }, { role: 'tool', tool_call_id: 'call_x', content: '?' }],
+      { param: 'messages[2].tool_call_id', code: 'invalid_value', message: /"call_x"/ },
+    ],
+  ])('with tools, %s is a 400', (_name, messages, failure) => {
+    const error = parseError({ model: 'm', messages, tools: twoTools });
+    expect({ status: error.status, param: error.param, code: error.code }).toEqual({ status: 400, param: failure.param, code: failure.code });
+    expect(error.message).toMatch(failure.message);
   });
 });
