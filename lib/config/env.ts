@@ -108,6 +108,14 @@ const environmentSchema = z.object({
   UPSTREAM_IDLE_TIMEOUT_MS: wholeNumber(90_000, { min: 1_000, max: 300_000 }),
   MAX_REQUEST_BYTES: wholeNumber(4_000_000, { min: 1_024, max: 50_000_000 }),
   THINK_TAGS: z.preprocess(emptyToUndefined, z.enum(['split', 'pass']).default('split')),
+  TOOL_CALL_TRIGGER: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, { message: 'expected 1 to 32 letters, digits, underscores or dashes' })
+      .default('xg7'),
+  ),
   DEMO_SIMULATOR_PORT: wholeNumber(0, { max: 65_535 }),
   CRON_SECRET: optionalText,
   ADMIN_PASSWORD: optionalText,
@@ -181,6 +189,14 @@ export interface GatewayConfig {
   pacer: { gapMs: number; allowanceMs: number; maxWaitMs: number; serializeStreams: boolean };
   limits: { requestsPerMinute: number; maxConcurrentPerKey: number; maxRequestBytes: number };
   demoSimulatorPort: number;
+  tools: {
+    /**
+     * The word in the opening tag of an emulated tool-call block (docs/tool-calls.md "The text
+     * format"). One per deployment, so the calls folded back into a history match the ones the
+     * model writes; an answer that shows the format without it stays text.
+     */
+    trigger: string;
+  };
 }
 
 export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; problem: ConfigProblem };
@@ -276,6 +292,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         maxRequestBytes: values.MAX_REQUEST_BYTES,
       },
       demoSimulatorPort: values.DEMO_SIMULATOR_PORT,
+      tools: { trigger: values.TOOL_CALL_TRIGGER },
     },
   };
 }

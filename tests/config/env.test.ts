@@ -32,12 +32,26 @@ describe('parseConfig', () => {
     ['UPSTASH_REDIS_REST_TOKEN', { UPSTASH_REDIS_REST_URL: 'https://example.upstash.io' }],
     ['API_KEYS', { API_KEYS: 'short' }],
     ['THINK_TAGS', { THINK_TAGS: 'hide' }],
+    ['TOOL_CALL_TRIGGER', { TOOL_CALL_TRIGGER: 'two words' }],
+    ['TOOL_CALL_TRIGGER', { TOOL_CALL_TRIGGER: 'quote"' }],
+    ['TOOL_CALL_TRIGGER', { TOOL_CALL_TRIGGER: 'x'.repeat(33) }],
   ])('names %s when it is wrong', (variable, environment) => {
     const result = parseConfig(environment);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problem.variable).toBe(variable);
     expect(result.problem.message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it.each<[string | undefined, string]>([
+    [undefined, 'xg7'],
+    ['', 'xg7'],
+    ['test-trigger_1', 'test-trigger_1'],
+    [' padded ', 'padded'],
+    ['x'.repeat(32), 'x'.repeat(32)],
+  ])('TOOL_CALL_TRIGGER=%j gives the trigger %j', (value, trigger) => {
+    const result = parseConfig(value === undefined ? {} : { TOOL_CALL_TRIGGER: value });
+    expect(result.ok && result.config.tools.trigger).toBe(trigger);
   });
 
   it('REQUEST_START_DEADLINE_MS: 120 s by default, bounded well inside the route limit', () => {
