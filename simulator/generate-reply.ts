@@ -4,6 +4,8 @@ export interface ReplyRequest {
   model: string;
   /** Turns the session had before this one (the server feeds them to the model). */
   earlierTurns: number;
+  /** A scripted reply that matched the prompt (scripted-replies.ts): the answer, over SIM-REPLY and SIM-LONG. */
+  scriptedReply?: string | null;
 }
 
 export interface GeneratedReply {
@@ -30,6 +32,8 @@ const LONG_MARKER_EVERY = 10;
 /**
  * The simulated model: a deterministic reply to a prompt.
  *
+ * - a scripted reply that matched the prompt → exactly that text (the directives below do not
+ *   change it, except `SIM-DELAY`);
  * - `SIM-REPLY: <text>` → exactly that text (a literal `\n` in it becomes a newline);
  * - `SIM-LONG: <n>` → n deterministic words, some Chinese;
  * - `SIM-DELAY: <ms>` → per-piece delay for this reply (combines with the others);
@@ -61,7 +65,8 @@ export function generateReply(request: ReplyRequest): GeneratedReply {
   }
 
   let answer: string;
-  if (content?.kind === 'reply') answer = content.text;
+  if (request.scriptedReply !== undefined && request.scriptedReply !== null) answer = request.scriptedReply;
+  else if (content?.kind === 'reply') answer = content.text;
   else if (content?.kind === 'long') answer = longWords(content.words);
   else answer = echo(plainLines, request.earlierTurns);
 

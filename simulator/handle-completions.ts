@@ -4,6 +4,7 @@ import { classifyPrompt, type PromptClass } from '@/simulator/classify-prompt';
 import type { QueuedFault } from '@/simulator/faults';
 import { generateReply } from '@/simulator/generate-reply';
 import type { SimulatorContext } from '@/simulator/simulator-context';
+import { RECENT_PROMPTS_KEPT } from '@/simulator/simulator-counters';
 import { splitIntoPieces } from '@/simulator/split-into-pieces';
 import { streamReply, type StreamOutcome } from '@/simulator/stream-reply';
 import { upstreamMessages } from '@/simulator/upstream-messages';
@@ -38,9 +39,10 @@ const FAULT_PROMPT_CLASS: Partial<Record<StreamFault['kind'], PromptClass>> = {
  * `completions`: answers the prompt in the session's context. An unknown session is HTTP 200
  * JSON `code: 1`; `Request Err!` prompts get a plain-text body; everything else is an event
  * stream — empty for banned words, the canned refusal one character per piece for poisonous
- * prompts, else the generated reply in 1–4 code-point pieces. The turn joins the session's
- * history, so later replies in the same session see it. Open streams are tracked (the strict
- * profile counts them as busy) and their outcome counted.
+ * prompts, else the generated reply (a matching scripted reply first) in 1–4 code-point
+ * pieces. The prompt is kept among the recent ones (`recentPrompts`). The turn joins the
+ * session's history, so later replies in the same session see it. Open streams are tracked
+ * (the strict profile counts them as busy) and their outcome counted.
  */
 export async function handleCompletions(
   context: SimulatorContext,
@@ -59,6 +61,9 @@ export async function handleCompletions(
     exchange.sendJson(200, { code: 1, msg: upstreamMessages.sessionNotFound });
     return;
   }
+  const { recentPrompts } = context.counters;
+  recentPrompts.push(text);
+  if (recentPrompts.length > RECENT_PROMPTS_KEPT) recentPrompts.splice(0, recentPrompts.length - RECENT_PROMPTS_KEPT);
 
   const fault = context.faults.take('completions', STREAM_FAULT_KINDS);
   const closing = context.closing.signal;
@@ -76,7 +81,9 @@ export async function handleCompletions(
     return;
   }
 
-  const reply = generateReply({ text, model: session.model, earlierTurns: session.turns.length });
+  // Only a prompt the model gets to answer uses up a scripted reply.
+  const scriptedReply = promptClass === 'ordinary' ? context.scripts.take(text) : null;
+  const reply = generateReply({ text, model: session.model, earlierTurns: session.turns.length, scriptedReply });
   const pieces =
     promptClass === 'banned' ? [] : promptClass === 'poisonous' ? Array.from(upstreamMessages.cannedRefusal) : splitIntoPieces(reply.text, session.id);
   session.turns.push({ text, reply: pieces.join('') });

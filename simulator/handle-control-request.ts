@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { faultSchema } from '@/simulator/faults';
 import { readJsonBody } from '@/simulator/read-json-body';
+import { scriptedReplySchema } from '@/simulator/scripted-replies';
 import { simulatorRuntimeOptionsSchema, type SimulatorControls } from '@/simulator/simulator-controls';
 
 /** Where the control routes live; no real XIPU path starts with it. */
@@ -14,6 +15,7 @@ const browserSessionsBodySchema = z.object({
   account: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
 });
+const scriptedRepliesBodySchema = z.object({ scripts: z.array(scriptedReplySchema) });
 const emptyBodySchema = z.object({});
 
 type ControlResult = { ok: true; answer: unknown } | { ok: false; error: string };
@@ -60,11 +62,15 @@ const controlRoutes: Record<string, ControlRoute> = {
     const { profile, minGapMs, chunkDelayMs, sessionCap, staleSessionUpdate, delSessionUnknownIds } = controls.state();
     return { ok: true, options: { profile, minGapMs, chunkDelayMs, sessionCap, staleSessionUpdate, delSessionUnknownIds } };
   }),
+  'scripted-replies': controlRoute('POST', scriptedRepliesBodySchema, (controls, body) => {
+    controls.setScriptedReplies(body.scripts);
+    return { ok: true, scriptedReplies: controls.state().scriptedReplies };
+  }),
 };
 
 /**
  * The HTTP face of the simulator controls, for other processes (benchmark, demo, multi-process
- * tests): `GET /__sim/state`, `POST /__sim/faults|reset|credentials|browser-sessions|options`.
+ * tests): `GET /__sim/state`, `POST /__sim/faults|reset|credentials|browser-sessions|options|scripted-replies`.
  * Not rate limited, no credentials. Bad bodies answer 400 `{error}`.
  */
 export async function handleControlRequest(

@@ -1,5 +1,6 @@
 import type { Endpoint } from '@/simulator/faults';
 import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from '@/simulator/simulator-options';
+import type { ScriptedReplyState } from '@/simulator/scripted-replies';
 import type { SessionCreator } from '@/simulator/session-book';
 import type { SimulatorContext } from '@/simulator/simulator-context';
 import type { PortalCounters } from '@/simulator/simulator-counters';
@@ -51,6 +52,10 @@ export interface SimulatorState {
   delSessionBatches: { calls: number; idsPerCall: number[] };
   /** Fault applications still waiting. */
   faultsPending: number;
+  /** The scripted replies in order, with their uses since they were set or the last reset. */
+  scriptedReplies: ScriptedReplyState[];
+  /** The prompts of the last completions calls answered, oldest first (at most `RECENT_PROMPTS_KEPT`). */
+  recentPrompts: string[];
   /** The login portal, its SSO and the page's userInfo calls. */
   portal: PortalCounters;
 }
@@ -89,6 +94,8 @@ export function readSimulatorState(context: SimulatorContext): SimulatorState {
     ...context.pacer.observedGaps(),
     delSessionBatches: { calls: counters.delSessionBatches.calls, idsPerCall: [...counters.delSessionBatches.idsPerCall] },
     faultsPending: context.faults.pending(),
+    scriptedReplies: context.scripts.list(),
+    recentPrompts: [...counters.recentPrompts],
     portal: { ...counters.portal },
   };
 }

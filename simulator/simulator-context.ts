@@ -5,6 +5,7 @@ import { createSeededRandom } from '@/simulator/create-seeded-random';
 import { createFaultQueue, type FaultQueue } from '@/simulator/faults';
 import { createPortalBook, type PortalBook } from '@/simulator/portal-book';
 import { resolveSimulatorSettings, type SimulatorSettings } from '@/simulator/resolve-simulator-settings';
+import { createScriptedReplies, type ScriptedReplies } from '@/simulator/scripted-replies';
 import { createSessionBook, type SessionBook } from '@/simulator/session-book';
 import { createSimulatorCounters, type SimulatorCounters } from '@/simulator/simulator-counters';
 import type { SimulatorOptions } from '@/simulator/simulator-options';
@@ -34,6 +35,8 @@ export interface SimulatorContext {
   pacer: CallPacer;
   sessions: SessionBook;
   faults: FaultQueue;
+  /** The scripted replies and their uses. */
+  scripts: ScriptedReplies;
   counters: SimulatorCounters;
   liveStreams: Set<LiveStream>;
   portal: PortalBook;
@@ -59,6 +62,7 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
     pacer: createCallPacer({ settings: () => settings, random }),
     sessions: createSessionBook({ now }),
     faults: createFaultQueue(),
+    scripts: createScriptedReplies(options.scriptedReplies),
     counters: createSimulatorCounters(),
     liveStreams: new Set(),
     portal: createPortalBook(),

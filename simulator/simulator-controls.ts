@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MintedCredentials } from '@/simulator/credential-issuer';
 import type { Fault } from '@/simulator/faults';
 import { readSimulatorState, type SimulatorState } from '@/simulator/read-simulator-state';
+import { scriptedReplySchema, type ScriptedReply } from '@/simulator/scripted-replies';
 import { browserSessionName, defaultSessionSettings } from '@/simulator/session-book';
 import type { SimulatorContext } from '@/simulator/simulator-context';
 import { createSimulatorCounters } from '@/simulator/simulator-counters';
@@ -38,9 +39,10 @@ export interface SimulatorControls {
   /** Queues faults (`expire-tokens` acts at once). */
   injectFaults(...faults: Fault[]): void;
   /**
-   * Clears sessions, counters, faults (an `expire-tokens` fault included) and the frequency
-   * limit's memory. Minted credentials stay valid (an sdp session dead of idleness stays
-   * dead), portal logins stay, options stay as set, open streams go on.
+   * Clears sessions, counters (the recent prompts and the scripted replies' uses included),
+   * faults (an `expire-tokens` fault included) and the frequency limit's memory. Minted
+   * credentials stay valid (an sdp session dead of idleness stays dead), portal logins stay,
+   * options and scripted replies stay as set, open streams go on.
    */
   reset(): void;
   /**
@@ -52,6 +54,11 @@ export interface SimulatorControls {
   createBrowserSessions(request: BrowserSessionRequest): number[];
   /** Changes behaviour at run time. @throws ZodError for invalid values. */
   setOptions(options: SimulatorRuntimeOptions): void;
+  /**
+   * Replaces the scripted replies (scripted-replies.ts), their uses from 0; `[]` removes them.
+   * @throws ZodError for invalid ones (a regex that does not compile included).
+   */
+  setScriptedReplies(scripts: ScriptedReply[]): void;
 }
 
 /** Binds the controls to one simulator's state. */
@@ -78,6 +85,7 @@ export function createSimulatorControls(context: SimulatorContext): SimulatorCon
     reset() {
       context.sessions.clear();
       context.faults.clear();
+      context.scripts.resetUses();
       context.credentials.clearForcedExpiry();
       context.pacer.reset();
       context.counters = createSimulatorCounters();
@@ -101,6 +109,10 @@ export function createSimulatorControls(context: SimulatorContext): SimulatorCon
 
     setOptions(options) {
       Object.assign(context.settings, simulatorRuntimeOptionsSchema.parse(options));
+    },
+
+    setScriptedReplies(scripts) {
+      context.scripts.replace(z.array(scriptedReplySchema).parse(scripts));
     },
   };
 }

@@ -31,8 +31,17 @@ export interface SimulatorCounters {
   droppedStreams: number;
   /** delSession calls that were handled, and how many ids each listed. */
   delSessionBatches: { calls: number; idsPerCall: number[] };
+  /**
+   * The prompt texts of the last `RECENT_PROMPTS_KEPT` completions calls answered (unknown
+   * sessions left out), oldest first: how a test sees the exact prompt a gateway sent after
+   * the session is gone.
+   */
+  recentPrompts: string[];
   portal: PortalCounters;
 }
+
+/** Enough for the calls of a few chats; bounded so a long benchmark does not grow it. */
+export const RECENT_PROMPTS_KEPT = 20;
 
 export function createSimulatorCounters(): SimulatorCounters {
   return {
@@ -46,6 +55,7 @@ export function createSimulatorCounters(): SimulatorCounters {
     abortedStreams: 0,
     droppedStreams: 0,
     delSessionBatches: { calls: 0, idsPerCall: [] },
+    recentPrompts: [],
     portal: { loginsSucceeded: 0, loginsFailed: 0, ticketsIssued: 0, userInfoCalls: 0 },
   };
 }

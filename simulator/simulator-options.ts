@@ -1,5 +1,7 @@
 /** What a caller may set when starting the simulator, and the option values shared by its parts. */
 
+import type { ScriptedReply } from '@/simulator/scripted-replies';
+
 /** `default` follows what is known of XIPU; `strict` takes the harsher side of every unknown. */
 export type SimulatorProfile = 'default' | 'strict';
 
@@ -47,6 +49,12 @@ export interface SimulatorOptions {
    * gateway session the owner already deleted in the web history.
    */
   delSessionUnknownIds?: DelSessionUnknownIds;
+  /**
+   * Canned answers for the prompts that match (scripted-replies.ts): checked against the
+   * whole prompt text in order, first match with uses left wins, over `SIM-REPLY`/`SIM-LONG`.
+   * Replaced at run time with `setScriptedReplies`. Default none.
+   */
+  scriptedReplies?: ScriptedReply[];
   /** For the strict profile's jitter; default a seeded, deterministic generator. */
   random?: () => number;
   /** Clock, epoch ms; default `Date.now`. Drives pacing, token expiry and sdp-session idleness. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { MintedCredentials } from '@/simulator/credential-issuer';
 import type { Fault } from '@/simulator/faults';
 import type { SimulatorState } from '@/simulator/read-simulator-state';
+import type { ScriptedReply } from '@/simulator/scripted-replies';
 import type { SimulatorOptions } from '@/simulator/simulator-options';
 import { apiBasePath, createRequestRouter } from '@/simulator/route-request';
 import { createSsoRequestRouter } from '@/simulator/route-sso-request';
@@ -14,6 +15,7 @@ export type { SimulatorState } from '@/simulator/read-simulator-state';
 export type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/simulator/simulator-options';
 export type { MintedCredentials } from '@/simulator/credential-issuer';
 export type { BrowserSessionRequest, SimulatorRuntimeOptions } from '@/simulator/simulator-controls';
+export type { ScriptedReply, ScriptedReplyState, ScriptMatch } from '@/simulator/scripted-replies';
 
 export interface SimulatorHandle {
   /** `http://HOST:PORT`. */
@@ -38,6 +40,8 @@ export interface SimulatorHandle {
   createBrowserSessions(request: BrowserSessionRequest): number[];
   /** Changes profile, gap, delay, cap, stale-id or unknown-id-delete behaviour at run time. */
   setOptions(options: SimulatorRuntimeOptions): void;
+  /** Replaces the scripted replies (first match on the prompt wins; `times` limits each); `[]` removes them. */
+  setScriptedReplies(scripts: ScriptedReply[]): void;
   /** Closes both servers, ending every open stream, stall and slowed page. Idempotent. */
   close(): Promise<void>;
 }
