@@ -1,4 +1,9 @@
 import type { ChatProvider, ChatRequest, ChatStreamPart } from '@/lib/providers/chat-provider';
+import { applyToolPrompt } from '@/lib/tools/apply-tool-prompt';
+import { detectToolCalls } from '@/lib/tools/detect-tool-calls';
+import { reaskRequest } from '@/lib/tools/reask-request';
+import { parseJsonLeniently } from '@/lib/tools/repair-json';
+import { runWithTools } from '@/lib/tools/run-with-tools';
 import { createUsageCounter, type ChatUsage } from './create-usage-counter';
 import { cutAtStopSequences } from './cut-at-stop-sequences';
 import { endAtDeadline } from './end-at-deadline';
@@ -28,6 +33,8 @@ export interface ChatRunScope {
   origin?: string;
   /** Told when the answer starts and ends (metrics); never told its content. */
   observer?: ChatRunObserver;
+  /** The deployment's tool-call trigger word (TOOL_CALL_TRIGGER), for emulated tools. */
+  toolTrigger: string;
 }
 
 /** A started chat, for an API shape's encoder to answer in its wire format. */
@@ -56,13 +63,20 @@ export interface ChatRun {
  */
 export async function runChat(request: ChatRequest, scope: ChatRunScope): Promise<ChatRun> {
   const createdAt = scope.now();
+  const start = (upstreamRequest: ChatRequest, signal: AbortSignal) =>
+    scope.provider.streamChat(upstreamRequest, { signal, defer: scope.defer, requestId: scope.requestId, origin: scope.origin });
+  // Tools and JSON answers are emulated on the text (docs/tool-calls.md); a request without
+  // them goes to the provider exactly as the client sent it.
+  const emulated = request.tools !== undefined || request.responseFormat !== undefined;
   const source = await startBeforeDeadline({ deadlineMs: scope.startDeadlineMs, signal: scope.signal }, (signal) =>
-    scope.provider.streamChat(request, {
-      signal,
-      defer: scope.defer,
-      requestId: scope.requestId,
-      origin: scope.origin,
-    }),
+    emulated
+      ? runWithTools(applyToolPrompt(request, scope.toolTrigger), (upstreamRequest, attempt) => start(upstreamRequest, attempt === 1 ? signal : scope.signal), {
+          trigger: scope.toolTrigger,
+          detect: detectToolCalls,
+          reask: reaskRequest,
+          parseJson: parseJsonLeniently,
+        })
+      : start(request, signal),
   );
 
   const counter = createUsageCounter(request.messages);

@@ -46,6 +46,7 @@ export const chatCompletions: RouteHandler = async (request, scope) => {
     startDeadlineMs: config.requestStartDeadlineMs,
     origin: new URL(request.url).origin,
     observer: recorder,
+    toolTrigger: config.tools.trigger,
   });
   return chatCompletionResponse(run, chatRequest, { systemFingerprint: scope.context.systemFingerprint });
 };

@@ -12,12 +12,6 @@ import { assembleStreamedCalls, CALL_ID, startSimulatedGateway, toolCallText, ty
  * client's OpenAI request (fields, roles, tool schemas, tool history), abridged prompts.
  */
 
-/**
- * Flip to `true` once the gateway side of issue 9 (lib/tools: the prompt, detection while
- * streaming, history folding) is merged: until then the gateway drops `tools`.
- */
-const GATEWAY_EMULATES_TOOLS = false;
-
 const API_KEY = 'sk-test-agent-shapes-1';
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
@@ -109,7 +103,7 @@ describe('the client request shapes', () => {
   });
 });
 
-describe.skipIf(!GATEWAY_EMULATES_TOOLS)('tool-carrying client shapes get a real tool call (skipped until the gateway side of issue 9 is merged)', () => {
+describe('tool-carrying client shapes get a real tool call', () => {
   let harness: SimulatedGateway;
   beforeAll(async () => {
     harness = await startSimulatedGateway(API_KEY);

@@ -9,15 +9,9 @@ import { startSimulatedGateway, toolCallText, type SimulatedGateway } from './to
  * `@ai-sdk/openai-compatible`, against a real `next start` of the gateway over the simulator.
  */
 
-/**
- * Flip to `true` once the gateway side of issue 9 (lib/tools: the prompt, detection while
- * streaming, history folding) is merged: until then the gateway drops `tools`.
- */
-const GATEWAY_EMULATES_TOOLS = false;
-
 const API_KEY = 'sk-test-ai-sdk-tools-1';
 
-describe.skipIf(!GATEWAY_EMULATES_TOOLS)('AI SDK streamText with tools (skipped until the gateway side of issue 9 is merged)', () => {
+describe('AI SDK streamText with tools', () => {
   let harness: SimulatedGateway;
   let provider: ReturnType<typeof createOpenAICompatible>;
   beforeAll(async () => {

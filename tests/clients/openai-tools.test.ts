@@ -13,13 +13,6 @@ import { assembleStreamedCalls, CALL_ID, startSimulatedGateway, toolCallText, ty
  * scripted replies play the model.
  */
 
-/**
- * Flip to `true` once the gateway side of issue 9 (lib/tools: the prompt, detection while
- * streaming, the one re-ask, structured output) is merged: until then the gateway drops
- * `tools` and these cases cannot pass.
- */
-const GATEWAY_EMULATES_TOOLS = false;
-
 const API_KEY = 'sk-test-openai-tools-1';
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 let harness: SimulatedGateway;
@@ -64,7 +57,7 @@ function postChat(body: Record<string, unknown>): Promise<Response> {
   });
 }
 
-describe.skipIf(!GATEWAY_EMULATES_TOOLS)('emulated tool calls through openai-node (skipped until the gateway side of issue 9 is merged)', () => {
+describe('emulated tool calls through openai-node', () => {
   it('runs the runTools() loop: a call, the tool result folded into the next prompt, the final answer — two upstream chats', async () => {
     const question = 'What is the weather in Paris right now?';
     harness.simulator.setScriptedReplies([{ match: question, reply: toolCallText([{ name: 'get_weather', arguments: { city: 'Paris' } }]), times: 1 }]);

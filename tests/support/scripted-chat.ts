@@ -39,6 +39,7 @@ export function chatRunScope(provider: ChatProvider, overrides: Partial<ChatRunS
     now: () => RUN_NOW,
     startedAt: RUN_NOW,
     startDeadlineMs: 5_000,
+    toolTrigger: 'xg7',
     origin: 'http://gateway.test',
     observer: {
       firstToken: (at) => void observed.push({ firstToken: at }),
