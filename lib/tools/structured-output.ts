@@ -1,8 +1,7 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import Ajv2019 from 'ajv/dist/2019';
-import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
 import { GatewayError, invalidRequest } from '@/lib/errors/gateway-error';
 import type { JsonSchema, ResponseFormat } from '@/lib/providers/tool-request';
+import { compileJsonSchema, describeSchemaErrors } from './compile-json-schema';
 
 /**
  * `response_format` on an upstream that only writes text (docs/tool-calls.md "Structured
@@ -36,7 +35,7 @@ export function createJsonAnswerCheck(format: ResponseFormat, parseJson: Lenient
         return { ok: false, problem: 'the answer is not a JSON object' };
       }
     } else if (!validate(value)) {
-      return { ok: false, problem: `the JSON does not match the schema: ${describeSchemaErrors(validate.errors)}` };
+      return { ok: false, problem: `the JSON does not match the schema: ${describeSchemaErrors(validate.errors).join('; ') || 'it is invalid'}` };
     }
     return { ok: true, json: JSON.stringify(value) };
   };
@@ -84,43 +83,10 @@ function parseFirstJson(candidates: string[], parseJson: LenientJsonParser): Ret
   return firstFailure ?? { ok: false, error: 'the answer is empty' };
 }
 
-/**
- * Compiled validators per schema object. A request's schema is validated on its first answer
- * and again on the re-ask's; weak keys let it go with the request. One Ajv instance per
- * schema: a client's `$id` never collides with another request's, and nothing accumulates.
- */
-const validators = new WeakMap<JsonSchema, ValidateFunction>();
-
 function compileResponseSchema(schema: JsonSchema): ValidateFunction {
-  const cached = validators.get(schema);
-  if (cached !== undefined) return cached;
-  let validate: ValidateFunction;
-  try {
-    validate = compileSchema(schema);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw invalidRequest(`response_format.json_schema.schema is not a usable JSON Schema: ${reason}`, 'response_format.json_schema.schema');
+  const compiled = compileJsonSchema(schema);
+  if (!compiled.ok) {
+    throw invalidRequest(`response_format.json_schema.schema is not a usable JSON Schema: ${compiled.error}`, 'response_format.json_schema.schema');
   }
-  validators.set(schema, validate);
-  return validate;
-}
-
-/**
- * Draft 2020-12 and 2019-09 by their `$schema`; everything else as draft-07, ajv's default, an
- * older draft's `$schema` dropped (ajv knows no meta-schema for it). `strict: false`: clients
- * send keywords and formats ajv does not know, which are ignored, not refused.
- */
-function compileSchema(schema: JsonSchema): ValidateFunction {
-  const options = { strict: false, allErrors: true, logger: false } as const;
-  const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
-  if (dialect.includes('2020-12')) return new Ajv2020(options).compile(schema);
-  if (dialect.includes('2019-09')) return new Ajv2019(options).compile(schema);
-  if (dialect === '' || dialect.includes('draft-07')) return new Ajv(options).compile(schema);
-  const { $schema: _olderDraft, ...rest } = schema;
-  return new Ajv(options).compile(rest);
-}
-
-function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
-  const described = (errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`);
-  return described.length > 0 ? described.join('; ') : 'it is invalid';
+  return compiled.validate;
 }

@@ -66,7 +66,7 @@ describe('structured output: the one re-ask', () => {
 
     expect(calls.map((call) => call.attempt)).toEqual([1, 2]);
     const reask = lastMessage(calls[1]?.request)?.content;
-    expect(reask).toContain('/temperature must be number');
+    expect(reask).toContain('/temperature: must be number');
     expect(reask).toContain('Answer with only the JSON value.');
     expect(parts).toEqual(jsonAnswer('{"city":"Paris","temperature":21}'));
   });
