@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --gap-ms 300 --allowance-ms 60 --requests 15 --burst 12 --chunk-delay-ms 2]`
+ * `npm run bench [-- --gap-ms 300 --allowance-ms 60 --requests 15 --burst 12 --chunk-delay-ms 2 --tool-requests 10]`
  *
  * Runs the built gateway (3 × `next start`, sharing one real redis-server behind the Upstash
  * REST bridge) against the in-process XIPU simulator, side by side with a minimal client that
@@ -7,7 +7,9 @@
  *   1. time to first token on an idle account (direct vs gateway, and what the gateway adds);
  *   2. a burst of concurrent streams: makespan against the pacing floor, upstream 429s,
  *      failures and sessions left — and the same burst sent naively by direct clients;
- *   3. Redis commands per chat (the bridge counts them as Upstash bills), by store call.
+ *   3. Redis commands per chat (the bridge counts them as Upstash bills), by store call;
+ *   4. tools in the request (scripts/bench/tools-section.ts): time to first token and the longest
+ *      hold-back against the same request without tools, and the time to a tool call.
  * Needs `npx next build` first. Every process and server it starts is stopped at the end.
  */
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { deleteSessions, directChat, type DirectChatResult, type DirectClientOpt
 import { gatewayChat, type GatewayChatResult } from './bench/gateway-client';
 import { difference, startRedisMonitor, type RedisMonitor } from './bench/redis-monitor';
 import { median, ms, p95, seconds, signedMs, table } from './bench/stats';
+import { BENCH_TOOL_TRIGGER, reportToolsSection, runToolsSection } from './bench/tools-section';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const API_KEY = 'sk-bench-0123456789abcdef';
@@ -44,6 +47,7 @@ const argumentsSchema = z.object({
   requests: z.coerce.number().int().min(1).max(1_000).default(15),
   burst: z.coerce.number().int().min(1).max(48).default(12),
   'chunk-delay-ms': z.coerce.number().int().min(0).max(1_000).default(2),
+  'tool-requests': z.coerce.number().int().min(1).max(1_000).default(10),
 });
 type Settings = z.infer<typeof argumentsSchema>;
 
@@ -71,6 +75,7 @@ async function main(): Promise<number> {
       requests: { type: 'string' },
       burst: { type: 'string' },
       'chunk-delay-ms': { type: 'string' },
+      'tool-requests': { type: 'string' },
     },
   });
   const parsed = argumentsSchema.safeParse(values);
@@ -95,7 +100,7 @@ async function main(): Promise<number> {
   console.log(
     `settings: gap ${gapMs} ms (UPSTREAM_MIN_GAP_MS), allowance ${allowanceMs} ms, simulator minGapMs ${simulatorGapMs} ms ` +
       `(80% of gap, default profile), chunk delay ${settings['chunk-delay-ms']} ms, requests ${requests}, burst ${burst}, ` +
-      `${GATEWAY_PROCESSES} gateway processes, model ${MODEL}, prompt "${PROMPT}"; Node ${process.version}, ${availableParallelism()} cores`,
+      `tool requests ${settings['tool-requests']}, ${GATEWAY_PROCESSES} gateway processes, model ${MODEL}, prompt "${PROMPT}"; Node ${process.version}, ${availableParallelism()} cores`,
   );
   console.log('');
 
@@ -125,6 +130,7 @@ async function main(): Promise<number> {
     API_KEYS: `bench:${API_KEY}`,
     RATE_LIMIT_RPM: '100000',
     MAX_CONCURRENT_PER_KEY: String(Math.min(1_000, Math.max(50, burst * 2))),
+    TOOL_CALL_TRIGGER: BENCH_TOOL_TRIGGER,
   };
   progress(`starting ${GATEWAY_PROCESSES} gateway processes (next start)`);
   const gateways: GatewayProcess[] = [];
@@ -243,6 +249,17 @@ async function main(): Promise<number> {
   const naiveLeft = naiveState.sessions.map((session) => session.id);
   if (naiveLeft.length > 0) await removeSessions(direct, naiveLeft, spacingMs);
 
+  // ---- 4. tools in the request ------------------------------------------------------------
+  const toolsSection = await runToolsSection({
+    simulator,
+    gatewayUrls: gateways.map((gateway) => gateway.url),
+    apiKey: API_KEY,
+    model: MODEL,
+    idle,
+    requests: settings['tool-requests'],
+    progress,
+  });
+
   // ---- report ----------------------------------------------------------------------------
   const lines: string[] = [];
   const okTtft = (results: ReadonlyArray<{ ok: boolean; ttftMs: number }>) =>
@@ -354,6 +371,8 @@ async function main(): Promise<number> {
       '    ',
     ),
   );
+  lines.push('');
+  lines.push(...reportToolsSection(toolsSection));
 
   console.log(lines.join('\n'));
   return 0;

@@ -4,7 +4,7 @@ import { classifyPrompt, type PromptClass } from '@/simulator/classify-prompt';
 import type { QueuedFault } from '@/simulator/faults';
 import { generateReply } from '@/simulator/generate-reply';
 import type { SimulatorContext } from '@/simulator/simulator-context';
-import { RECENT_PROMPTS_KEPT } from '@/simulator/simulator-counters';
+import { RECENT_PROMPTS_KEPT, RECENT_STREAMS_KEPT, type StreamTimeline } from '@/simulator/simulator-counters';
 import { splitIntoPieces } from '@/simulator/split-into-pieces';
 import { streamReply, type StreamOutcome } from '@/simulator/stream-reply';
 import { upstreamMessages } from '@/simulator/upstream-messages';
@@ -40,7 +40,8 @@ const FAULT_PROMPT_CLASS: Partial<Record<StreamFault['kind'], PromptClass>> = {
  * JSON `code: 1`; `Request Err!` prompts get a plain-text body; everything else is an event
  * stream — empty for banned words, the canned refusal one character per piece for poisonous
  * prompts, else the generated reply (a matching scripted reply first) in 1–4 code-point
- * pieces. The prompt is kept among the recent ones (`recentPrompts`). The turn joins the
+ * pieces. The prompt is kept among the recent ones (`recentPrompts`), the stream's timing
+ * among the recent streams (`recentStreams`: when each piece was written). The turn joins the
  * session's history, so later replies in the same session see it. Open streams are tracked
  * (the strict profile counts them as busy) and their outcome counted.
  */
@@ -94,6 +95,11 @@ export async function handleCompletions(
   context.liveStreams.add(liveStream);
   context.pacer.streamOpened(account);
   context.counters.maxConcurrentStreams = Math.max(context.counters.maxConcurrentStreams, context.liveStreams.size);
+  const timeline: StreamTimeline = { sessionId: session.id, account, sentAt: [], sentChars: [] };
+  const { recentStreams } = context.counters;
+  recentStreams.push(timeline);
+  if (recentStreams.length > RECENT_STREAMS_KEPT) recentStreams.splice(0, recentStreams.length - RECENT_STREAMS_KEPT);
+  let sentChars = 0;
   let outcome: StreamOutcome;
   try {
     outcome = await streamReply(
@@ -108,6 +114,11 @@ export async function handleCompletions(
         splitWrites: strict,
         stall: fault?.kind === 'stall-mid-stream' ? { afterPieces: fault.afterPieces, ms: fault.ms } : undefined,
         dropAfterPieces: fault?.kind === 'drop-mid-stream' ? fault.afterPieces : undefined,
+        onPieceWritten: (piece) => {
+          sentChars += piece.length;
+          timeline.sentAt.push(performance.timeOrigin + performance.now());
+          timeline.sentChars.push(sentChars);
+        },
       },
       { clientGone: exchange.clientGone, closing },
     );

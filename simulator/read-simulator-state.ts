@@ -3,7 +3,7 @@ import type { DelSessionUnknownIds, SimulatorProfile, StaleSessionUpdate } from 
 import type { ScriptedReplyState } from '@/simulator/scripted-replies';
 import type { SessionCreator } from '@/simulator/session-book';
 import type { SimulatorContext } from '@/simulator/simulator-context';
-import type { PortalCounters } from '@/simulator/simulator-counters';
+import type { PortalCounters, StreamTimeline } from '@/simulator/simulator-counters';
 
 export interface SimulatorSessionSummary {
   id: number;
@@ -56,6 +56,11 @@ export interface SimulatorState {
   scriptedReplies: ScriptedReplyState[];
   /** The prompts of the last completions calls answered, oldest first (at most `RECENT_PROMPTS_KEPT`). */
   recentPrompts: string[];
+  /**
+   * The last completions streams opened (at most `RECENT_STREAMS_KEPT`), oldest first: per
+   * piece when it was written and the characters written so far.
+   */
+  recentStreams: StreamTimeline[];
   /** The login portal, its SSO and the page's userInfo calls. */
   portal: PortalCounters;
 }
@@ -96,6 +101,7 @@ export function readSimulatorState(context: SimulatorContext): SimulatorState {
     faultsPending: context.faults.pending(),
     scriptedReplies: context.scripts.list(),
     recentPrompts: [...counters.recentPrompts],
+    recentStreams: counters.recentStreams.map((stream) => ({ ...stream, sentAt: [...stream.sentAt], sentChars: [...stream.sentChars] })),
     portal: { ...counters.portal },
   };
 }

@@ -11,6 +11,22 @@ export interface PortalCounters {
   userInfoCalls: number;
 }
 
+/**
+ * When the pieces of one completions stream were written: how a benchmark on the same machine
+ * sets what a client received against what the simulator had sent (the hold-back of a stream).
+ */
+export interface StreamTimeline {
+  sessionId: number;
+  account: string;
+  /**
+   * Per piece, when it was handed to the socket: epoch ms with sub-millisecond precision
+   * (`performance.timeOrigin + performance.now()`), comparable across processes of one machine.
+   */
+  sentAt: number[];
+  /** Per piece, the characters written so far (UTF-16 code units, as `String#length` counts). */
+  sentChars: number[];
+}
+
 /** Counters since start or the last reset. */
 export interface SimulatorCounters {
   /** Arrivals per endpoint, rejected ones included. */
@@ -37,11 +53,15 @@ export interface SimulatorCounters {
    * the session is gone.
    */
   recentPrompts: string[];
+  /** The last `RECENT_STREAMS_KEPT` completions streams opened, oldest first, with their pieces' timing. */
+  recentStreams: StreamTimeline[];
   portal: PortalCounters;
 }
 
 /** Enough for the calls of a few chats; bounded so a long benchmark does not grow it. */
 export const RECENT_PROMPTS_KEPT = 20;
+/** A few streams: a benchmark reads the last one after each chat; bounded for long runs. */
+export const RECENT_STREAMS_KEPT = 5;
 
 export function createSimulatorCounters(): SimulatorCounters {
   return {
@@ -56,6 +76,7 @@ export function createSimulatorCounters(): SimulatorCounters {
     droppedStreams: 0,
     delSessionBatches: { calls: 0, idsPerCall: [] },
     recentPrompts: [],
+    recentStreams: [],
     portal: { loginsSucceeded: 0, loginsFailed: 0, ticketsIssued: 0, userInfoCalls: 0 },
   };
 }

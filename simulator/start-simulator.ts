@@ -12,6 +12,7 @@ import { createSimulatorControls, type BrowserSessionRequest, type SimulatorRunt
 
 export type { Endpoint, Fault } from '@/simulator/faults';
 export type { SimulatorState } from '@/simulator/read-simulator-state';
+export type { StreamTimeline } from '@/simulator/simulator-counters';
 export type { DelSessionUnknownIds, SimulatorOptions, SimulatorProfile, StaleSessionUpdate } from '@/simulator/simulator-options';
 export type { MintedCredentials } from '@/simulator/credential-issuer';
 export type { BrowserSessionRequest, SimulatorRuntimeOptions } from '@/simulator/simulator-controls';

@@ -18,6 +18,8 @@ export interface StreamScript {
   stall?: { afterPieces: number; ms: number };
   /** Destroy the socket after this many pieces. */
   dropAfterPieces?: number;
+  /** Told after each piece's line was handed to the socket. */
+  onPieceWritten?: (piece: string) => void;
 }
 
 /** How the body ended: fully, the client left, a fault cut it, or the simulator closed. */
@@ -84,6 +86,7 @@ export async function streamReply(
     if (piece === undefined) break;
     if (index > 0 && !(await pauseBetweenPieces(script.pieceDelayMs, stopped))) return stoppedOutcome();
     if (!(await writeLine(`data:${JSON.stringify({ data: piece })}`))) return stoppedOutcome();
+    script.onPieceWritten?.(piece);
     if (index + 1 === noiseAfter && !(await writeLine(noiseLine))) return stoppedOutcome();
     if ((index + script.sessionId) % BLANK_LINE_PERIOD === BLANK_LINE_PHASE && !(await writeLine(''))) {
       return stoppedOutcome();

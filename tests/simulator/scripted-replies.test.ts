@@ -152,3 +152,37 @@ describe('recent prompts', () => {
     expect(simulator.state().recentPrompts).toEqual([]);
   });
 });
+
+describe('recent streams', () => {
+  let simulator: SimulatorHandle;
+  afterEach(async () => {
+    await simulator?.close();
+  });
+
+  it('records per piece when it was written and the characters so far, before it arrives; the last 5 streams; reset clears them', async () => {
+    simulator = await startSimulator({ minGapMs: 0, chunkDelayMs: 1 });
+    const credentials = simulator.mintCredentials();
+    const sessionId = await createSession(simulator, credentials);
+    const reply = 'Piece by piece, 你好 😀 and on.';
+    const stream = await readStream(await callApi(simulator, 'completions', { text: `SIM-REPLY: ${reply}`, files: [], sessionId }, credentials));
+    expect(stream.text).toBe(reply);
+    const [timeline] = simulator.state().recentStreams;
+    expect(timeline?.sessionId).toBe(sessionId);
+    expect(timeline?.sentChars).toEqual(stream.pieces.map((_, index) => stream.pieces.slice(0, index + 1).join('').length));
+    expect(timeline?.sentChars.at(-1)).toBe(reply.length);
+    const sentAt = timeline?.sentAt ?? [];
+    expect(sentAt).toHaveLength(stream.pieces.length);
+    for (const [index, at] of sentAt.entries()) {
+      expect(at).toBeGreaterThanOrEqual(sentAt[index - 1] ?? 0);
+      expect(at).toBeLessThanOrEqual(performance.timeOrigin + (stream.pieceTimes[index] ?? 0));
+    }
+
+    for (let index = 0; index < 6; index += 1) {
+      await readStream(await callApi(simulator, 'completions', { text: `SIM-REPLY: ${'x'.repeat(index + 1)}`, files: [], sessionId }, credentials));
+    }
+    const recent = simulator.state().recentStreams;
+    expect(recent.map((entry) => entry.sentChars.at(-1))).toEqual([2, 3, 4, 5, 6]);
+    simulator.reset();
+    expect(simulator.state().recentStreams).toEqual([]);
+  });
+});
