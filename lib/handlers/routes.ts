@@ -1,4 +1,6 @@
 import { chatCompletions } from './chat-completions';
+import { completions } from './completions';
+import { embeddings } from './embeddings';
 import { listModels, retrieveModel } from './models';
 import { routeSet } from './route-set';
 import { responsesNotSupported, unknownPath } from './unsupported-paths';
@@ -12,3 +14,5 @@ export const unknownPathRoutes = routeSet(
   { GET: unknownPath, POST: unknownPath, PUT: unknownPath, PATCH: unknownPath, DELETE: unknownPath },
   { authenticate: false },
 );
+export const completionsRoutes = routeSet({ POST: completions });
+export const embeddingsRoutes = routeSet({ POST: embeddings });

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { simulatedUpstreamEnvironment, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { waitForNoSessions } from '../support/wait-for-no-sessions';
 
 /** The real openai-node SDK against a real `next start` of the gateway, over the simulator. */
 const API_KEY = 'sk-test-openai-sdk-123';
@@ -19,13 +20,7 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-async function noSessionsLeft(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (simulator.state().sessionsOpen > 0) {
-    if (Date.now() > deadline) throw new Error(`sessions left on the simulator: ${simulator.state().sessionsOpen}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const noSessionsLeft = () => waitForNoSessions(simulator);
 
 describe('openai-node', () => {
   it('streams: chat.completions.stream().finalChatCompletion() (throws on a missing role or finish reason)', async () => {

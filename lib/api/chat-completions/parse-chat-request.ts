@@ -1,6 +1,6 @@
 import { invalidRequest } from '@/lib/errors/gateway-error';
 import { chatRequestSchema } from '@/lib/api/chat-completions/chat-request-schema';
-import { convertZodIssue } from '@/lib/api/openai/convert-zod-issue';
+import { parseRequestBody } from '@/lib/api/openai/parse-request-body';
 import { normalizeChatMessage } from '@/lib/api/chat-completions/normalize-chat-message';
 import { parseToolRequest } from '@/lib/api/chat-completions/parse-tool-request';
 import { parseResponseFormat } from '@/lib/api/chat-completions/parse-response-format';
@@ -32,17 +32,7 @@ import type { ChatMessage, ChatRequest } from '@/lib/providers/chat-provider';
  *   before anything is sent upstream.
  */
 export function parseChatRequest(body: unknown): ChatRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
-  }
-  const result = chatRequestSchema.safeParse(body);
-  if (!result.success) {
-    const firstIssue = result.error.issues[0];
-    throw firstIssue === undefined
-      ? invalidRequest('The request body is invalid.', null, 'invalid_body')
-      : convertZodIssue(firstIssue, body);
-  }
-  const request = result.data;
+  const request = parseRequestBody(chatRequestSchema, body);
 
   if (request.n != null && request.n !== 1) {
     throw invalidRequest(

@@ -1,0 +1,9 @@
+// Answered without an upstream call (lib/handlers/embeddings.ts), so the short limit of the
+// non-streaming routes.
+import { embeddingsRoutes as routes } from '@/lib/handlers/routes';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+export const maxDuration = 10;
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routes;

@@ -1,0 +1,62 @@
+import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
+import { runChat, type ChatRun } from '@/lib/chat/run-chat';
+import type { RouteHandler } from '@/lib/http/gateway-route';
+import { readJsonBody } from '@/lib/http/read-json-body';
+import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
+import type { ChatRequest } from '@/lib/providers/chat-provider';
+
+/** One API shape's two ends: its request parser and its answer (docs/adding-an-api-shape.md). */
+export interface ChatRouteShape {
+  /** The JSON body → a ChatRequest; throws a 400 GatewayError before anything is sent upstream. */
+  parse(body: unknown): ChatRequest;
+  /** A started chat → the shape's SSE or JSON `Response`. */
+  respond(run: ChatRun, request: ChatRequest, options: { systemFingerprint?: string }): Promise<Response>;
+}
+
+/**
+ * The handler of a route that runs a chat, whatever its API shape, so every shape takes the
+ * same steps in the same order: read the body, parse it, apply the client's limits, route by
+ * model, `runChat()`, answer in the shape's format. Every request that reaches it
+ * (authenticated) leaves one metrics record, written after the response has closed: its status
+ * — also of failures the route wrapper answers — and timing.
+ */
+export function chatRoute(shape: ChatRouteShape): RouteHandler {
+  return async (request, scope) => {
+    const startedAt = scope.context.now();
+    const { config, store, providers } = scope.context;
+    const recorder = createRequestRecorder({
+      store,
+      requestId: scope.requestId,
+      client: scope.client.name,
+      startedAt,
+      now: scope.context.now,
+      signal: request.signal,
+    });
+    scope.onAnswered(recorder.answered);
+    scope.defer(recorder.save);
+
+    const chatRequest = shape.parse(await readJsonBody(request, config.limits.maxRequestBytes));
+    scope.logFields.model = chatRequest.model;
+    scope.logFields.stream = chatRequest.stream;
+    recorder.describe({ model: chatRequest.model, stream: chatRequest.stream });
+
+    // The recorder's save (deferred above) frees the slot with its metrics write: one command.
+    recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
+    const provider = providers.resolve(chatRequest.model);
+    scope.logFields.upstream = provider.id;
+    recorder.routedTo(provider.id);
+    const run = await runChat(chatRequest, {
+      provider,
+      requestId: scope.requestId,
+      signal: request.signal,
+      defer: scope.defer,
+      now: scope.context.now,
+      startedAt,
+      startDeadlineMs: config.requestStartDeadlineMs,
+      origin: new URL(request.url).origin,
+      observer: recorder,
+      toolTrigger: config.tools.trigger,
+    });
+    return shape.respond(run, chatRequest, { systemFingerprint: scope.context.systemFingerprint });
+  };
+}
