@@ -5,12 +5,19 @@ import { readJsonBody } from '@/lib/http/read-json-body';
 import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
 import type { ChatRequest } from '@/lib/providers/chat-provider';
 
-/** One API shape's two ends: its request parser and its answer (docs/adding-an-api-shape.md). */
-export interface ChatRouteShape {
-  /** The JSON body → a ChatRequest; throws a 400 GatewayError before anything is sent upstream. */
-  parse(body: unknown): ChatRequest;
+/**
+ * One API shape's two ends: its request parser and its answer (docs/adding-an-api-shape.md).
+ * `Parsed` is what the parser gives back: the ChatRequest itself, or the ChatRequest with what
+ * the shape's answer needs besides (Responses: the echoed fields, its custom tools' names),
+ * which `chatOf` picks out.
+ */
+export interface ChatRouteShape<Parsed = ChatRequest> {
+  /** The JSON body → the request; throws a 400 GatewayError before anything is sent upstream. */
+  parse(body: unknown): Parsed;
+  /** The ChatRequest in what `parse` gave (absent: `parse` gives the ChatRequest itself). */
+  chatOf?(parsed: Parsed): ChatRequest;
   /** A started chat → the shape's SSE or JSON `Response`. */
-  respond(run: ChatRun, request: ChatRequest, options: { systemFingerprint?: string }): Promise<Response>;
+  respond(run: ChatRun, parsed: Parsed, options: { systemFingerprint?: string }): Promise<Response>;
 }
 
 /**
@@ -20,7 +27,7 @@ export interface ChatRouteShape {
  * (authenticated) leaves one metrics record, written after the response has closed: its status
  * — also of failures the route wrapper answers — and timing.
  */
-export function chatRoute(shape: ChatRouteShape): RouteHandler {
+export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): RouteHandler {
   return async (request, scope) => {
     const startedAt = scope.context.now();
     const { config, store, providers } = scope.context;
@@ -35,7 +42,8 @@ export function chatRoute(shape: ChatRouteShape): RouteHandler {
     scope.onAnswered(recorder.answered);
     scope.defer(recorder.save);
 
-    const chatRequest = shape.parse(await readJsonBody(request, config.limits.maxRequestBytes));
+    const parsed = shape.parse(await readJsonBody(request, config.limits.maxRequestBytes));
+    const chatRequest = shape.chatOf ? shape.chatOf(parsed) : (parsed as ChatRequest);
     scope.logFields.model = chatRequest.model;
     scope.logFields.stream = chatRequest.stream;
     recorder.describe({ model: chatRequest.model, stream: chatRequest.stream });
@@ -57,6 +65,6 @@ export function chatRoute(shape: ChatRouteShape): RouteHandler {
       observer: recorder,
       toolTrigger: config.tools.trigger,
     });
-    return shape.respond(run, chatRequest, { systemFingerprint: scope.context.systemFingerprint });
+    return shape.respond(run, parsed, { systemFingerprint: scope.context.systemFingerprint });
   };
 }

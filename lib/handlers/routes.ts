@@ -3,13 +3,15 @@ import { completions } from './completions';
 import { embeddings } from './embeddings';
 import { listModels, retrieveModel } from './models';
 import { routeSet } from './route-set';
-import { responsesNotSupported, unknownPath } from './unsupported-paths';
+import { createResponse, retrieveResponse } from './responses';
+import { unknownPath } from './unsupported-paths';
 
 /** The route handlers of each public path; app/ files (and their aliases without /v1) export them. */
 export const chatCompletionsRoutes = routeSet({ POST: chatCompletions });
 export const modelListRoutes = routeSet({ GET: listModels });
 export const modelRoutes = routeSet({ GET: retrieveModel });
-export const responsesRoutes = routeSet({ POST: responsesNotSupported, GET: responsesNotSupported }, { authenticate: false });
+export const responsesRoutes = routeSet({ POST: createResponse });
+export const responseRoutes = routeSet({ GET: retrieveResponse });
 export const unknownPathRoutes = routeSet(
   { GET: unknownPath, POST: unknownPath, PUT: unknownPath, PATCH: unknownPath, DELETE: unknownPath },
   { authenticate: false },

@@ -82,13 +82,11 @@ describe('bad chat requests', () => {
     });
   });
 
-  it('/v1/responses → 404 telling the user to choose Chat Completions', async () => {
-    const body = await expectOpenAIError(
-      await gateway.routes.responses.POST(new Request('http://gateway.test/v1/responses', { method: 'POST', body: '{}' })),
-      404,
-      { code: 'responses_api_not_supported' },
+  it('/v1/responses with a bad body → its own 400 (tests/routes/responses-bad-input.test.ts has the rest)', async () => {
+    const response = await gateway.routes.responses.POST(
+      new Request('http://gateway.test/v1/responses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
     );
-    expect(body.error.message).toMatch(/Chat Completions/);
+    await expectOpenAIError(response, 400, { param: 'model' });
   });
 
   it('made no upstream call for any of them', () => {

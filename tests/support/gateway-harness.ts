@@ -4,7 +4,8 @@ import { routeSet } from '@/lib/handlers/route-set';
 import { chatCompletions } from '@/lib/handlers/chat-completions';
 import { createHealthRoutes } from '@/lib/handlers/health';
 import { listModels, retrieveModel } from '@/lib/handlers/models';
-import { responsesNotSupported, unknownPath } from '@/lib/handlers/unsupported-paths';
+import { createResponse } from '@/lib/handlers/responses';
+import { unknownPath } from '@/lib/handlers/unsupported-paths';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '@/simulator/start-simulator';
@@ -108,7 +109,7 @@ export async function startGatewayHarness(options: {
     chat: routeSet({ POST: chatCompletions }, routeOptions),
     models: routeSet({ GET: listModels }, routeOptions),
     model: routeSet({ GET: retrieveModel }, routeOptions),
-    responses: routeSet({ POST: responsesNotSupported }, { ...routeOptions, authenticate: false }),
+    responses: routeSet({ POST: createResponse }, routeOptions),
     unknown: routeSet({ GET: unknownPath, POST: unknownPath }, { ...routeOptions, authenticate: false }),
     health: createHealthRoutes({ cacheMs: 0 }, routeOptions),
   };

@@ -32,8 +32,9 @@ function healthyOutput(): VercelOutput {
         maxDuration: 300,
         files: [...common, ...browserFiles],
       }),
-      vercelFunction('api/health', ['/api/health', '/models', '/v1/models', '/v1/responses'], { maxDuration: 10 }),
+      vercelFunction('api/health', ['/api/health', '/models', '/v1/models', '/v1/responses/[...id]'], { maxDuration: 10 }),
       vercelFunction('chat/completions', ['/chat/completions', '/v1/chat/completions'], { maxDuration: 300, supportsCancellation: true }),
+      vercelFunction('responses', ['/responses', '/v1/responses'], { maxDuration: 300, supportsCancellation: true }),
     ],
     crons: [{ path: '/api/cron/keepalive', schedule: '0 3 * * *' }],
   };

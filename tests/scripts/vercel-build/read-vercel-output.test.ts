@@ -64,6 +64,8 @@ function writeFakeOutput({ chatInBrowserFunction }: { chatInBrowserFunction: boo
     linkRoute('chat/completions.rsc', 'chat/completions');
     linkRoute('v1/chat/completions', 'chat/completions');
   }
+  writeFunction('responses', { maxDuration: 300, supportsCancellation: true }, ['node_modules/next/server.js']);
+  linkRoute('v1/responses', 'responses');
   writeFunction('admin', {}, ['node_modules/next/server.js']);
   linkRoute('index', 'admin');
   linkRoute('_not-found.segments/_full.segment.rsc', 'admin');
@@ -86,6 +88,7 @@ describe('readVercelOutput', () => {
         runtime: 'nodejs24.x',
       },
       { name: 'chat/completions', routes: ['/chat/completions', '/v1/chat/completions'], maxDuration: 300, supportsCancellation: true, runtime: 'nodejs24.x' },
+      { name: 'responses', routes: ['/responses', '/v1/responses'], maxDuration: 300, supportsCancellation: true, runtime: 'nodejs24.x' },
     ]);
     const browserFunction = output.functions[1]!;
     const sizes = Object.fromEntries(browserFunction.files.map((file) => [file.path, file.bytes]));
