@@ -1,3 +1,6 @@
+import { anthropicErrorResponse } from '@/lib/api/anthropic-messages/anthropic-error';
+import { anthropicCountTokens } from './anthropic-count-tokens';
+import { anthropicMessages } from './anthropic-messages';
 import { chatCompletions } from './chat-completions';
 import { listModels, retrieveModel } from './models';
 import { routeSet } from './route-set';
@@ -12,3 +15,5 @@ export const unknownPathRoutes = routeSet(
   { GET: unknownPath, POST: unknownPath, PUT: unknownPath, PATCH: unknownPath, DELETE: unknownPath },
   { authenticate: false },
 );
+export const anthropicMessagesRoutes = routeSet({ POST: anthropicMessages }, { renderError: anthropicErrorResponse });
+export const anthropicCountTokensRoutes = routeSet({ POST: anthropicCountTokens }, { renderError: anthropicErrorResponse });
