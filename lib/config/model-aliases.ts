@@ -1,7 +1,7 @@
 /**
  * MODEL_ALIASES: model ids clients ask for that the upstream does not have, mapped to ones it
- * has. Claude Code asks for `claude-sonnet-4-…`, `claude-opus-…` and `claude-haiku-…` ids
- * (README "Claude Code"); XIPU serves Claude 3.7 Sonnet. The client still sees its own id in
+ * has. Claude Code asks for `claude-sonnet-4-…`, `claude-opus-…` and `claude-haiku-…` ids;
+ * XIPU serves Claude 3.7 Sonnet. The client still sees its own id in
  * the answer's `model`: only routing and the upstream call use the target.
  */
 

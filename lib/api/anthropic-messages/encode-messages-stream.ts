@@ -23,7 +23,7 @@ type OpenBlock = { index: number; kind: 'text' } | { index: number; kind: 'think
 /**
  * Encodes the pipeline's parts as Anthropic Messages SSE events, each output string one whole
  * event, so keep-alive pings can go between them. The order is the one Claude Code and the
- * SDK's MessageStream rely on (README "Claude Code"):
+ * SDK's MessageStream rely on:
  *
  * - at once: `message_start` (the message with empty content and integer usage, the prompt's
  *   estimated `input_tokens`), then a `ping`;

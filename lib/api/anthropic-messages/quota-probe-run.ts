@@ -6,8 +6,8 @@ const PROBE_ANSWER = 'OK';
 
 /**
  * Claude Code's quota probe (`max_tokens: 1`, no tools) checks that the key works; answered by
- * the upstream it would take one of the account's paced slots from the user's turn (README
- * "Claude Code"). Any such request gets this local answer instead.
+ * the upstream it would take one of the account's paced slots from the user's turn.
+ * Any such request gets this local answer instead.
  */
 export function isQuotaProbe(request: ChatRequest): boolean {
   return request.maxTokens === 1 && request.tools === undefined;
