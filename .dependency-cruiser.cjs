@@ -32,7 +32,7 @@ const LAYERS = [
   { name: 'chat pipeline', folders: ['lib/chat'] },
   { name: 'OpenAI-shaped APIs, shared', folders: ['lib/api/openai'] },
   // One folder per API shape (Responses, Anthropic Messages, legacy Completions join it): independent of each other.
-  { name: 'API shapes', folders: ['lib/api/chat-completions', 'lib/api/completions', 'lib/api/responses'] },
+  { name: 'API shapes', folders: ['lib/api/chat-completions', 'lib/api/completions', 'lib/api/responses', 'lib/api/anthropic-messages'] },
   // XIPU's home, lib/xipu/: everything that knows the upstream, lowest first.
   { name: 'XIPU account', folders: ['lib/xipu/account'] },
   { name: 'XIPU API', folders: ['lib/xipu/api'] },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findPrefixedUpstashVariable } from './find-prefixed-upstash-variable';
+import { BUILT_IN_MODEL_ALIASES, parseModelAliases, type ModelAlias } from './model-aliases';
 
 /**
  * The environment, parsed once with zod. Nothing else reads `process.env`.
@@ -92,6 +93,7 @@ const environmentSchema = z.object({
   XIPU_API_BASE: httpUrl('https://jmapi.xjtlu.edu.cn/api/chat'),
   XIPU_PORTAL_URL: httpUrl('https://xipuai.xjtlu.edu.cn'),
   XIPU_MODELS: commaList,
+  MODEL_ALIASES: optionalText,
   API_KEYS: commaList,
   ALLOW_ANONYMOUS: flag,
   UPSTASH_REDIS_REST_URL: z.preprocess(emptyToUndefined, z.url({ message: 'expected a URL' }).optional()),
@@ -189,6 +191,8 @@ export interface GatewayConfig {
   pacer: { gapMs: number; allowanceMs: number; maxWaitMs: number; serializeStreams: boolean };
   limits: { requestsPerMinute: number; maxConcurrentPerKey: number; maxRequestBytes: number };
   demoSimulatorPort: number;
+  /** MODEL_ALIASES then the built-in ones: the first match wins (./model-aliases.ts). */
+  modelAliases: ModelAlias[];
   tools: {
     /**
      * The word in the opening tag of an emulated tool-call block (docs/tool-calls.md "The text
@@ -237,6 +241,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     }
     clientKeys.push({ name: name || maskKey(key), key });
   }
+
+  const aliases = parseModelAliases(values.MODEL_ALIASES ?? '');
+  if (!aliases.ok) return { ok: false, problem: { variable: 'MODEL_ALIASES', message: `MODEL_ALIASES: ${aliases.message}` } };
 
   const hosted = values.VERCEL !== undefined;
   const manualCredentials =
@@ -292,6 +299,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         maxRequestBytes: values.MAX_REQUEST_BYTES,
       },
       demoSimulatorPort: values.DEMO_SIMULATOR_PORT,
+      modelAliases: [...aliases.aliases, ...BUILT_IN_MODEL_ALIASES],
       tools: { trigger: values.TOOL_CALL_TRIGGER },
     },
   };

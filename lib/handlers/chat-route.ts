@@ -1,5 +1,6 @@
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
 import { runChat, type ChatRun } from '@/lib/chat/run-chat';
+import { resolveModelAlias } from '@/lib/config/model-aliases';
 import type { RouteHandler } from '@/lib/http/gateway-route';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
@@ -18,12 +19,20 @@ export interface ChatRouteShape<Parsed = ChatRequest> {
   chatOf?(parsed: Parsed): ChatRequest;
   /** A started chat → the shape's SSE or JSON `Response`. */
   respond(run: ChatRun, parsed: Parsed, options: { systemFingerprint?: string }): Promise<Response>;
+  /**
+   * A request the gateway answers itself, with no upstream call (Anthropic: Claude Code's
+   * `max_tokens: 1` quota probe), after the client's limits: its run, else undefined.
+   */
+  answerLocally?(chat: ChatRequest, startedAt: number): ChatRun | undefined;
 }
+
+/** The upstream id of answers the gateway gives itself, in logs and metrics. */
+const LOCAL_ANSWER = 'local';
 
 /**
  * The handler of a route that runs a chat, whatever its API shape, so every shape takes the
  * same steps in the same order: read the body, parse it, apply the client's limits, route by
- * model, `runChat()`, answer in the shape's format. Every request that reaches it
+ * model (after MODEL_ALIASES), `runChat()`, answer in the shape's format. Every request that reaches it
  * (authenticated) leaves one metrics record, written after the response has closed: its status
  * — also of failures the route wrapper answers — and timing.
  */
@@ -50,10 +59,19 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
 
     // The recorder's save (deferred above) frees the slot with its metrics write: one command.
     recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
-    const provider = providers.resolve(chatRequest.model);
+    const local = shape.answerLocally?.(chatRequest, startedAt);
+    if (local) {
+      scope.logFields.upstream = LOCAL_ANSWER;
+      recorder.routedTo(LOCAL_ANSWER);
+      return shape.respond(local, parsed, { systemFingerprint: scope.context.systemFingerprint });
+    }
+    // MODEL_ALIASES turns the requested id into the one routed and sent upstream; the answer
+    // keeps naming the id the client asked for.
+    const model = resolveModelAlias(config.modelAliases, chatRequest.model);
+    const provider = providers.resolve(model);
     scope.logFields.upstream = provider.id;
     recorder.routedTo(provider.id);
-    const run = await runChat(chatRequest, {
+    const run = await runChat({ ...chatRequest, model }, {
       provider,
       requestId: scope.requestId,
       signal: request.signal,

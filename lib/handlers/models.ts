@@ -1,9 +1,17 @@
 import { GatewayError } from '@/lib/errors/gateway-error';
 import type { RouteHandler } from '@/lib/http/gateway-route';
 import { toModelList, toModelObject } from '@/lib/api/openai/model-list';
+import { toAnthropicModelList } from '@/lib/api/anthropic-messages/anthropic-model-list';
 
-/** GET /v1/models: from configuration, no upstream call (clients time out after 10 s). */
-export const listModels: RouteHandler = async (_request, scope) => Response.json(toModelList(scope.context.providers.listModels()));
+/**
+ * GET /v1/models: from configuration, no upstream call (clients time out after 10 s). In
+ * Anthropic's shape when the request carries `anthropic-version` (Anthropic's SDK and Claude
+ * Code always send it; OpenAI clients never do).
+ */
+export const listModels: RouteHandler = async (request, scope) => {
+  const cards = scope.context.providers.listModels();
+  return Response.json(request.headers.has('anthropic-version') ? toAnthropicModelList(cards) : toModelList(cards));
+};
 
 /** GET /v1/models/{id}: ids arrive URL-encoded (`DeepseekR1%E8%81%94%E7%BD%91`). */
 export const retrieveModel: RouteHandler = async (_request, scope) => {

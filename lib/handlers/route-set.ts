@@ -7,7 +7,7 @@ type Method = (typeof METHODS)[number];
 
 /**
  * Every HTTP method of one path: the given handlers, `OPTIONS` for CORS preflight, and a
- * 405 OpenAI error (with `Allow`) for the rest — Next's own 405 has no body and no CORS.
+ * 405 error (OpenAI's, or the set's `renderError`) for the rest — Next's own 405 has no body and no CORS.
  */
 export function routeSet(handlers: Partial<Record<Method, RouteHandler>>, options: GatewayRouteOptions = {}) {
   const allowed = Object.keys(handlers);

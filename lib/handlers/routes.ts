@@ -1,3 +1,6 @@
+import { anthropicErrorResponse } from '@/lib/api/anthropic-messages/anthropic-error';
+import { anthropicCountTokens } from './anthropic-count-tokens';
+import { anthropicMessages } from './anthropic-messages';
 import { chatCompletions } from './chat-completions';
 import { completions } from './completions';
 import { embeddings } from './embeddings';
@@ -18,3 +21,5 @@ export const unknownPathRoutes = routeSet(
 );
 export const completionsRoutes = routeSet({ POST: completions });
 export const embeddingsRoutes = routeSet({ POST: embeddings });
+export const anthropicMessagesRoutes = routeSet({ POST: anthropicMessages }, { renderError: anthropicErrorResponse });
+export const anthropicCountTokensRoutes = routeSet({ POST: anthropicCountTokens }, { renderError: anthropicErrorResponse });

@@ -50,6 +50,11 @@ export interface GatewayRouteOptions {
    * Upstash); default: the error as OpenAI error JSON. The health route answers `{"status":"down"}`.
    */
   contextErrorResponse?: (error: unknown) => Response;
+  /**
+   * Renders a failure in the route's API shape, with the error's real status; default:
+   * OpenAI error JSON (`errorResponse`). Anthropic's routes answer `{"type":"error",…}`.
+   */
+  renderError?: (error: unknown) => Response;
 }
 
 type NextRouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -58,7 +63,7 @@ type NextRouteContext = { params: Promise<Record<string, string | string[] | und
  * Turns a handler into a Next route handler with what every route needs: a request id
  * (header and log line), configuration checks (503 naming the variable), client
  * authentication, CORS on every response, and one error policy — any failure becomes
- * OpenAI error JSON with its real status, never a bare 500.
+ * error JSON (OpenAI's unless `renderError` says otherwise) with its real status, never a bare 500.
  */
 export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions = {}) {
   return async (request: Request, routeContext?: NextRouteContext): Promise<Response> => {
@@ -88,7 +93,7 @@ export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions
       if (!isGatewayError(error)) {
         logEvent('error', 'unexpected_error', { requestId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
       }
-      response = !context && options.contextErrorResponse ? options.contextErrorResponse(error) : errorResponse(error);
+      response = !context && options.contextErrorResponse ? options.contextErrorResponse(error) : (options.renderError ?? errorResponse)(error);
       if (isGatewayError(error)) logFields.error = error.code ?? error.type;
       const clientError = toOpenAIError(error);
       failureCode = clientError.code ?? clientError.type;

@@ -8,6 +8,8 @@ export const KEEP_ALIVE_EVENT = ': keep-alive\n\n';
 const DEFAULT_INTERVAL_MS = 15_000;
 
 export interface InsertKeepAliveOptions {
+  /** The keep-alive to send; default {@link KEEP_ALIVE_EVENT}. Anthropic's clients expect `event: ping`. */
+  event?: string;
   /** Silence after which a keep-alive is sent; default 15 000 ms. */
   intervalMs?: number;
   /** Starts a one-shot timer; default `setTimeout`. */
@@ -17,7 +19,7 @@ export interface InsertKeepAliveOptions {
 }
 
 /**
- * Passes complete SSE events through unchanged and emits {@link KEEP_ALIVE_EVENT} whenever
+ * Passes complete SSE events through unchanged and emits the keep-alive event whenever
  * nothing was written for `intervalMs` (including after the previous keep-alive). Input strings
  * must be whole events, so a comment never lands inside one.
  *
@@ -26,6 +28,7 @@ export interface InsertKeepAliveOptions {
  */
 export function insertKeepAlive(options: InsertKeepAliveOptions = {}): TransformStream<string, string> {
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const keepAliveEvent = options.event ?? KEEP_ALIVE_EVENT;
   const setTimer = options.setTimer ?? ((callback: () => void, delayMs: number) => setTimeout(callback, delayMs));
   const clearTimer = options.clearTimer ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
 
@@ -46,7 +49,7 @@ export function insertKeepAlive(options: InsertKeepAliveOptions = {}): Transform
     timer = setTimer(() => {
       hasTimer = false;
       try {
-        controller.enqueue(KEEP_ALIVE_EVENT);
+        controller.enqueue(keepAliveEvent);
       } catch {
         // The readable side is closed or errored: nobody is listening any more.
         stop();

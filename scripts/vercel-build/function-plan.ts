@@ -17,7 +17,16 @@ export const BROWSER_ROUTES = ['/api/login', '/api/cron/keepalive', '/admin/acti
  * without it Vercel never tells the function that the client hung up (Vercel's docs "Cancel
  * requests"). A new streaming route (e.g. /v1/responses, /v1/messages) goes here and there.
  */
-export const STREAMING_ROUTES = ['/v1/chat/completions', '/chat/completions', '/v1/completions', '/completions', '/v1/responses', '/responses'] as const;
+export const STREAMING_ROUTES = [
+  '/v1/chat/completions',
+  '/chat/completions',
+  '/v1/completions',
+  '/completions',
+  '/v1/responses',
+  '/responses',
+  '/v1/messages',
+  '/messages',
+] as const;
 
 export interface FunctionPlan {
   browserRoutes: readonly string[];

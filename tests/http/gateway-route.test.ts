@@ -178,3 +178,27 @@ describe('gatewayRoute: onAnswered listeners', () => {
     expect(heard).toEqual([200]);
   });
 });
+
+describe('gatewayRoute: renderError', () => {
+  it('renders a failure with the route set’s renderer, keeping the status, CORS and request id; the default stays OpenAI JSON', async () => {
+    const failing: RouteHandler = async () => {
+      throw new GatewayError('No such thing.', { status: 404, type: 'not_found_error', code: 'x', retryable: false });
+    };
+    const custom = await route(failing, { renderError: (error) => Response.json({ rendered: (error as Error).message }, { status: 418 }) })(chatRequest());
+    expect(custom.status).toBe(418);
+    expect(await custom.json()).toEqual({ rendered: 'No such thing.' });
+    expect(custom.headers.get('x-request-id')).toMatch(/^req_/);
+    expectCors(custom);
+    const plain = await route(failing)(chatRequest());
+    expect(plain.status).toBe(404);
+    expect((await plain.json()).error.code).toBe('x');
+  });
+
+  it('renders an authentication failure with it too', async () => {
+    const response = await route(async () => Response.json({}), { renderError: () => new Response('custom', { status: 401 }) })(
+      chatRequest({ headers: { authorization: 'Bearer wrong-key-123' } }),
+    );
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe('custom');
+  });
+});

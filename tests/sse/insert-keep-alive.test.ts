@@ -56,6 +56,20 @@ describe('insertKeepAlive', () => {
     vi.useRealTimers();
   });
 
+  it('sends the given keep-alive event instead of the comment (Anthropic’s event: ping)', async () => {
+    const timers = new FakeTimers();
+    const ping = 'event: ping\ndata: {"type":"ping"}\n\n';
+    const stream = insertKeepAlive({ event: ping, intervalMs: 1000, setTimer: timers.setTimer, clearTimer: timers.clearTimer });
+    const output: string[] = [];
+    const piped = stream.readable.pipeTo(new WritableStream({ write: (event) => void output.push(event) }));
+    const writer = stream.writable.getWriter();
+    await writer.write('event: a\ndata: {}\n\n');
+    timers.advance(1000);
+    await writer.close();
+    await piped;
+    expect(output).toEqual(['event: a\ndata: {}\n\n', ping]);
+  });
+
   it('inserts a keep-alive after each silence and none while events flow', async () => {
     const { timers, output, piped, writer } = setup(1000);
     timers.advance(999);

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkVercelOutput } from '../../../scripts/vercel-build/check-vercel-output';
 import { FUNCTION_PLAN } from '../../../scripts/vercel-build/function-plan';
+
+/** The fake output holds the chat routes only: the plan with just those as streaming routes. */
+const PLAN = { ...FUNCTION_PLAN, streamingRoutes: ['/v1/chat/completions', '/chat/completions'] };
 import { readVercelOutput } from '../../../scripts/vercel-build/read-vercel-output';
 
 let project: string;
@@ -64,8 +67,6 @@ function writeFakeOutput({ chatInBrowserFunction }: { chatInBrowserFunction: boo
     linkRoute('chat/completions.rsc', 'chat/completions');
     linkRoute('v1/chat/completions', 'chat/completions');
   }
-  writeFunction('responses', { maxDuration: 300, supportsCancellation: true }, ['node_modules/next/server.js']);
-  linkRoute('v1/responses', 'responses');
   writeFunction('admin', {}, ['node_modules/next/server.js']);
   linkRoute('index', 'admin');
   linkRoute('_not-found.segments/_full.segment.rsc', 'admin');
@@ -88,7 +89,6 @@ describe('readVercelOutput', () => {
         runtime: 'nodejs24.x',
       },
       { name: 'chat/completions', routes: ['/chat/completions', '/v1/chat/completions'], maxDuration: 300, supportsCancellation: true, runtime: 'nodejs24.x' },
-      { name: 'responses', routes: ['/responses', '/v1/responses'], maxDuration: 300, supportsCancellation: true, runtime: 'nodejs24.x' },
     ]);
     const browserFunction = output.functions[1]!;
     const sizes = Object.fromEntries(browserFunction.files.map((file) => [file.path, file.bytes]));
@@ -101,13 +101,13 @@ describe('readVercelOutput', () => {
       '.next/node_modules/@sparticuz/chromium-3369da5717b3ccb5': '../../../node_modules/@sparticuz/chromium'.length,
     });
     expect(sizes).not.toHaveProperty(['node_modules/@sparticuz']);
-    expect(checkVercelOutput(output, FUNCTION_PLAN).violations).toEqual([]);
+    expect(checkVercelOutput(output, PLAN).violations).toEqual([]);
   });
 
   it('exposes the chat routes packed into the browser function to the check', () => {
     writeFakeOutput({ chatInBrowserFunction: true });
 
-    const violations = checkVercelOutput(readVercelOutput(path.join(project, '.vercel/output'), project), FUNCTION_PLAN).violations;
+    const violations = checkVercelOutput(readVercelOutput(path.join(project, '.vercel/output'), project), PLAN).violations;
 
     expect(violations).toContain(
       'function admin/actions/log-in (/admin/actions/log-in, /api/cron/keepalive, /api/login, /chat/completions, /v1/chat/completions) packs /chat/completions, /v1/chat/completions with the browser routes: give them a function setting of their own',
