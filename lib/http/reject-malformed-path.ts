@@ -25,7 +25,7 @@ export function rejectMalformedPath(request: Request): Response | undefined {
   const quoted = pathname.length > QUOTED_PATH_LIMIT ? `${pathname.slice(0, QUOTED_PATH_LIMIT)}…` : pathname;
   const response = errorResponse(
     invalidRequest(
-      `Invalid URL (${request.method} ${quoted}): the path is not valid percent-encoding (each '%' must start a '%XX' escape of valid UTF-8). This gateway serves GET /v1/models, GET /v1/models/{model} and POST /v1/chat/completions.`,
+      `Invalid URL (${request.method} ${quoted}): the path is not valid percent-encoding (each '%' must start a '%XX' escape of valid UTF-8). This gateway serves GET /v1/models, GET /v1/models/{model}, POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/completions and POST /v1/embeddings.`,
       null,
       'invalid_url',
     ),
