@@ -130,6 +130,7 @@ const environmentSchema = z.object({
   RELOGIN_MIN_TOKEN_AGE_MS: optionalText,
   REQUEST_START_DEADLINE_MS: wholeNumber(120_000, { min: 1_000, max: 240_000 }),
   SESSION_LEASE_MS: wholeNumber(90_000, { min: 1_000, max: 600_000 }),
+  RESPONSES_STORE_TTL_HOURS: wholeNumber(24, { min: 1, max: 720 }),
   VERCEL: optionalText,
 });
 
@@ -186,6 +187,8 @@ export interface GatewayConfig {
   deployedCommit?: string;
   /** A session's lease: renewed while it streams; anyone may sweep it once it lapses. */
   sessionLeaseMs: number;
+  /** How long a stored Responses answer stays readable (`previous_response_id`, GET /v1/responses/{id}). */
+  responsesStoreTtlMs: number;
   clientKeys: ClientKey[];
   allowAnonymous: boolean;
   pacer: { gapMs: number; allowanceMs: number; maxWaitMs: number; serializeStreams: boolean };
@@ -283,6 +286,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       vercelProtectionBypass: values.VERCEL_AUTOMATION_BYPASS_SECRET,
       deployedCommit: values.VERCEL_GIT_COMMIT_SHA,
       sessionLeaseMs: values.SESSION_LEASE_MS,
+      responsesStoreTtlMs: values.RESPONSES_STORE_TTL_HOURS * 3_600_000,
       clientKeys,
       allowAnonymous: values.ALLOW_ANONYMOUS,
       pacer: {

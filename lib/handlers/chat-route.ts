@@ -1,7 +1,7 @@
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
 import { runChat, type ChatRun } from '@/lib/chat/run-chat';
 import { resolveModelAlias } from '@/lib/config/model-aliases';
-import type { RouteHandler } from '@/lib/http/gateway-route';
+import type { RouteHandler, RouteScope } from '@/lib/http/gateway-route';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
 import type { ChatRequest } from '@/lib/providers/chat-provider';
@@ -13,12 +13,15 @@ import type { ChatRequest } from '@/lib/providers/chat-provider';
  * which `chatOf` picks out.
  */
 export interface ChatRouteShape<Parsed = ChatRequest> {
-  /** The JSON body → the request; throws a 400 GatewayError before anything is sent upstream. */
-  parse(body: unknown): Parsed;
+  /**
+   * The JSON body → the request; throws a 400 GatewayError before anything is sent upstream.
+   * It may read the store through `scope` (Responses: what `previous_response_id` continues).
+   */
+  parse(body: unknown, scope: RouteScope): Parsed | Promise<Parsed>;
   /** The ChatRequest in what `parse` gave (absent: `parse` gives the ChatRequest itself). */
   chatOf?(parsed: Parsed): ChatRequest;
   /** A started chat → the shape's SSE or JSON `Response`. */
-  respond(run: ChatRun, parsed: Parsed, options: { systemFingerprint?: string }): Promise<Response>;
+  respond(run: ChatRun, parsed: Parsed, options: { systemFingerprint?: string; scope: RouteScope }): Promise<Response>;
   /**
    * A request the gateway answers itself, with no upstream call (Anthropic: Claude Code's
    * `max_tokens: 1` quota probe), after the client's limits: its run, else undefined.
@@ -51,7 +54,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
     scope.onAnswered(recorder.answered);
     scope.defer(recorder.save);
 
-    const parsed = shape.parse(await readJsonBody(request, config.limits.maxRequestBytes));
+    const parsed = await shape.parse(await readJsonBody(request, config.limits.maxRequestBytes), scope);
     const chatRequest = shape.chatOf ? shape.chatOf(parsed) : (parsed as ChatRequest);
     scope.logFields.model = chatRequest.model;
     scope.logFields.stream = chatRequest.stream;
@@ -63,7 +66,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
     if (local) {
       scope.logFields.upstream = LOCAL_ANSWER;
       recorder.routedTo(LOCAL_ANSWER);
-      return shape.respond(local, parsed, { systemFingerprint: scope.context.systemFingerprint });
+      return shape.respond(local, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });
     }
     // MODEL_ALIASES turns the requested id into the one routed and sent upstream; the answer
     // keeps naming the id the client asked for.
@@ -83,6 +86,6 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       observer: recorder,
       toolTrigger: config.tools.trigger,
     });
-    return shape.respond(run, parsed, { systemFingerprint: scope.context.systemFingerprint });
+    return shape.respond(run, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });
   };
 }

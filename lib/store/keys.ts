@@ -1,5 +1,5 @@
 /**
- * The gateway's own keys (metrics, client limits, the admin page) and how long they live;
+ * The gateway's own keys (metrics, client limits, stored responses, the admin page) and how long they live;
  * each XIPU account's keys are its own (lib/xipu/account/account-keys.ts). One prefix so a
  * shared Upstash database can hold other data too.
  */
@@ -19,6 +19,10 @@ export const storeKeys = {
   concurrency: (clientKeyId: string) => `${PREFIX}concurrency:${clientKeyId}`,
   /** Prefix handed to @upstash/ratelimit for the per-client-key limit. */
   rateLimit: (clientKeyId: string) => `${PREFIX}ratelimit:${clientKeyId}`,
+  /** String: JSON of one stored Responses answer (lib/api/responses/stored-responses.ts), with RESPONSES_STORE_TTL_HOURS. */
+  storedResponse: (responseId: string) => `${PREFIX}responses:${responseId}`,
+  /** String: the id of the stored response whose output holds this item (`item_reference` input items). Same TTL. */
+  storedResponseItem: (itemId: string) => `${PREFIX}responses:item:${itemId}`,
 } as const;
 
 /** Keys only the admin page uses. */

@@ -56,10 +56,10 @@ describe('AI SDK default provider (Responses API)', () => {
     await harness.noSessionsLeft();
   });
 
-  it('generateText runs a tool in step 1 and answers in step 2', async () => {
+  it('generateText runs a tool in step 1 and answers in step 2 (the default store: step 1’s text goes back as an item_reference)', async () => {
     const question = 'Should I take an umbrella in Paris?';
     harness.simulator.setScriptedReplies([
-      { match: question, reply: toolCallText([{ name: 'get_weather', arguments: { city: 'Paris' } }]), times: 1 },
+      { match: question, reply: toolCallText([{ name: 'get_weather', arguments: { city: 'Paris' } }], { before: 'Looking up Paris.\n' }), times: 1 },
       { match: '<tool_result name="get_weather"', reply: 'Yes, take an umbrella.' },
     ]);
     const executed: unknown[] = [];
@@ -69,10 +69,13 @@ describe('AI SDK default provider (Responses API)', () => {
     expect(result.steps[0]?.finishReason).toBe('tool-calls');
     expect(result.steps[0]?.toolCalls[0]?.toolCallId).toMatch(CALL_ID);
     expect(result.text).toBe('Yes, take an umbrella.');
+    expect(result.steps[0]?.providerMetadata?.openai?.responseId).toMatch(/^resp_/);
+    // The reference was resolved from the stored step 1: its text is in step 2's prompt.
+    expect(harness.simulator.state().recentPrompts.at(-1)).toContain('Looking up Paris.');
     await harness.noSessionsLeft();
   });
 
-  it('streamText runs a tool after text (store: false, so the earlier text is sent, not referenced)', async () => {
+  it('streamText runs a tool after text (the default store: the earlier text goes back as an item_reference)', async () => {
     const question = 'What should I wear in Oslo today?';
     harness.simulator.setScriptedReplies([
       { match: question, reply: toolCallText([{ name: 'get_weather', arguments: { city: 'Oslo' } }], { before: 'Checking the forecast.\n' }), times: 1 },
@@ -84,7 +87,6 @@ describe('AI SDK default provider (Responses API)', () => {
       prompt: question,
       tools: { get_weather: weather(executed) },
       stopWhen: stepCountIs(2),
-      providerOptions: { openai: { store: false } },
       maxRetries: 0,
     });
     const types: string[] = [];
@@ -99,6 +101,7 @@ describe('AI SDK default provider (Responses API)', () => {
     expect(steps).toHaveLength(2);
     expect(steps[0]?.text).toBe('Checking the forecast.\n');
     expect(steps[1]?.text).toBe('A raincoat and a warm sweater.');
+    expect(harness.simulator.state().recentPrompts.at(-1)).toContain('Checking the forecast.');
     await harness.noSessionsLeft();
   });
 });

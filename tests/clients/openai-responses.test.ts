@@ -99,16 +99,38 @@ describe('openai-node responses', () => {
     await harness.noSessionsLeft();
   });
 
-  it('answers bad input in OpenAI’s error shape, with no upstream call: an image, a previous_response_id, an unknown stored id', async () => {
+  it('answers bad input in OpenAI’s error shape, with no upstream call: an image, an unknown previous_response_id, an unknown stored id', async () => {
     const callsBefore = harness.simulator.state().calls;
     await expect(client.responses.create({ model: 'gpt-4.1', input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' }] }] })).rejects.toMatchObject({
       status: 400,
       code: 'unsupported_content',
       param: 'input[0].content[0]',
     });
-    await expect(client.responses.create({ model: 'gpt-4.1', input: 'Hi', previous_response_id: 'resp_123' })).rejects.toMatchObject({ status: 400, code: 'stored_responses_not_supported' });
+    await expect(client.responses.create({ model: 'gpt-4.1', input: 'Hi', previous_response_id: 'resp_123' })).rejects.toMatchObject({
+      status: 404,
+      code: 'previous_response_not_found',
+      param: 'previous_response_id',
+    });
     await expect(client.responses.retrieve('resp_123')).rejects.toMatchObject({ status: 404, code: 'response_not_found' });
     expect(harness.simulator.state().calls).toEqual(callsBefore);
+  });
+});
+
+describe('openai-node stored responses', () => {
+  it('responses.retrieve(id) returns what create() answered; previous_response_id continues it', async () => {
+    harness.simulator.setScriptedReplies([{ match: 'My name is Ada.', reply: 'Hello Ada, noted.', times: 1 }]);
+    const created = await client.responses.create({ model: 'gpt-4.1', input: 'My name is Ada.' });
+    const retrieved = await client.responses.retrieve(created.id);
+    expect(retrieved).toMatchObject({ id: created.id, status: 'completed', store: true, output: created.output });
+    expect(retrieved.output_text).toBe('Hello Ada, noted.');
+
+    const next = await client.responses.create({ model: 'gpt-4.1', input: 'What is my name?\nSIM-REPLY: Ada.', previous_response_id: created.id });
+    expect(next.output_text).toBe('Ada.');
+    expect(next.previous_response_id).toBe(created.id);
+    const prompt = harness.simulator.state().recentPrompts.at(-1) ?? '';
+    expect(prompt).toContain('My name is Ada.');
+    expect(prompt).toContain('Hello Ada, noted.');
+    await harness.noSessionsLeft();
   });
 });
 

@@ -29,8 +29,7 @@ describe('bad Responses requests', () => {
     ['invalid JSON', '{"model": "gpt-4.1", "input": [', 'invalid_json', null],
     ['missing input', JSON.stringify({ model: 'gpt-4.1' }), 'missing_required_parameter', 'input'],
     ['an input_image', JSON.stringify({ model: 'gpt-4.1', input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'x' }] }] }), 'unsupported_content', 'input[0].content[0]'],
-    ['previous_response_id', JSON.stringify({ model: 'gpt-4.1', input: 'hi', previous_response_id: 'resp_1' }), 'stored_responses_not_supported', 'previous_response_id'],
-    ['an item_reference', JSON.stringify({ model: 'gpt-4.1', input: [{ type: 'item_reference', id: 'msg_1' }] }), 'stored_responses_not_supported', 'input[0]'],
+    ['an unknown item_reference', JSON.stringify({ model: 'gpt-4.1', input: [{ type: 'item_reference', id: 'msg_1' }] }), 'invalid_value', 'input[0].id'],
     ['an output for no call', JSON.stringify({ model: 'gpt-4.1', input: [{ type: 'function_call_output', call_id: 'call_1', output: 'x' }] }), 'invalid_value', 'input[0].call_id'],
     ['a bad tool', JSON.stringify({ model: 'gpt-4.1', input: 'hi', tools: [{ type: 'custom' }] }), 'missing_required_parameter', 'tools[0].name'],
   ])('%s → 400', async (_name, body, code, param) => {
@@ -43,13 +42,12 @@ describe('bad Responses requests', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 
-  it('GET /v1/responses/{id} → 404: nothing is stored', async () => {
+  it('GET /v1/responses/{id} of an unknown id → 404', async () => {
     const routes = routeSet({ GET: retrieveResponse }, gateway.routeOptions);
     const body = await expectOpenAIError(await routes.GET(new Request('http://gateway.test/v1/responses/resp_abc'), { params: Promise.resolve({ id: ['resp_abc'] }) } as never), 404, {
       code: 'response_not_found',
     });
-    expect(body.error.message).toContain("'resp_abc'");
-    expect(body.error.message).toContain('stored responses are not kept by this gateway yet');
+    expect(body.error.message).toBe("Response with id 'resp_abc' not found.");
   });
 
   it('made no upstream call for any of them', () => {

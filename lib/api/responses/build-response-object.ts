@@ -46,7 +46,6 @@ export function buildResponseObject(base: ResponseBase, state: ResponseState, ou
     incomplete_details: incomplete,
     model: base.model,
     output: structuredClone([...output]),
-    previous_response_id: null,
     usage: state.status === 'in_progress' ? null : state.usage,
     ...base.echo,
   };

@@ -8,17 +8,17 @@ import {
   functionCallOutputItemSchema,
   messageItemSchema,
 } from './responses-request-schema';
-import { storedResponsesNotSupported } from './stored-responses-error';
+import type { InputItem } from './responses-request-schema';
 import { toCustomToolArguments } from './custom-tool-arguments';
 
 /** Item types the gateway reads, in the order error messages list them. */
-const ITEM_TYPES = ['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning'] as const;
+const ITEM_TYPES = ['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning', 'item_reference'] as const;
 
 /** Consecutive text parts are joined with a newline, as on Chat Completions. */
 const TEXT_PART_SEPARATOR = '\n';
 
 /**
- * `instructions` and `input` as the pipeline's messages, statelessly from the request:
+ * `instructions`, a stored conversation and `input` as the pipeline's messages:
  * - `instructions` → a first `system` message;
  * - a string input → one `user` message;
  * - `message` items: roles `system`/`developer` → `system`, `user`, `assistant`; content a
@@ -30,18 +30,25 @@ const TEXT_PART_SEPARATOR = '\n';
  * - `reasoning` items are skipped: the model's earlier thoughts are not shown to it again
  *   (Codex sends them back encrypted, which means nothing to another model).
  *
+ * `prior` (a stored conversation, `previous_response_id`) comes before `input`, after
+ * `instructions`; `item_reference` items must have been resolved into the items they name
+ * (resolve-stored-input.ts).
+ *
  * @throws GatewayError 400 naming the item (`input[i]…`): an unknown item type or role, a
  *   non-text part (`input_image`, files, audio: the service reads text only), a missing field,
- *   an output whose `call_id` answers no earlier call of this input, or an `item_reference`
- *   (stored responses are not supported yet).
+ *   an output whose `call_id` answers no earlier call of this conversation, or an unresolved
+ *   `item_reference`.
  */
-export function convertInputItems(input: string | Record<string, unknown>[], instructions: string | undefined, body: unknown): ChatMessage[] {
+export function convertInputItems(input: string | InputItem[], instructions: string | undefined, body: unknown, prior: readonly InputItem[] = []): ChatMessage[] {
   const messages: ChatMessage[] = instructions === undefined || instructions === '' ? [] : [{ role: 'system', content: instructions }];
-  if (typeof input === 'string') return [...messages, { role: 'user', content: input }];
+  if (typeof input === 'string' && prior.length === 0) return [...messages, { role: 'user', content: input }];
+  const items = [...prior, ...(typeof input === 'string' ? [{ type: 'message', role: 'user', content: input }] : input)];
 
   const callIds = new Set<string>();
-  input.forEach((item, index) => {
-    const path = ['input', index];
+  items.forEach((item, itemIndex) => {
+    // Stored items were checked when they were stored; errors name the client's own items.
+    const index = itemIndex - prior.length;
+    const path = index < 0 ? ['previous_response_id'] : ['input', index];
     const type = item.type ?? (typeof item.role === 'string' ? 'message' : undefined);
     switch (type) {
       case 'message': {
@@ -67,7 +74,7 @@ export function convertInputItems(input: string | Record<string, unknown>[], ins
         const output = parseAt(schema, item, path, body);
         if (!callIds.has(output.call_id)) {
           throw invalidRequest(
-            `Invalid 'input[${index}].call_id': ${JSON.stringify(output.call_id)} matches no function_call or custom_tool_call earlier in 'input'. Send the whole conversation (this gateway keeps no stored responses).`,
+            `Invalid 'input[${index}].call_id': ${JSON.stringify(output.call_id)} matches no function_call or custom_tool_call earlier in 'input' or the previous response.`,
             `input[${index}].call_id`,
             'invalid_value',
           );
@@ -78,7 +85,7 @@ export function convertInputItems(input: string | Record<string, unknown>[], ins
       case 'reasoning':
         return;
       case 'item_reference':
-        throw storedResponsesNotSupported(`input[${index}]`);
+        throw unknownItemReference(index, item.id);
       default: {
         const param = `input[${index}].type`;
         const supported = ITEM_TYPES.map((name) => `'${name}'`).join(', ');
@@ -88,6 +95,11 @@ export function convertInputItems(input: string | Record<string, unknown>[], ins
     }
   });
   return messages;
+}
+
+/** The 400 for an `item_reference` that names no output item of a stored response this request can see. */
+export function unknownItemReference(index: number, id: unknown) {
+  return invalidRequest(`Item with id ${JSON.stringify(id)} not found ('input[${index}].id').`, `input[${index}].id`, 'invalid_value');
 }
 
 function toChatMessage(role: string, content: string | Array<{ type: string }>, index: number): ChatMessage {

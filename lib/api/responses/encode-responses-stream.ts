@@ -3,7 +3,7 @@ import type { GatewayError } from '@/lib/errors/gateway-error';
 import type { ChatStreamPart } from '@/lib/providers/chat-provider';
 import { buildResponseObject, type ResponseBase, type ResponseState } from './build-response-object';
 import type { NewResponseId } from './response-ids';
-import type { ResponseEvent } from './response-types';
+import type { ResponseEvent, ResponseObject } from './response-types';
 import { sseTypedEvent } from './sse-typed-event';
 import { toResponseUsage } from './to-response-usage';
 import { createOutputTracker } from './track-output-items';
@@ -14,6 +14,8 @@ export interface ResponsesStreamOptions {
   customToolNames: ReadonlySet<string>;
   /** Token counts used when the stream carried no `usage` part (the pipeline's estimate). */
   countUsage: () => { promptTokens: number; completionTokens: number };
+  /** Called once with the last event's response, as that event is enqueued (storing it: responses-response.ts). */
+  onEnd?: (response: ResponseObject) => void;
 }
 
 /**
@@ -36,7 +38,9 @@ export function createResponsesStreamEncoder(options: ResponsesStreamOptions): T
     ended = true;
     const response = buildResponseObject(options.base, state, tracker.output());
     const type = response.status === 'completed' ? 'response.completed' : response.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
-    return encode({ type, response });
+    const event = encode({ type, response });
+    options.onEnd?.(response);
+    return event;
   };
   const failed = (error: GatewayError) => last({ status: 'failed', error, usage: usage() });
 

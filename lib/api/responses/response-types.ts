@@ -76,6 +76,8 @@ export interface ResponseEcho {
   tools: unknown[];
   text: { format: unknown };
   store: boolean;
+  /** The response this one continues, as the request named it. */
+  previous_response_id: string | null;
   metadata: Record<string, unknown>;
   reasoning: { effort: unknown; summary: unknown };
   truncation: string;
@@ -92,7 +94,6 @@ export interface ResponseObject extends ResponseEcho {
   incomplete_details: { reason: string } | null;
   model: string;
   output: OutputItem[];
-  previous_response_id: null;
   usage: ResponseUsage | null;
 }
 

@@ -5,9 +5,18 @@ import { z } from 'zod';
  * §10–12): loose objects, `null` = not given, and typed only where the gateway reads a field.
  * Input items and tools are checked one by one afterwards (convert-input-items.ts,
  * parse-responses-tools.ts) against the schemas below, so an error names the item's type.
- * `store`, `include`, `reasoning`, `metadata`, `truncation`, `user` and `prompt_cache_key` are
- * accepted and not used (nothing is stored: README.md of this folder).
+ * `include`, `reasoning`, `metadata`, `truncation`, `user` and `prompt_cache_key` are accepted
+ * and not used; `store` (default true) and `previous_response_id` are read by stored-responses.ts.
  */
+
+/** One input item as the client sent it (or as it was stored), before its own schema is applied. */
+export type InputItem = Record<string, unknown>;
+
+/** `{type: 'item_reference', id}`: an output item of a stored response, by its id (the AI SDK's default). */
+export const itemReferenceSchema = z.looseObject({
+  type: z.literal('item_reference'),
+  id: z.string().min(1),
+});
 
 /** A content part of a message item; which types are text is decided in convert-input-items.ts. */
 export const contentPartSchema = z.looseObject({ type: z.string() });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '@/lib/errors/gateway-error';
-import { parseResponsesRequest } from '@/lib/api/responses/parse-responses-request';
+import { parseResponsesRequest, toParsedResponses, validateResponsesRequest } from '@/lib/api/responses/parse-responses-request';
 
 const parse = (body: Record<string, unknown>) => parseResponsesRequest({ model: 'gpt-4.1', ...body });
 
@@ -108,8 +108,7 @@ describe('parseResponsesRequest', () => {
     ['a non-object body', [], null, 'invalid_body'],
     ['a missing model', { input: 'x' }, 'model', 'missing_required_parameter'],
     ['a missing input', { model: 'm' }, 'input', 'missing_required_parameter'],
-    ['previous_response_id', { model: 'm', input: 'x', previous_response_id: 'resp_1' }, 'previous_response_id', 'stored_responses_not_supported'],
-    ['an item_reference', { model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', 'stored_responses_not_supported'],
+    ['an unresolved item_reference', { model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].id', 'invalid_value'],
     ['an input_image', { model: 'm', input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:' }] }] }, 'input[0].content[0]', 'unsupported_content'],
     ['an unknown role', { model: 'm', input: [{ role: 'tool', content: 'x' }] }, 'input[0].role', 'invalid_value'],
     ['an unknown item type', { model: 'm', input: [{ type: 'computer_call' }] }, 'input[0].type', 'invalid_value'],
@@ -129,7 +128,21 @@ describe('parseResponsesRequest', () => {
     expect(error.message.length).toBeGreaterThan(20);
   });
 
-  it('says what to do about stored responses', () => {
-    expect(rejection({ model: 'm', input: 'x', previous_response_id: 'resp_1' }).message).toContain('stored responses are not supported yet; send the whole input (store: false)');
+  it('puts a stored conversation before the input, and stores by default', () => {
+    const body = { model: 'm', input: [{ type: 'function_call_output', call_id: 'call_1', output: 'sunny' }], previous_response_id: 'resp_1' };
+    const prior = [
+      { type: 'message', role: 'user', content: 'Weather?' },
+      { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_1', name: 'get_weather', arguments: '{}' },
+    ];
+    const parsed = toParsedResponses(validateResponsesRequest(body), body, { prior, input: body.input });
+    expect(parsed.chat.messages).toEqual([
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{}' }] },
+      { role: 'tool', content: 'sunny', toolCallId: 'call_1' },
+    ]);
+    expect(parsed.store).toBe(true);
+    expect(parsed.echo).toMatchObject({ store: true, previous_response_id: 'resp_1' });
+    expect(parsed.conversation).toEqual([...prior, ...body.input]);
+    expect(parse({ input: 'x', store: false })).toMatchObject({ store: false, conversation: [{ type: 'message', role: 'user', content: 'x' }] });
   });
 });

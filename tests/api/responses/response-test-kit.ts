@@ -18,6 +18,7 @@ export const ECHO: ResponseEcho = {
   tools: [],
   text: { format: { type: 'text' } },
   store: false,
+  previous_response_id: null,
   metadata: {},
   reasoning: { effort: null, summary: null },
   truncation: 'disabled',
