@@ -20,7 +20,7 @@ export const createResponse = chatRoute({
   chatOf: (parsed) => parsed.chat,
   respond: (run, parsed, { scope }) =>
     responsesResponse(run, parsed, {
-      storing: { store: scope.context.store, owner: scope.client.id, ttlMs: scope.context.config.responsesStoreTtlMs, defer: scope.defer },
+      storing: { store: scope.context.store, owner: scope.client.id, ttlMs: scope.context.config.responsesStoreTtlMs },
     }),
 });
 

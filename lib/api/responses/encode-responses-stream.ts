@@ -15,7 +15,7 @@ export interface ResponsesStreamOptions {
   /** Token counts used when the stream carried no `usage` part (the pipeline's estimate). */
   countUsage: () => { promptTokens: number; completionTokens: number };
   /** Called once with the last event's response, as that event is enqueued (storing it: responses-response.ts). */
-  onEnd?: (response: ResponseObject) => void;
+  onEnd?: (response: ResponseObject) => Promise<void> | void;
 }
 
 /**
@@ -34,13 +34,13 @@ export function createResponsesStreamEncoder(options: ResponsesStreamOptions): T
   let ended = false;
   const encode = (event: ResponseEvent): string => sseTypedEvent({ ...event, sequence_number: sequence++ });
   const usage = () => toResponseUsage(tracker.reportedUsage() ?? options.countUsage());
-  const last = (state: ResponseState): string => {
+  /** The last event, once `onEnd` (storing the response) is done: a client's next request may refer to it at once. */
+  const last = async (state: ResponseState): Promise<string> => {
     ended = true;
     const response = buildResponseObject(options.base, state, tracker.output());
     const type = response.status === 'completed' ? 'response.completed' : response.status === 'incomplete' ? 'response.incomplete' : 'response.failed';
-    const event = encode({ type, response });
-    options.onEnd?.(response);
-    return event;
+    await options.onEnd?.(response);
+    return encode({ type, response });
   };
   const failed = (error: GatewayError) => last({ status: 'failed', error, usage: usage() });
 
@@ -50,15 +50,15 @@ export function createResponsesStreamEncoder(options: ResponsesStreamOptions): T
       controller.enqueue(encode({ type: 'response.created', response }));
       controller.enqueue(encode({ type: 'response.in_progress', response }));
     },
-    transform(part, controller) {
+    async transform(part, controller) {
       if (ended) return;
       for (const event of tracker.apply(part)) controller.enqueue(encode(event));
       const outcome = tracker.outcome();
-      if (outcome?.kind === 'finished') controller.enqueue(last({ status: 'finished', finishReason: outcome.finishReason, usage: usage() }));
-      if (outcome?.kind === 'failed') controller.enqueue(failed(outcome.error));
+      if (outcome?.kind === 'finished') controller.enqueue(await last({ status: 'finished', finishReason: outcome.finishReason, usage: usage() }));
+      if (outcome?.kind === 'failed') controller.enqueue(await failed(outcome.error));
     },
-    flush(controller) {
-      if (!ended) controller.enqueue(failed(incompleteStreamError()));
+    async flush(controller) {
+      if (!ended) controller.enqueue(await failed(incompleteStreamError()));
     },
   });
 }

@@ -16,12 +16,7 @@ export interface ResponsesStoring {
   /** ClientIdentity.id of the requesting key: only it reads the answer back. */
   owner: string;
   ttlMs: number;
-  /** The route's `scope.defer`: keeps the write alive after the answer went out. */
-  defer: (task: () => Promise<void>) => void;
 }
-
-/** How long the deferred task waits for a stream's end it has not seen (a cancelled stream never ends). */
-const STREAM_END_WAIT_MS = 2_000;
 
 /**
  * Answers a started chat in the Responses format: with `stream`, SSE events with keep-alive
@@ -31,11 +26,11 @@ const STREAM_END_WAIT_MS = 2_000;
  *
  * With `store` not false and `storing` given, a `completed` or `incomplete` answer is saved
  * (stored-responses.ts: one store command), never a failed one:
- * - streamed: the write starts as the encoder enqueues the last event, so it never delays a
- *   byte, and a deferred task waits for it (or gives up when the stream never ended);
- * - not streamed: the write is awaited before the JSON goes out. A client (the AI SDK's
- *   `generateText`) sends its next step the moment it has the answer, with references to it;
- *   a deferred write could still be on its way. It costs one store round trip.
+ * before the answer's end reaches the client — streamed, before the last event
+ * (`response.completed`); not streamed, before the JSON — because a client (the AI SDK's
+ * `streamText` and `generateText`) sends its next step the moment it has the answer, with
+ * references to it: a write still on its way would make them unknown. It costs the end of the
+ * answer one store round trip.
  * A failed write is logged; the answer stands.
  *
  * @throws (not streaming) the stream's GatewayError, so the route answers it with its status.
@@ -61,32 +56,10 @@ export async function responsesResponse(
         });
 
   if (request.chat.stream) {
-    let saving: Promise<void> | undefined;
-    let notifyEnd: (() => void) | undefined;
-    const ended = new Promise<void>((resolve) => {
-      notifyEnd = resolve;
-    });
-    if (storing !== undefined) storing.defer(() => waitForSave(ended, () => saving));
-    const encoder = createResponsesStreamEncoder({
-      ...shared,
-      onEnd: (response) => {
-        saving = save(response);
-        notifyEnd?.();
-      },
-    });
+    const encoder = createResponsesStreamEncoder({ ...shared, onEnd: save });
     return sseResponse(run.parts.pipeThrough(encoder).pipeThrough(insertKeepAlive()));
   }
   const response = await collectResponse(run.parts, shared);
   await save(response);
   return Response.json(response);
-}
-
-async function waitForSave(ended: Promise<void>, saving: () => Promise<void> | undefined): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, STREAM_END_WAIT_MS);
-    timer.unref?.();
-  });
-  await Promise.race([ended, timeout]).finally(() => clearTimeout(timer));
-  await saving();
 }

@@ -125,3 +125,39 @@ describe('createResponsesStreamEncoder', () => {
     expect(last).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'incomplete_stream' } } });
   });
 });
+
+describe('createResponsesStreamEncoder: the stored answer before its last event', () => {
+  it('sends response.completed only once onEnd (the store write) is done, so a next request can refer to it', async () => {
+    let finishWrite: (() => void) | undefined;
+    const written = new Promise<void>((resolve) => {
+      finishWrite = resolve;
+    });
+    const seen: string[] = [];
+    const encoder = createResponsesStreamEncoder({
+      base: BASE,
+      newId: countingIds(),
+      customToolNames: new Set(),
+      countUsage: () => ({ promptTokens: 1, completionTokens: 1 }),
+      onEnd: async (response) => {
+        seen.push(`write ${response.status}`);
+        await written;
+        seen.push('written');
+      },
+    });
+    const reading = (async () => {
+      const reader = streamOf([{ type: 'text-start', id: 'text-0' }, { type: 'text-delta', id: 'text-0', text: 'Hi' }, { type: 'text-end', id: 'text-0' }, { type: 'finish', finishReason: 'stop' }] satisfies ChatStreamPart[])
+        .pipeThrough(encoder)
+        .getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        if (value.includes('response.completed')) seen.push('completed sent');
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['write completed']);
+    finishWrite?.();
+    await reading;
+    expect(seen).toEqual(['write completed', 'written', 'completed sent']);
+  });
+});
