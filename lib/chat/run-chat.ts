@@ -70,7 +70,8 @@ export async function runChat(request: ChatRequest, scope: ChatRunScope): Promis
   const emulated = request.tools !== undefined || request.responseFormat !== undefined;
   const source = await startBeforeDeadline({ deadlineMs: scope.startDeadlineMs, signal: scope.signal }, (signal) =>
     emulated
-      ? runWithTools(applyToolPrompt(request, scope.toolTrigger), (upstreamRequest, attempt) => start(upstreamRequest, attempt === 1 ? signal : scope.signal), {
+      ? runWithTools(applyToolPrompt(request, scope.toolTrigger), (upstreamRequest, attempt, cancelled) =>
+          start(upstreamRequest, attempt === 1 || cancelled === undefined ? signal : AbortSignal.any([scope.signal, cancelled])), {
           trigger: scope.toolTrigger,
           detect: detectToolCalls,
           reask: reaskRequest,

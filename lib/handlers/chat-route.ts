@@ -1,4 +1,5 @@
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
+import { observeChatRun } from '@/lib/chat/observe-chat-run';
 import { runChat, type ChatRun } from '@/lib/chat/run-chat';
 import { resolveModelAlias } from '@/lib/config/model-aliases';
 import type { RouteHandler, RouteScope } from '@/lib/http/gateway-route';
@@ -66,7 +67,9 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
     if (local) {
       scope.logFields.upstream = LOCAL_ANSWER;
       recorder.routedTo(LOCAL_ANSWER);
-      return shape.respond(local, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });
+      // Observed like any run, so the metrics record sees its end and frees the slot at once.
+      const observed = { ...local, parts: local.parts.pipeThrough(observeChatRun({ requestId: scope.requestId, startedAt, now: scope.context.now, observer: recorder })) };
+      return shape.respond(observed, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });
     }
     // MODEL_ALIASES turns the requested id into the one routed and sent upstream; the answer
     // keeps naming the id the client asked for.

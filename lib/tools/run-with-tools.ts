@@ -18,9 +18,11 @@ export type ToolCallDetector = (
 
 /**
  * Opens one upstream chat (the provider's `streamChat`, bound to the call's signal and defer).
- * `attempt` 2 is the re-ask, in a new upstream chat.
+ * `attempt` 2 is the re-ask, in a new upstream chat; `cancelled` aborts when the answer is
+ * cancelled (the client left, or the pipeline's time limit cut it) before that chat streams,
+ * so a re-ask still waiting for its turn gives it up instead of opening a chat nobody reads.
  */
-export type StartChat = (request: ChatRequest, attempt: 1 | 2) => Promise<ReadableStream<ChatStreamPart>>;
+export type StartChat = (request: ChatRequest, attempt: 1 | 2, cancelled?: AbortSignal) => Promise<ReadableStream<ChatStreamPart>>;
 
 export interface RunWithToolsOptions {
   /** The deployment's trigger word (`TOOL_CALL_TRIGGER`). */
@@ -176,6 +178,8 @@ function heldRun({ request, first, start, options, check }: HeldRun): ReadableSt
   const blocks = createBlockTracker();
   /** The upstream being read, for a cancel to reach; `cancelled` stops everything after. */
   const source: { reader?: ReadableStreamDefaultReader<ChatStreamPart>; cancelled: boolean } = { cancelled: false };
+  /** Aborted when the answer is cancelled: a re-ask not yet streaming gives up its turn. */
+  const reaskCancelled = new AbortController();
 
   /** `parts` to their end; a reader left early (an error part) cancels its source. */
   async function* read(parts: ReadableStream<ChatStreamPart>): AsyncGenerator<ChatStreamPart> {
@@ -263,7 +267,7 @@ function heldRun({ request, first, start, options, check }: HeldRun): ReadableSt
 
     let second: ReadableStream<ChatStreamPart>;
     try {
-      second = await start(options.reask(request, verdict.problem), 2);
+      second = await start(options.reask(request, verdict.problem), 2, reaskCancelled.signal);
     } catch (error) {
       if (!source.cancelled) yield { type: 'error', error: reaskStartError(error) };
       return;
@@ -304,6 +308,7 @@ function heldRun({ request, first, start, options, check }: HeldRun): ReadableSt
     },
     async cancel(reason) {
       source.cancelled = true;
+      reaskCancelled.abort(reason);
       await source.reader?.cancel(reason);
     },
   });

@@ -42,14 +42,16 @@ export function createJsonAnswerCheck(format: ResponseFormat, parseJson: Lenient
 }
 
 /**
- * The 502 of an answer that was not the JSON asked for, even after the one re-ask. `retryable`
- * (the default for 5xx): a model's next answer may well be valid.
+ * The 502 of an answer that was not the JSON asked for, even after the one re-ask. Not
+ * retryable (`x-should-retry: false`): the gateway has already asked again once, and an SDK's
+ * own retries of a 5xx would each cost two more upstream chats of a paced account.
  */
 export function invalidJsonError(problem: string): GatewayError {
   return new GatewayError(`The model did not answer with the JSON response_format asks for: ${problem}.`, {
     status: 502,
     type: 'upstream_error',
     code: 'upstream_invalid_json',
+    retryable: false,
   });
 }
 

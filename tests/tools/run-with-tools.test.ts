@@ -242,4 +242,27 @@ describe('runWithTools: a held answer still streams its reasoning, and cancels',
     await second.cancelled;
     expect(await pending).toEqual({ done: true, value: undefined });
   });
+
+  it('cancelling while the re-ask waits for its turn aborts its signal, so it gives the turn up', async () => {
+    let reaskSignal: AbortSignal | undefined;
+    let reportAsked: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => {
+      reportAsked = resolve;
+    });
+    const { start } = scriptedStarts([textAnswer('no call')]);
+    const waitingReask: StartChat = (request, attempt, cancelled) => {
+      if (attempt === 1) return start(request, 1);
+      reaskSignal = cancelled;
+      reportAsked();
+      return new Promise((_resolve, reject) => cancelled?.addEventListener('abort', () => reject(cancelled.reason)));
+    };
+    const reader = (await runWithTools(toolRequest(required), waitingReask, runOptions())).getReader();
+    const pending = reader.read();
+    await asked;
+    expect(reaskSignal?.aborted).toBe(false);
+
+    await reader.cancel('client gone');
+    expect(reaskSignal?.aborted).toBe(true);
+    expect(await pending).toEqual({ done: true, value: undefined });
+  });
 });

@@ -160,3 +160,12 @@ describe('structured output: schemas', () => {
     expect(check('{"at": 5}').ok).toBe(false);
   });
 });
+
+describe('invalidJsonError', () => {
+  it('is not retryable: the gateway already asked once, and SDK retries would each cost two upstream chats', async () => {
+    const { invalidJsonError } = await import('@/lib/tools/structured-output');
+    const error = invalidJsonError('still not JSON');
+    expect(error.status).toBe(502);
+    expect(error.retryable).toBe(false);
+  });
+});

@@ -48,7 +48,7 @@ export function convertMessages(request: ParsedMessagesRequest): ChatMessage[] {
           const id = toCallId(stringField(block, 'id', param));
           const name = stringField(block, 'name', param);
           callNames.set(id, name);
-          toolCalls.push({ id, name, arguments: JSON.stringify(block.input ?? {}) });
+          toolCalls.push({ id, name, arguments: serializeToolInput(block.input, param) });
           return;
         }
         case 'tool_result': {
@@ -113,4 +113,13 @@ function unsupportedBlock(param: string, type: string) {
 
 function wrongRole(param: string, type: string, role: string) {
   return invalidRequest(`${param}: a '${type}' block belongs in a message with role '${role}'.`, param, 'invalid_value');
+}
+
+/** A `tool_use` block's input as JSON text; input nested past what JSON.stringify walks is the client's 400. */
+function serializeToolInput(input: unknown, param: string): string {
+  try {
+    return JSON.stringify(input ?? {});
+  } catch {
+    throw invalidRequest('A tool_use block\'s input is nested too deeply to serialise.', param);
+  }
 }

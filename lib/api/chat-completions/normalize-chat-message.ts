@@ -166,7 +166,12 @@ function collectToolCalls(message: ParsedChatMessage): NonNullable<ChatMessage['
 function serializeArguments(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value == null) return '';
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // Nested past what JSON.stringify can walk (a RangeError): the client's input, not our fault.
+    throw invalidRequest('A tool call\'s arguments are nested too deeply to serialise; send them as a JSON string.', 'messages', 'invalid_tool_arguments');
+  }
 }
 
 function fail(message: string, param: string, code: string): never {

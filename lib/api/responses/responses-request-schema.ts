@@ -111,7 +111,8 @@ export const responsesRequestSchema = z.looseObject({
   text: z.looseObject({ format: textFormatSchema.nullish() }).nullish(),
   store: z.boolean().nullish(),
   previous_response_id: z.string().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
+  /** As OpenAI allows it: at most 16 pairs of strings (keys ≤ 64, values ≤ 512 characters); it is echoed back. */
+  metadata: z.record(z.string().max(64), z.string().max(512)).refine((pairs) => Object.keys(pairs).length <= 16, { message: 'at most 16 metadata pairs' }).nullish(),
   reasoning: z.looseObject({}).nullish(),
   truncation: z.string().nullish(),
   user: z.string().nullish(),

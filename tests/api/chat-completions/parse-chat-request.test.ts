@@ -699,3 +699,24 @@ describe('parseChatRequest: tools (docs/tool-calls.md)', () => {
     expect(error.message).toMatch(failure.message);
   });
 });
+
+describe('parseChatRequest: tool-call arguments nested past what JSON.stringify walks', () => {
+  it('is a 400 naming the messages, not a crash', () => {
+    let deep: unknown = {};
+    for (let level = 0; level < 20_000; level += 1) deep = { a: deep };
+    const body = {
+      model: 'gpt-4.1',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: deep } }] },
+      ],
+    };
+    let caught: unknown;
+    try {
+      parseChatRequest(body);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ status: 400, type: 'invalid_request_error' });
+  });
+});
