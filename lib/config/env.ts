@@ -130,6 +130,8 @@ const environmentSchema = z.object({
   RELOGIN_MIN_TOKEN_AGE_MS: optionalText,
   REQUEST_START_DEADLINE_MS: wholeNumber(120_000, { min: 1_000, max: 240_000 }),
   SESSION_LEASE_MS: wholeNumber(90_000, { min: 1_000, max: 600_000 }),
+  SESSION_POOL_SIZE: wholeNumber(2, { max: 8 }),
+  SESSION_DELETE_BATCH: wholeNumber(8, { min: 1, max: 20 }),
   RESPONSES_STORE_TTL_HOURS: wholeNumber(24, { min: 1, max: 720 }),
   VERCEL: optionalText,
 });
@@ -187,6 +189,11 @@ export interface GatewayConfig {
   deployedCommit?: string;
   /** A session's lease: renewed while it streams; anyone may sweep it once it lapses. */
   sessionLeaseMs: number;
+  /**
+   * The warm session pool (SESSION_POOL_SIZE sessions made ahead, 0 for none) and the batched
+   * deletes (SESSION_DELETE_BATCH used sessions per delSession call): docs/session-pool.md.
+   */
+  sessionPool: { size: number; deleteBatchSize: number };
   /** How long a stored Responses answer stays readable (`previous_response_id`, GET /v1/responses/{id}). */
   responsesStoreTtlMs: number;
   clientKeys: ClientKey[];
@@ -286,6 +293,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       vercelProtectionBypass: values.VERCEL_AUTOMATION_BYPASS_SECRET,
       deployedCommit: values.VERCEL_GIT_COMMIT_SHA,
       sessionLeaseMs: values.SESSION_LEASE_MS,
+      sessionPool: { size: values.SESSION_POOL_SIZE, deleteBatchSize: values.SESSION_DELETE_BATCH },
       responsesStoreTtlMs: values.RESPONSES_STORE_TTL_HOURS * 3_600_000,
       clientKeys,
       allowAnonymous: values.ALLOW_ANONYMOUS,

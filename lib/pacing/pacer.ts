@@ -98,6 +98,16 @@ export interface WaitForTurnOptions {
    * a disconnect is given back even where the platform ends the function then (Vercel).
    */
   defer?: (task: () => Promise<void>) => void;
+  /**
+   * The background class (pool refills, batched deletes: work no request waits for): the turn
+   * is granted only when nobody else waits and the account is free now (SlotRequest.background),
+   * never booked ahead. A refusal is asked again after the wait it reports, a few times within
+   * BACKGROUND_MAX_WAIT_MS; then it throws `upstream_busy`, and the work is left for a quieter
+   * moment. Under load the background simply gets no turn. Never with `holdStream`.
+   */
+  background?: boolean;
+  /** Background only: ask no earlier than this (epoch ms), e.g. one spacing after the caller's last call. */
+  notBefore?: number;
 }
 
 /**
@@ -111,6 +121,10 @@ const DEFAULT_HOLD_LEASE_MS = 30_000;
 const TIMER_SLACK_MS = 10;
 /** Slots are asked for at most this far ahead to cover the store's round trip. */
 const MAX_LEAD_MS = 200;
+/** A background call asks at most this many times (one store command each) before it gives up. */
+export const BACKGROUND_ATTEMPTS = 4;
+/** …and waits at most this long in all: background work never lingers long after a response. */
+export const BACKGROUND_MAX_WAIT_MS = 15_000;
 /** The round-trip estimate follows a slower store at once and a faster one gradually. */
 const ROUND_TRIP_DECAY = 0.8;
 
@@ -209,6 +223,7 @@ export function createPacer(options: PacerOptions): Pacer {
       const settled = new Promise<void>((resolve) => (settle = resolve));
       defer?.(() => settled);
       try {
+        if (turnOptions.background) return await waitForBackgroundSlot(call, signal, turnOptions.notBefore);
         return await waitForSlot(call, signal, serializeStreams && holdStream);
       } finally {
         settle();
@@ -230,6 +245,33 @@ export function createPacer(options: PacerOptions): Pacer {
       }
     },
   };
+
+  /**
+   * A background turn (WaitForTurnOptions.background): a slot at once when nobody waits and
+   * the account is free, else asked again after the reported wait, BACKGROUND_ATTEMPTS times
+   * within BACKGROUND_MAX_WAIT_MS. Nothing is booked ahead, so there is nothing to give back.
+   */
+  async function waitForBackgroundSlot(call: UpstreamCall, signal: AbortSignal | undefined, notBefore: number | undefined): Promise<PacerTurn> {
+    const startedAt = now();
+    const deadline = startedAt + BACKGROUND_MAX_WAIT_MS;
+    const token = `${call}:${randomUUID()}`;
+    if (notBefore !== undefined && notBefore > now()) {
+      if (notBefore > deadline) throw upstreamBusyError({ waitMs: notBefore - startedAt, maxWaitMs: BACKGROUND_MAX_WAIT_MS });
+      await sleepUntil(notBefore, signal);
+    }
+    let waitMs = 0;
+    for (let attempt = 1; attempt <= BACKGROUND_ATTEMPTS; attempt += 1) {
+      const askedAt = now();
+      const reservation = await reserveSlot(store, key, { token, now: askedAt, gapMs, allowanceMs, maxWaitMs: 0, background: true });
+      if (reservation.status === 'reserved') return createTurn(reservation, startedAt, undefined);
+      waitMs = reservation.status === 'refused' ? reservation.waitMs : reservation.holdUntil - askedAt;
+      // A little past the reported moment, so the slot before it has surely started.
+      const wakeAt = askedAt + Math.max(waitMs, pollMs) + TIMER_SLACK_MS;
+      if (attempt === BACKGROUND_ATTEMPTS || wakeAt > deadline) break;
+      await sleepUntil(wakeAt, signal);
+    }
+    throw upstreamBusyError({ waitMs, maxWaitMs: BACKGROUND_MAX_WAIT_MS });
+  }
 
   /** waitForTurn without its defer: resolves with the turn, or rejects after giving the slot back. */
   async function waitForSlot(call: UpstreamCall, signal: AbortSignal | undefined, holds: boolean): Promise<PacerTurn> {

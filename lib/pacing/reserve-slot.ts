@@ -14,6 +14,7 @@ export async function reserveSlot(store: Store, key: string, request: SlotReques
   return await store.run(RESERVE_SLOT_SCRIPT, slotScheduleKeys(key), [
     request.token,
     ...[request.now, request.gapMs, request.allowanceMs, request.maxWaitMs, request.hold?.leaseMs ?? 0, storeTtls.pacerIdleMs].map(wholeMs),
+    request.background ? 1 : 0,
   ]);
 }
 
@@ -28,6 +29,7 @@ const reserveSlotReplySchema = z.union([
  * ARGV[1] token   ARGV[2] now (caller's clock, epoch ms)   ARGV[3] gapMs   ARGV[4] allowanceMs
  * ARGV[5] maxWaitMs   ARGV[6] hold leaseMs, 0 for no hold (the holder is the token)
  * ARGV[7] idleMs: the keys outlive the latest time they hold by this much.
+ * ARGV[8] 1 for the background class (SlotRequest.background), else 0.
  *
  * Returns {"busy", holdUntil} | {"refused", waitMs} | {"reserved", slotAt, waitMs}.
  */
@@ -43,6 +45,7 @@ local allowanceMs = tonumber(ARGV[4])
 local maxWaitMs   = tonumber(ARGV[5])
 local leaseMs     = tonumber(ARGV[6])
 local idleMs      = tonumber(ARGV[7])
+local background  = ARGV[8] == "1"
 local spacing     = gapMs + allowanceMs
 
 local state     = redis.call("HMGET", scheduleKey, "next", "holder", "holdUntil")
@@ -55,6 +58,9 @@ if ownSlot and ownSlot <= now - spacing then
 end
 
 if holder and holder ~= token and holdUntil > now then
+  if background then
+    return {"refused", holdUntil - now}
+  end
   if ownSlot then
     return {"reserved", ownSlot, ownSlot - now}
   end
@@ -63,6 +69,12 @@ end
 
 redis.call("ZREMRANGEBYSCORE", slotsKey, "-inf", now - spacing)
 local taken = redis.call("ZRANGE", slotsKey, 0, -1, "WITHSCORES")
+if background and #taken > 0 then
+  local lastSlot = tonumber(taken[#taken])
+  if lastSlot > now then
+    return {"refused", lastSlot + spacing - now}
+  end
+end
 local slotAt = math.max(now, floorAt)
 for index = 1, #taken, 2 do
   if taken[index] ~= token then
@@ -78,6 +90,9 @@ for index = 1, #taken, 2 do
 end
 
 local waitMs = slotAt - now
+if background and waitMs > 0 then
+  return {"refused", waitMs}
+end
 if ownSlot and (ownSlot <= slotAt or waitMs > maxWaitMs) then
   return {"reserved", ownSlot, ownSlot - now}
 end
@@ -102,7 +117,8 @@ redis.call("PEXPIRE", slotsKey, latest - now + idleMs)
 return {"reserved", slotAt, waitMs}
 `,
   inMemory(redis, [scheduleKey = '', slotsKey = ''], [token = '', ...numbers]) {
-    const [now, gapMs, allowanceMs, maxWaitMs, leaseMs, idleMs] = numbers.map(Number) as [number, number, number, number, number, number];
+    const [now, gapMs, allowanceMs, maxWaitMs, leaseMs, idleMs, backgroundFlag] = numbers.map(Number) as [number, number, number, number, number, number, number];
+    const background = backgroundFlag === 1;
     const spacing = gapMs + allowanceMs;
 
     const [next, holder, holdUntilText] = redis.hmGet(scheduleKey, 'next', 'holder', 'holdUntil');
@@ -114,6 +130,9 @@ return {"reserved", slotAt, waitMs}
     }
 
     if (holder != null && holder !== token && holdUntil > now) {
+      if (background) {
+        return ['refused', holdUntil - now];
+      }
       if (ownSlot !== null) {
         return ['reserved', ownSlot, ownSlot - now];
       }
@@ -122,6 +141,12 @@ return {"reserved", slotAt, waitMs}
 
     redis.zRemRangeByScore(slotsKey, -Infinity, now - spacing);
     const taken = redis.zRangeWithScores(slotsKey, 0, -1);
+    if (background && taken.length > 0) {
+      const lastSlot = taken[taken.length - 1]![1];
+      if (lastSlot > now) {
+        return ['refused', lastSlot + spacing - now];
+      }
+    }
     let slotAt = Math.max(now, floorAt);
     for (const [member, other] of taken) {
       if (member !== token) {
@@ -136,6 +161,9 @@ return {"reserved", slotAt, waitMs}
     }
 
     const waitMs = slotAt - now;
+    if (background && waitMs > 0) {
+      return ['refused', waitMs];
+    }
     if (ownSlot !== null && (ownSlot <= slotAt || waitMs > maxWaitMs)) {
       return ['reserved', ownSlot, ownSlot - now];
     }

@@ -16,7 +16,9 @@
  * at least `spacing` from every remaining slot — holes left by waiters that gave up are
  * filled. A slot that holds the account goes after every other slot instead (a hole-filler
  * would start while a later-booked call was still to come, inside its stream). Refused when
- * `t − now > maxWaitMs`. A token that already had a slot only ever moves earlier: when t is
+ * `t − now > maxWaitMs` — and for the background class (SlotRequest.background) whenever
+ * `t > now` or another token holds the account: a background call only takes a slot nobody
+ * waits for, and never books one in the future. A token that already had a slot only ever moves earlier: when t is
  * not earlier, or would be refused, or another token holds the account, it keeps its slot
  * (reply "reserved" with the old slot) — so a re-check can only help, and a late answer (the
  * floor) never moves a granted slot.
@@ -65,6 +67,14 @@ export interface SlotRequest {
    * when an open stream must count as busy (PACER_SERIALIZE_STREAMS).
    */
   hold?: { leaseMs: number };
+  /**
+   * The background class (pool refills, batched deletes): granted only a slot that starts at
+   * `now`, so only when no other call waits for one (no slot after `now`, not even behind a
+   * hole) and the account is free (no hold, the last slot at least one spacing ago). Otherwise refused, with the wait until the account
+   * would be free if nobody else booked (`waitMs`): a background call never takes a place a
+   * request could have had, and books nothing in the future. Never with `hold`.
+   */
+  background?: boolean;
 }
 
 export type SlotReservation =

@@ -9,6 +9,7 @@ import { createCredentialManager, type LoginTrigger } from './credentials/creden
 import { createHttpLoginTrigger } from './credentials/trigger-login-over-http';
 import { createXipuProvider } from './provider/xipu-provider';
 import { createSessionRegistry, type SessionRegistry } from './sessions/session-registry';
+import { createSessionUpkeep, type SessionUpkeep } from './sessions/session-upkeep';
 
 /**
  * One XIPU account as a value: its records (keys under its id), its own call schedule, its
@@ -23,6 +24,8 @@ export interface XipuAccount extends AccountStore {
   pacer: Pacer;
   credentials: CredentialSource;
   sessions: SessionRegistry;
+  /** Its warm session pool and delete queue (SESSION_POOL_SIZE, SESSION_DELETE_BATCH). */
+  upkeep: SessionUpkeep;
   provider: ChatProvider;
   /** Options for a XIPU call outside a chat (heartbeat, sweep) with these credentials. */
   api(credentials: XipuCredentials): XipuApiOptions;
@@ -72,6 +75,15 @@ export function createXipuAccount(settings: XipuAccountSettings, dependencies: X
           }
         : undefined,
     });
+  const sessions = createSessionRegistry(records, now, settings.sessionLeaseMs);
+  const upkeep = createSessionUpkeep({
+    account: records,
+    registry: sessions,
+    pacer,
+    policy: settings.sessionPool,
+    spacingMs: settings.pacer.gapMs + settings.pacer.allowanceMs,
+    now,
+  });
   const provider = createXipuProvider({
     apiBase,
     portalUrl: settings.upstream.portalUrl,
@@ -85,6 +97,7 @@ export function createXipuAccount(settings: XipuAccountSettings, dependencies: X
     thinkTags: settings.upstream.thinkTags,
     serializeStreams: settings.pacer.serializeStreams,
     sessionLeaseMs: settings.sessionLeaseMs,
+    upkeep,
     fetch: dependencies.fetch,
     now,
   });
@@ -94,7 +107,8 @@ export function createXipuAccount(settings: XipuAccountSettings, dependencies: X
     apiBase,
     pacer,
     credentials,
-    sessions: createSessionRegistry(records, now, settings.sessionLeaseMs),
+    sessions,
+    upkeep,
     provider,
     api: (usable) => ({
       apiBase,

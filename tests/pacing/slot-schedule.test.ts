@@ -23,6 +23,51 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
     reserveSlot(backend.store, key('s'), { token, now, gapMs, allowanceMs, maxWaitMs: 60_000, ...more });
   const reservedAt = (slotAt: number, now: number) => ({ status: 'reserved', slotAt, waitMs: slotAt - now });
 
+  describe('the background class (pool refills, batched deletes)', () => {
+    const reserveBackground = (token: string, now: number) =>
+      reserveSlot(backend.store, key('s'), { token, now, gapMs, allowanceMs, maxWaitMs: 60_000, background: true });
+
+    it('takes a slot at once on an idle account, and the next caller queues one spacing after it', async () => {
+      const t = backend.now();
+      expect(await reserveBackground('refill', t)).toEqual(reservedAt(t, t));
+      expect(await reserve('chat', t + 5)).toEqual(reservedAt(t + slotSpacing, t + 5));
+    });
+
+    it('is refused, booking nothing, while a call is waiting for its slot — even behind a hole', async () => {
+      const t = backend.now();
+      await reserve('a', t);
+      await reserve('b', t);
+      // a started, b waits: the background may not go before b, nor take the place after it.
+      expect(await reserveBackground('refill', t + 10)).toEqual({ status: 'refused', waitMs: 2 * slotSpacing - 10 });
+      expect(await readSortedSet(backend.store, `${key('s')}:slots`)).toEqual([
+        ['a', t],
+        ['b', t + slotSpacing],
+      ]);
+      // A hole (c gave up) before a waiter d: still refused, d may move up into it.
+      await reserve('c', t + 20);
+      await reserve('d', t + 20);
+      await cancelSlot(backend.store, key('s'), 'c');
+      expect(await reserveBackground('refill', t + 2 * slotSpacing + 10)).toMatchObject({ status: 'refused' });
+      expect(await reserve('d', t + 2 * slotSpacing + 20)).toEqual(reservedAt(t + 2 * slotSpacing + 20, t + 2 * slotSpacing + 20));
+    });
+
+    it('is refused until a spacing after the last call started, then granted', async () => {
+      const t = backend.now();
+      await reserve('a', t);
+      expect(await reserveBackground('refill', t + 300)).toEqual({ status: 'refused', waitMs: slotSpacing - 300 });
+      expect(await reserveBackground('refill', t + slotSpacing)).toEqual(reservedAt(t + slotSpacing, t + slotSpacing));
+    });
+
+    it('waits for a late answer\'s floor and is refused while another call holds the account', async () => {
+      const t = backend.now();
+      await reserve('a', t);
+      await releaseSlot(backend.store, key('s'), { now: t + 2_000, gapMs });
+      expect(await reserveBackground('refill', t + slotSpacing + 10)).toEqual({ status: 'refused', waitMs: t + 3_000 - (t + slotSpacing + 10) });
+      await reserve('stream', t + 3_000, { hold: { leaseMs: 30_000 } });
+      expect(await reserveBackground('refill', t + 5_000)).toEqual({ status: 'refused', waitMs: t + 33_000 - (t + 5_000) });
+    });
+  });
+
   it('grants now, then one slot after another, and refuses without change beyond maxWait', async () => {
     const t = backend.now();
     const maxWaitMs = 2_500;

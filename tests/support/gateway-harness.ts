@@ -1,4 +1,5 @@
 import { parseConfig, type GatewayConfig } from '@/lib/config/env';
+import { PER_CHAT_SESSIONS } from './gateway-process';
 import { buildGatewayContext, type GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { routeSet } from '@/lib/handlers/route-set';
 import { chatCompletions } from '@/lib/handlers/chat-completions';
@@ -89,6 +90,7 @@ export async function startGatewayHarness(options: {
     UPSTREAM_IDLE_TIMEOUT_MS: '3000',
     RATE_LIMIT_RPM: '1000',
     MAX_CONCURRENT_PER_KEY: '50',
+    ...PER_CHAT_SESSIONS,
     ...options.environment,
   });
   if (!parsed.ok) throw new Error(parsed.problem.message);

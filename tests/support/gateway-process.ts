@@ -83,8 +83,17 @@ export async function startGatewayProcess(environment: Record<string, string>): 
 }
 
 /**
+ * Sessions as before the warm pool: each chat creates its own and deletes it right after its
+ * response (no pool, delete batches of one). The suites written for that behaviour — they
+ * count sessions left after each chat — run with it; the pool's own suites
+ * (tests/xipu/sessions/session-pool*.test.ts, tests/e2e/session-pool.test.ts) use the defaults.
+ */
+export const PER_CHAT_SESSIONS = { SESSION_POOL_SIZE: '0', SESSION_DELETE_BATCH: '1' } as const;
+
+/**
  * The environment of a gateway in front of `simulator`, with credentials it minted and the
- * fast pacing the tests use (the simulator's own gap is 40 ms in tests).
+ * fast pacing the tests use (the simulator's own gap is 40 ms in tests); sessions per chat
+ * (PER_CHAT_SESSIONS) unless `extra` says otherwise.
  */
 export function simulatedUpstreamEnvironment(
   simulator: { apiBase: string; mintCredentials(): { jmToken: string; sdpSession: string } },
@@ -97,6 +106,7 @@ export function simulatedUpstreamEnvironment(
     XIPU_API_BASE: simulator.apiBase,
     UPSTREAM_MIN_GAP_MS: '50',
     UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
+    ...PER_CHAT_SESSIONS,
     ...extra,
   };
 }

@@ -13,8 +13,14 @@ export interface XipuAccountKeys {
    * reserved slots at `<this key>:slots`. One schedule per account: XIPU limits each account.
    */
   pacerSchedule: string;
-  /** Hash: upstream session id → JSON {owner, leaseUntil, createdAt, model} of sessions we created. */
+  /**
+   * Hash: upstream session id → JSON {owner, leaseUntil, createdAt, model, state?, settings?}
+   * of sessions we created — in flight, pooled and pending a delete — and `refill:<token>`
+   * placeholders (lib/xipu/sessions/session-pool.ts).
+   */
   upstreamSessions: string;
+  /** Hash: the warm pool's totals (hits, misses, refills, the last refill error, the last settings). */
+  sessionPoolStats: string;
   /** String: JSON of the upstream credentials (token, session string, expiry, source). */
   credentials: string;
   /**
@@ -62,6 +68,7 @@ export function xipuAccountKeys(accountId: string): XipuAccountKeys {
   return {
     pacerSchedule: `${prefix}pacer`,
     upstreamSessions: `${prefix}sessions`,
+    sessionPoolStats: `${prefix}session-pool:stats`,
     credentials: `${prefix}credentials`,
     credentialsServed: (fingerprint) => `${prefix}credentials:served:${fingerprint}`,
     credentialsRejected: (fingerprint) => `${prefix}credentials:rejected:${fingerprint}`,

@@ -14,6 +14,8 @@ export interface XipuAccountSettings {
   /** The account's own call schedule (XIPU limits each account). */
   pacer: GatewayConfig['pacer'];
   sessionLeaseMs: number;
+  /** Its warm session pool and batched deletes (SESSION_POOL_SIZE, SESSION_DELETE_BATCH). */
+  sessionPool: SessionPoolPolicy;
   /** On Vercel: the browser login uses the serverless Chromium. */
   hosted: boolean;
   /** `owned_by` in the model list (says DEMO MODE when the upstream is simulated). */
@@ -32,8 +34,37 @@ export function xipuAccountSettings(config: GatewayConfig): XipuAccountSettings[
       login: config.login,
       pacer: config.pacer,
       sessionLeaseMs: config.sessionLeaseMs,
+      sessionPool: { ...SESSION_POOL_DEFAULTS, ...config.sessionPool },
       hosted: config.hosted,
       ownedBy: config.demoMode ? 'xipu (DEMO MODE: simulated upstream)' : 'xipu',
     },
   ];
 }
+
+/** How the account's pool and delete queue behave (SESSION_POOL_SIZE, SESSION_DELETE_BATCH). */
+export interface SessionPoolPolicy {
+  /** Sessions kept ready (0: no pool, every chat creates its own). */
+  size: number;
+  /** Pending deletes that start a batched delete (1: each session is deleted after its chat). */
+  deleteBatchSize: number;
+  /**
+   * No refill while the registry holds this many sessions (pooled, in flight, pending
+   * deletes, refills): the 50-session cap minus room for the owner's browser and the heartbeat.
+   */
+  bound: number;
+  /** A pooled session's shelf life; then it is swept and a fresh one made. */
+  pooledLifetimeMs: number;
+  /** A claim never takes a pooled session with less than this left of its shelf life. */
+  claimMarginMs: number;
+  /** A refill's placeholder lapses after this (its instance died between the calls). */
+  refillLeaseMs: number;
+}
+
+/** The defaults besides the two settings (docs/session-pool.md; lib/xipu/sessions/session-pool.ts). */
+export const SESSION_POOL_DEFAULTS = {
+  bound: 40,
+  pooledLifetimeMs: 60 * 60_000,
+  claimMarginMs: 60_000,
+  refillLeaseMs: 60_000,
+} as const;
+

@@ -11,6 +11,7 @@ import { sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expir
 import type { XipuApiOptions } from '@/lib/xipu/api/xipu-api';
 import type { AccountStore } from '@/lib/xipu/account/account-store';
 import type { XipuAccountSettings } from '@/lib/xipu/account/account-settings';
+import type { SessionUpkeep } from '@/lib/xipu/sessions/session-upkeep';
 import { beatHeartbeat, readHeartbeatSessionId, type HeartbeatState } from './beat-heartbeat';
 
 export interface KeepaliveReport {
@@ -22,6 +23,8 @@ export interface KeepaliveReport {
    * said were gone (forgotten) and those kept for a later sweep.
    */
   sweep: { deleted: number; gone?: number; kept?: number; batchRefused?: string } | { status: 'failed'; message: string };
+  /** Sessions added to the warm pool after the sweep (in background turns). */
+  pool?: { refilled: number };
   durationMs: number;
 }
 
@@ -31,6 +34,8 @@ export interface KeepaliveAccount extends AccountStore {
   pacer: Pacer;
   /** Options for a XIPU call with the given credentials. */
   api: (credentials: StoredCredentials) => XipuApiOptions;
+  /** The warm pool, topped up after the sweep (a XipuAccount's upkeep). */
+  upkeep?: Pick<SessionUpkeep, 'topUp'>;
 }
 
 export interface KeepaliveDependencies {
@@ -80,6 +85,7 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
 
   let heartbeat: KeepaliveReport['heartbeat'];
   let sweep: KeepaliveReport['sweep'] = { deleted: 0 };
+  let pool: KeepaliveReport['pool'];
   if (!isUsable(credentials)) {
     heartbeat = { status: 'skipped', message: 'no valid XIPU credentials' };
   } else {
@@ -117,6 +123,7 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
     } catch (error) {
       sweep = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
+    if (account.upkeep) pool = { refilled: await account.upkeep.topUp(api(credentials)) };
   }
 
   return {
@@ -128,6 +135,7 @@ export async function runKeepalive(dependencies: KeepaliveDependencies): Promise
     login,
     heartbeat,
     sweep,
+    pool,
     durationMs: now() - startedAt,
   };
 }

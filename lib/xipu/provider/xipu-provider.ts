@@ -1,4 +1,4 @@
-import { describeErrorForLog } from '@/lib/errors/gateway-error';
+import { describeErrorForLog, isGatewayError } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import type { Pacer } from '@/lib/pacing/pacer';
 import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelCard } from '@/lib/providers/chat-provider';
@@ -11,6 +11,8 @@ import { pacedXipuCall } from '@/lib/xipu/sessions/paced-xipu-call';
 import type { CurrentCredentials, SessionLifecycle } from '@/lib/xipu/sessions/session-lifecycle';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { sweepExpiredSessions } from '@/lib/xipu/sessions/sweep-expired-sessions';
+import { sessionName } from '@/lib/xipu/sessions/session-name';
+import type { SessionUpkeep } from '@/lib/xipu/sessions/session-upkeep';
 import { assembleParts } from './assemble-parts';
 import { flattenMessages } from './flatten-messages';
 
@@ -31,6 +33,8 @@ export interface XipuProviderOptions {
   serializeStreams: boolean;
   /** How long a session's lease lasts without renewal (SESSION_LEASE_MS). */
   sessionLeaseMs?: number;
+  /** The account's warm session pool and delete queue; absent: each chat creates and deletes its own session. */
+  upkeep?: SessionUpkeep;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -62,6 +66,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
   const now = options.now ?? Date.now;
   const registry = createSessionRegistry(options.account, now, options.sessionLeaseMs);
   const knownModels = new Set(options.models);
+  const { upkeep } = options;
 
   return {
     id: `xipu:${options.account.accountId}`,
@@ -93,7 +98,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     },
   };
 
-  async function attemptChat(request: ChatRequest, call: ChatCallOptions, auth: CurrentCredentials): Promise<ReadableStream<ChatStreamPart>> {
+  async function attemptChat(request: ChatRequest, call: ChatCallOptions, auth: CurrentCredentials, skipPool = false): Promise<ReadableStream<ChatStreamPart>> {
     const api: XipuApiOptions = {
       apiBase: options.apiBase,
       portalUrl: options.portalUrl,
@@ -114,6 +119,8 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       fresherThan: (rejected) => options.credentials.fresherThan(rejected, CLEANUP_CREDENTIALS_WAIT_MS),
       call,
       now,
+      upkeep,
+      skipPool,
     });
     call.defer(() => session.close());
 
@@ -130,6 +137,13 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       return assembleParts(opened, { thinkTags: options.thinkTags, onEnd: () => session.endStream() });
     } catch (error) {
       await session.endStream();
+      // A pooled session XIPU would not answer in (it may have gone stale): once more with a
+      // fresh one, still before any byte reached the client. A token, the client or the
+      // schedule failing is no fault of the session.
+      if (session.pooled && !call.signal.aborted && !isRejectedToken(error) && !isScheduleError(error)) {
+        logEvent('warn', 'pooled_session_failed', { requestId: call.requestId, session: session.sessionId, error: describeErrorForLog(error) });
+        return await attemptChat(request, call, auth, true);
+      }
       throw error;
     }
   }
@@ -178,8 +192,7 @@ function sessionSettings(request: ChatRequest, at: number): SessionSettings {
   };
 }
 
-/** `API · gpt-4.1 · 2026-11-22 04:36 UTC`: the owner recognises the gateway's sessions in the web history. */
-export function sessionName(model: string, at: number): string {
-  const stamp = new Date(at).toISOString().slice(0, 16).replace('T', ' ');
-  return `API · ${model} · ${stamp} UTC`;
+/** The schedule refused or ran out of time: retrying with another session would not help. */
+function isScheduleError(error: unknown): boolean {
+  return isGatewayError(error) && (error.code === 'upstream_busy' || error.code === 'upstream_rate_limited' || error.code === 'upstream_start_timeout');
 }

@@ -27,14 +27,17 @@ export interface OneByOneDeleteOutcome {
  */
 export async function deleteSessionsOneByOne(
   ids: readonly number[],
-  options: { pacer: Pacer; api: XipuApiOptions; limit: number },
+  options: { pacer: Pacer; api: XipuApiOptions; limit: number; background?: boolean },
 ): Promise<OneByOneDeleteOutcome> {
   const outcome: OneByOneDeleteOutcome = { deleted: [], gone: [], kept: [] };
   let index = 0;
   for (; index < ids.length && index < options.limit; index += 1) {
     const id = ids[index] as number;
     try {
-      const reply = await pacedXipuCall(options.pacer, 'delSession', () => deleteSessions([id], options.api), { signal: options.api.signal });
+      const reply = await pacedXipuCall(options.pacer, 'delSession', () => deleteSessions([id], options.api), {
+        signal: options.api.signal,
+        background: options.background,
+      });
       if (reply.ok) outcome.deleted.push(id);
       else if (isSessionGoneMessage(reply.message)) outcome.gone.push(id);
       else outcome.kept.push(id);

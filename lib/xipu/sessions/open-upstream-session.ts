@@ -8,6 +8,7 @@ import { isSessionCapMessage, sessionCapReached, upstreamRefused } from '@/lib/x
 import { pacedXipuCall, type RateLimitBudget } from './paced-xipu-call';
 import { createSessionLifecycle, type CurrentCredentials, type SessionLifecycle } from './session-lifecycle';
 import type { SessionRegistry } from './session-registry';
+import type { SessionUpkeep } from './session-upkeep';
 import { sweepExpiredSessions } from './sweep-expired-sessions';
 
 export interface OpenUpstreamSessionOptions {
@@ -27,6 +28,10 @@ export interface OpenUpstreamSessionOptions {
   fresherThan: (rejected: StoredCredentials) => Promise<StoredCredentials | undefined>;
   call: { requestId: string; signal: AbortSignal; defer: (task: () => Promise<void>) => void };
   now: () => number;
+  /** The warm pool and delete queue (absent: create the session, delete it after the chat). */
+  upkeep?: SessionUpkeep;
+  /** Skip the pool's claim (a pooled session just failed this request: make a fresh one). */
+  skipPool?: boolean;
 }
 
 /**
@@ -34,10 +39,42 @@ export interface OpenUpstreamSessionOptions {
  * 429 → the next turn, twice at most; the 50-session cap → one sweep of expired sessions,
  * then once more: docs/xipu-protocol.md §4), recorded in the registry with a lease, and
  * owned by the lifecycle the caller must `close()` after the response (defer it at once).
- * This is where a warm pool of sessions plugs in.
+ * With the warm pool (`upkeep`), a pooled session with the same settings is claimed first and
+ * no saveSession is made; the session then goes back to the upkeep after the chat.
  */
 export async function openUpstreamSession(options: OpenUpstreamSessionOptions): Promise<SessionLifecycle> {
-  const { call, registry, pacer, now } = options;
+  const { call, registry, pacer, now, upkeep } = options;
+  const lifecycleOf = (sessionId: number, pooled: boolean) =>
+    createSessionLifecycle({
+      sessionId,
+      registry,
+      pacer,
+      api: options.api,
+      auth: options.auth,
+      // The delete runs after the response: it may use credentials others log in for, never
+      // asking for a login or recording a failure itself.
+      fresherThan: options.fresherThan,
+      requestId: call.requestId,
+      model: options.settings.model,
+      now,
+      pooled,
+      retire: upkeep
+        ? (ended) =>
+            upkeep.finish({
+              sessionId,
+              settings: options.settings,
+              api: { ...options.api, credentials: options.auth.credentials, signal: undefined },
+              requestId: call.requestId,
+              lastTurnAt: ended.lastTurnAt,
+            })
+        : undefined,
+    });
+
+  // A warm session with these settings: completions can start at the next free slot.
+  if (upkeep && !options.skipPool) {
+    const pooledId = await upkeep.claim(options.settings, call.requestId);
+    if (pooledId !== undefined) return lifecycleOf(pooledId, true);
+  }
   // One 429 budget for the whole open, also across the sweep's second try.
   const rateLimitBudget: RateLimitBudget = { retried: 0 };
   let swept = false;
@@ -56,19 +93,7 @@ export async function openUpstreamSession(options: OpenUpstreamSessionOptions): 
       await registry.record({ id: reply.id, owner: call.requestId, model: options.settings.model, createdAt: now() }).catch((error: unknown) => {
         logEvent('warn', 'session_record_failed', { requestId: call.requestId, session: reply.id, error: describeErrorForLog(error) });
       });
-      return createSessionLifecycle({
-        sessionId: reply.id,
-        registry,
-        pacer,
-        api: options.api,
-        auth: options.auth,
-        // The delete runs after the response: it may use credentials others log in for, never
-        // asking for a login or recording a failure itself.
-        fresherThan: options.fresherThan,
-        requestId: call.requestId,
-        model: options.settings.model,
-        now,
-      });
+      return lifecycleOf(reply.id, false);
     }
     if (isSessionCapMessage(reply.message)) {
       if (!swept) {

@@ -27,6 +27,14 @@ export interface SessionLifecycleContext {
   requestId: string;
   model: string;
   now: () => number;
+  /** Whether the session came from the warm pool (claimed, not created for this request). */
+  pooled?: boolean;
+  /**
+   * Hands the session to the pool's upkeep instead of deleting it at once (SessionUpkeep.finish:
+   * the delete queue, a refill, a batched delete when due). When it throws or answers false
+   * (the session had no record), the session is deleted here as without a pool.
+   */
+  retire?: (ended: { lastTurnAt?: number }) => Promise<boolean>;
 }
 
 export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
@@ -39,6 +47,8 @@ export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
 export function createSessionLifecycle(context: SessionLifecycleContext) {
   const createdAt = context.now();
   let heldTurn: PacerTurn | undefined;
+  /** When the session's last call (completions) took its turn: a refill asks one spacing later. */
+  let lastTurnAt: number | undefined;
   let abortUpstream: ((reason?: unknown) => void) | undefined;
   let closed: Promise<void> | undefined;
 
@@ -68,8 +78,10 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
 
   const lifecycle = {
     sessionId: context.sessionId,
+    pooled: context.pooled === true,
     holdWith(turn: PacerTurn) {
       heldTurn = turn;
+      lastTurnAt = turn.slotAt;
     },
     attachUpstream(abort: (reason?: unknown) => void) {
       abortUpstream = abort;
@@ -83,12 +95,22 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
         logEvent('warn', 'pacer_release_failed', { requestId: context.requestId, error: describeErrorForLog(error) });
       });
     },
-    /** Deletes the session (once). A failure leaves it to the sweep, with its lease ended. */
+    /**
+     * Ends the session (once): retired to the pool's upkeep (its delete queue) when there is
+     * one, else deleted now. A failed delete leaves it to the sweep, with its lease ended.
+     */
     close(): Promise<void> {
       closed ??= (async () => {
         clearInterval(renewTimer);
         await renewing;
         await lifecycle.endStream();
+        if (context.retire) {
+          try {
+            if (await context.retire({ lastTurnAt })) return;
+          } catch (error) {
+            logEvent('warn', 'session_retire_failed', { requestId: context.requestId, session: context.sessionId, error: describeErrorForLog(error) });
+          }
+        }
         // Deleted with whatever credentials are current: a login may have replaced them.
         const deleteWith = (credentials: StoredCredentials) =>
           pacedXipuCall(context.pacer, 'delSession', () => deleteSessions([context.sessionId], { ...context.api, credentials, signal: undefined }));

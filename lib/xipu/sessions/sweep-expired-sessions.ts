@@ -24,6 +24,11 @@ export interface SweepOptions {
   excludeIds?: number[];
   /** Where to keep the sweep's totals for the admin page. */
   account?: AccountStore;
+  /**
+   * Take background turns (WaitForTurnOptions.background): the batched delete of a chat's
+   * end, which only goes when no request waits; `upstream_busy` when it got no turn.
+   */
+  background?: boolean;
 }
 
 /** What one sweep did with the expired sessions it found (ids another sweep forgot meanwhile are in none). */
@@ -58,7 +63,8 @@ export async function sweepExpiredSessionsWithOutcome(options: SweepOptions): Pr
   const expired = (await options.registry.listExpired()).filter((record) => !excluded.has(record.id));
   if (expired.length === 0) return { deleted: [], gone: [], kept: [] };
   const ids = expired.map((record) => record.id);
-  const reply = await pacedXipuCall(options.pacer, 'delSession', () => deleteSessions(ids, options.api), { signal: options.api.signal });
+  const turnOptions = { signal: options.api.signal, background: options.background };
+  const reply = await pacedXipuCall(options.pacer, 'delSession', () => deleteSessions(ids, options.api), turnOptions);
 
   let outcome: SweepOutcome;
   if (reply.ok) {
@@ -74,7 +80,12 @@ export async function sweepExpiredSessionsWithOutcome(options: SweepOptions): Pr
     // what is still recorded, not five paced calls to learn they are gone.
     const stillRecorded = new Set((await options.registry.listExpired()).map((record) => record.id));
     const remaining = ids.filter((id) => stillRecorded.has(id));
-    const oneByOne = await deleteSessionsOneByOne(remaining, { pacer: options.pacer, api: options.api, limit: MAX_SINGLE_DELETES_PER_SWEEP });
+    const oneByOne = await deleteSessionsOneByOne(remaining, {
+      pacer: options.pacer,
+      api: options.api,
+      limit: MAX_SINGLE_DELETES_PER_SWEEP,
+      background: options.background,
+    });
     if (oneByOne.stoppedBy !== undefined) logEvent('warn', 'sweep_one_by_one_stopped', { error: oneByOne.stoppedBy });
     outcome = { deleted: oneByOne.deleted, gone: oneByOne.gone, kept: oneByOne.kept, batchRefused: reply.message };
   }

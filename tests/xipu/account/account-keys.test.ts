@@ -12,6 +12,7 @@ describe('xipuAccountKeys', () => {
     expect(xipuAccountKeys(DEFAULT_ACCOUNT_ID)).toMatchObject({
       pacerSchedule: 'xipu-gw:pacer',
       upstreamSessions: 'xipu-gw:sessions',
+      sessionPoolStats: 'xipu-gw:session-pool:stats',
       credentials: 'xipu-gw:credentials',
       heartbeatSessionId: 'xipu-gw:heartbeat-session',
       heartbeatLock: 'xipu-gw:heartbeat-lock',
