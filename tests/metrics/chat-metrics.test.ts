@@ -18,6 +18,9 @@ const API_KEY = 'sk-alice-very-secret-key';
 const user = (content: string) => ({ role: 'user', content });
 const auth = { headers: { authorization: `Bearer ${API_KEY}` } };
 
+/** The warm pool as deployed (SESSION_POOL_SIZE 2, SESSION_DELETE_BATCH 8): the harness defaults to sessions per chat. */
+const POOL_DEFAULTS = { SESSION_POOL_SIZE: '2', SESSION_DELETE_BATCH: '8' };
+
 describe('chat metrics', () => {
   let gateway: GatewayHarness;
   let counted: CountedStore;
@@ -55,8 +58,8 @@ describe('chat metrics', () => {
     }
   });
 
-  it('costs 8 store commands per chat in all: the metrics write also frees the concurrency slot', async () => {
-    await start();
+  it('costs 8 store commands per chat with a pool hit: the metrics write also frees the concurrency slot', async () => {
+    await start(POOL_DEFAULTS);
     // The first chat of an instance also reads the stored credentials (then cached for minutes).
     await (await gateway.chat({ model: 'gpt-4.1', messages: [user('SIM-REPLY: warm up')] }, auth)).json();
     await gateway.settle();
@@ -66,17 +69,22 @@ describe('chat metrics', () => {
     await gateway.settle();
     expect(counted.count('appendMetric')).toBe(1);
     expect(counted.count('releaseLease')).toBe(0);
-    expect(counted.calls).toHaveLength(8);
+    // A pool hit: the claim and the refill's two commands take the place of saveSession's
+    // reservation, the session record, the delete's reservation and its removal. The batched
+    // delete (not due here) adds its few commands once per SESSION_DELETE_BATCH chats.
+    expect(counted.calls).toEqual(['limitRate', 'acquireLease', 'claimPooledSession', 'reserveSlot', 'appendMetric', 'finishSession', 'reserveSlot', 'depositPooledSession']);
+    // The warm-up's own session, the pool's two, one refill after the hit: no saveSession of its own.
+    expect(gateway.simulator.state().calls).toMatchObject({ saveSession: 4, completions: 2, delSession: 0 });
     expect(await gateway.store.listRange('xipu-gw:metrics:recent', 0, 0)).toHaveLength(1);
   });
 
-  it('costs 8 Redis commands per chat on Upstash too, as the bridge counts them (npm run bench)', async () => {
+  it('costs 8 Redis commands per pool-hit chat on Upstash too, as the bridge counts them (npm run bench)', async () => {
     // A redis-server of its own: the gateway's keys are fixed, and other files share the test one.
     const redis = await startRealRedisUpstash();
     try {
       const store = withStoreErrors(createUpstashStore({ url: redis.url, token: redis.token, retry: false }));
       // A generous allowance: a late answer (one more command) must not come from a loaded machine.
-      gateway = await startGatewayHarness({ store, environment: { API_KEYS: `alice:${API_KEY}`, UPSTREAM_ANSWER_ALLOWANCE_MS: '300' } });
+      gateway = await startGatewayHarness({ store, environment: { API_KEYS: `alice:${API_KEY}`, UPSTREAM_ANSWER_ALLOWANCE_MS: '300', ...POOL_DEFAULTS } });
       // The first chat also loads the scripts (EVALSHA → NOSCRIPT → EVAL) and reads the credentials.
       await (await gateway.chat({ model: 'gpt-4.1', messages: [user('SIM-REPLY: warm up')] }, auth)).json();
       await gateway.settle();
