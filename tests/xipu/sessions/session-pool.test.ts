@@ -9,6 +9,7 @@ import {
   depositPooledSession,
   finishSession,
   readSessionPoolStatus,
+  retirePooledSessions,
   sessionSettingsKey,
   type ClaimRequest,
   type FinishRequest,
@@ -329,6 +330,35 @@ describe.each(STORE_BACKENDS)('the session pool scripts on %s', (_name, createBa
       await abandonRefill(account(), { refillToken: 'gone:2', now: t + 20, failure: longMessage });
       expect(await registry()).toEqual({});
       expect(await stats()).toEqual({ lastSettings: SAME, lastRefillError: longMessage.slice(0, 300), lastRefillErrorAt: String(t + 20), refillFailures: '1' });
+    });
+  });
+
+  describe('release at the cap', () => {
+    it('retires every pooled session still on its shelf into the delete queue, and nothing else', async () => {
+      const t = backend.now();
+      await seed({
+        111: pooled(t - 2_000),
+        112: pooled(t - 1_000, WARMER),
+        113: live('req_streaming', t - 1_000, t + LEASE_MS),
+        114: beforeThePool('req_old', t - 1_000, t + LEASE_MS),
+        115: { ...live('req_done', t - 9_000, t - 8_000), state: 'used' },
+        116: pooled(t - LIFETIME_MS - 4_000),
+        'refill:r:1': { state: 'refilling', settings: SAME, model: 'gpt-4.1', leaseUntil: t + 1_000 },
+      });
+      const before = await registry();
+
+      expect(await retirePooledSessions(account(), t)).toBe(2);
+
+      expect(await registry()).toEqual({
+        ...before,
+        111: { ...pooled(t - 2_000), state: 'used', leaseUntil: t },
+        112: { ...pooled(t - 1_000, WARMER), state: 'used', leaseUntil: t },
+      });
+      expect(await claim(t)).toBeUndefined();
+      expect(
+        (await createSessionRegistry(account(), () => t, LEASE_MS).listExpired()).map((record) => record.id).sort(),
+      ).toEqual([111, 112, 115, 116]);
+      expect(await retirePooledSessions(account(), t + 1)).toBe(0);
     });
   });
 

@@ -394,6 +394,33 @@ describe('when the pool meets trouble', () => {
     expect(sim().rateLimited).toBe(0);
   });
 
+  it('at the 50-session cap, a chat the pool has no session for gets one: the pool\'s idle sessions are deleted to make room', async () => {
+    const { account, harness } = await start();
+    harness.simulator.createBrowserSessions({ count: 46 });
+    await chat('SIM-REPLY: warm-up');
+    await gateway!.settle();
+    // The keep-alive deletes the warm-up's session and creates its heartbeat session: 46 + 2 pooled + 1.
+    expect((await runKeepalive({ account })).sweep).toEqual({ deleted: 1 });
+    const pooledIds = Object.keys(await registryStates(account)).map(Number);
+    expect(await registryStates(account)).toEqual(Object.fromEntries(pooledIds.map((id) => [String(id), 'pooled'])));
+    expect(pooledIds).toHaveLength(2);
+    // The owner opens one more chat in the browser: the account is at the cap.
+    harness.simulator.createBrowserSessions({ count: 1 });
+    expect(sim().sessionsOpen).toBe(50);
+    await pause(harness.config.pacer.gapMs + harness.config.pacer.allowanceMs);
+
+    const reply = await chat('SIM-REPLY: room made', { temperature: 0.3 });
+    expect(reply.status).toBe(200);
+    expect(reply.body.choices[0]!.message.content).toBe('room made');
+    // The refused saveSession, one delSession of the two pooled sessions, and the saveSession that worked.
+    expect(sim().calls.saveSession).toBe(3 + 1 + 2);
+    expect(sim().delSessionBatches.idsPerCall.at(-1)).toBe(2);
+    expect(sim().sessions.some((session) => pooledIds.includes(session.id))).toBe(false);
+    expect(sim().sessionsOpen).toBe(49);
+    await gateway!.settle();
+    expect(sim().rateLimited).toBe(0);
+  });
+
   it('a refill refused at the 50-session cap is the pool\'s refill error, chats still succeed, and the keep-alive refills once there is room', async () => {
     const { account, harness } = await start();
     // The owner's browser holds 49 sessions: the first chat's own session is the 50th.
