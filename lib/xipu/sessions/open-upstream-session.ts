@@ -36,8 +36,8 @@ export interface OpenUpstreamSessionOptions {
 
 /**
  * A new upstream session for one chat, ready to stream into: `saveSession` in its turn (a
- * 429 → the next turn, twice at most; the 50-session cap → one sweep of expired sessions,
- * then once more: docs/xipu-protocol.md §4), recorded in the registry with a lease, and
+ * 429 → the next turn, twice at most; the 50-session cap → the pool's idle sessions retired
+ * and one sweep of expired sessions, then once more: docs/xipu-protocol.md §4), recorded in the registry with a lease, and
  * owned by the lifecycle the caller must `close()` after the response (defer it at once).
  * With the warm pool (`upkeep`), a pooled session with the same settings is claimed first and
  * no saveSession is made; the session then goes back to the upkeep after the chat.
@@ -98,8 +98,10 @@ export async function openUpstreamSession(options: OpenUpstreamSessionOptions): 
     if (isSessionCapMessage(reply.message)) {
       if (!swept) {
         swept = true;
+        // The pool's idle sessions (none had these settings) are the gateway's own to give back.
+        const released = (await upkeep?.releasePool(call.requestId)) ?? 0;
         const deleted = await sweepExpiredSessions({ registry, pacer, api: options.api, account: options.account });
-        logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length });
+        logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length, releasedFromPool: released });
         if (deleted.length > 0) continue;
       }
       throw sessionCapReached(reply.message);

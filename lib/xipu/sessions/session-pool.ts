@@ -474,6 +474,56 @@ return 1
   },
 };
 
+// ---- release at the cap ------------------------------------------------------------------
+
+/**
+ * At XIPU's session cap, the pool's idle sessions are the first the gateway can give back (a
+ * request that found none with its settings must not fail while the pool holds some): every
+ * pooled session whose shelf life still runs is retired into the delete queue, so the sweep
+ * that follows deletes it. Atomic against claims: a session a request has just claimed is
+ * live, not pooled, and stays. One store command. @returns how many were retired.
+ */
+export async function retirePooledSessions(account: AccountStore, now: number): Promise<number> {
+  return await account.store.run(RETIRE_POOLED_SESSIONS_SCRIPT, [account.keys.upstreamSessions], [String(Math.round(now))]);
+}
+
+/** KEYS[1] the registry hash.   ARGV[1] now.   Returns how many pooled sessions were retired. */
+export const RETIRE_POOLED_SESSIONS_SCRIPT: StoreScript<number> = {
+  name: 'retirePooledSessions',
+  lua: `
+local now = tonumber(ARGV[1])
+local entries = redis.call("HGETALL", KEYS[1])
+local retired = 0
+for index = 1, #entries, 2 do
+  local field = entries[index]
+  if tonumber(field) then
+    local ok, record = pcall(cjson.decode, entries[index + 1])
+    if ok and type(record) == "table" and record.state == "pooled" and (tonumber(record.leaseUntil) or 0) > now then
+      record.state = "used"
+      record.leaseUntil = now
+      redis.call("HSET", KEYS[1], field, cjson.encode(record))
+      retired = retired + 1
+    end
+  end
+end
+return retired
+`,
+  inMemory(redis, [registry = ''], [nowText = '0']) {
+    const now = Number(nowText);
+    let retired = 0;
+    for (const [field, raw] of Object.entries(redis.hGetAll(registry))) {
+      if (!isSessionField(field)) continue;
+      const record = decodeRecord(raw);
+      if (record?.state === 'pooled' && (typeof record.leaseUntil === 'number' ? record.leaseUntil : 0) > now) {
+        redis.hSet(registry, { [field]: JSON.stringify({ ...record, state: 'used', leaseUntil: now }) });
+        retired += 1;
+      }
+    }
+    return retired;
+  },
+  parse: (reply) => z.number().parse(reply),
+};
+
 // ---- status ------------------------------------------------------------------------------
 
 /** The pool and the delete queue as the admin page and health show them. */

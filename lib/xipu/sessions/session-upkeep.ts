@@ -14,6 +14,7 @@ import {
   depositPooledSession,
   finishSession,
   readLastPoolSettings,
+  retirePooledSessions,
   sessionSettingsKey,
   settingsFromKey,
   type FinishOutcome,
@@ -172,6 +173,19 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
       } catch (error) {
         logEvent('warn', 'pool_claim_failed', { requestId: owner, error: describeErrorForLog(error) });
         return undefined;
+      }
+    },
+
+    /**
+     * At XIPU's session cap: the pool's idle sessions join the delete queue, for the sweep the
+     * caller runs next (retirePooledSessions). Never throws. @returns how many.
+     */
+    async releasePool(requestId: string): Promise<number> {
+      try {
+        return await retirePooledSessions(account, now());
+      } catch (error) {
+        logEvent('warn', 'pool_release_failed', { requestId, error: describeErrorForLog(error) });
+        return 0;
       }
     },
 
