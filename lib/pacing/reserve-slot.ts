@@ -48,10 +48,11 @@ local idleMs      = tonumber(ARGV[7])
 local background  = ARGV[8] == "1"
 local spacing     = gapMs + allowanceMs
 
-local state     = redis.call("HMGET", scheduleKey, "next", "holder", "holdUntil")
+local state     = redis.call("HMGET", scheduleKey, "next", "holder", "holdUntil", "waiterUntil")
 local floorAt   = tonumber(state[1]) or 0
 local holder    = state[2]
 local holdUntil = tonumber(state[3]) or 0
+local waiterUntil = tonumber(state[4]) or 0
 local ownSlot   = tonumber(redis.call("ZSCORE", slotsKey, token))
 if ownSlot and ownSlot <= now - spacing then
   ownSlot = nil
@@ -64,7 +65,13 @@ if holder and holder ~= token and holdUntil > now then
   if ownSlot then
     return {"reserved", ownSlot, ownSlot - now}
   end
+  -- A waiter told "busy" books nothing: it leaves a mark, so that when the hold ends a
+  -- background call does not take the turn before it polls again.
+  redis.call("HSET", scheduleKey, "waiterUntil", now + spacing)
   return {"busy", holdUntil}
+end
+if background and waiterUntil > now then
+  return {"refused", waiterUntil - now}
 end
 
 redis.call("ZREMRANGEBYSCORE", slotsKey, "-inf", now - spacing)
@@ -101,6 +108,10 @@ if waitMs > maxWaitMs then
 end
 
 redis.call("ZADD", slotsKey, slotAt, token)
+if state[4] then
+  -- A waiter got its slot: background calls queue behind slots from here on.
+  redis.call("HDEL", scheduleKey, "waiterUntil")
+end
 local last = tonumber(redis.call("ZRANGE", slotsKey, -1, -1, "WITHSCORES")[2])
 local latest = math.max(floorAt, last + spacing)
 if leaseMs > 0 then
@@ -121,9 +132,10 @@ return {"reserved", slotAt, waitMs}
     const background = backgroundFlag === 1;
     const spacing = gapMs + allowanceMs;
 
-    const [next, holder, holdUntilText] = redis.hmGet(scheduleKey, 'next', 'holder', 'holdUntil');
+    const [next, holder, holdUntilText, waiterUntilText] = redis.hmGet(scheduleKey, 'next', 'holder', 'holdUntil', 'waiterUntil');
     const floorAt = luaToNumber(next ?? null) ?? 0;
     let holdUntil = luaToNumber(holdUntilText ?? null) ?? 0;
+    const waiterUntil = luaToNumber(waiterUntilText ?? null) ?? 0;
     let ownSlot = redis.zScore(slotsKey, token);
     if (ownSlot !== null && ownSlot <= now - spacing) {
       ownSlot = null;
@@ -136,7 +148,11 @@ return {"reserved", slotAt, waitMs}
       if (ownSlot !== null) {
         return ['reserved', ownSlot, ownSlot - now];
       }
+      redis.hSet(scheduleKey, { waiterUntil: now + spacing });
       return ['busy', holdUntil];
+    }
+    if (background && waiterUntil > now) {
+      return ['refused', waiterUntil - now];
     }
 
     redis.zRemRangeByScore(slotsKey, -Infinity, now - spacing);
@@ -172,6 +188,9 @@ return {"reserved", slotAt, waitMs}
     }
 
     redis.zAdd(slotsKey, slotAt, token);
+    if (waiterUntilText != null) {
+      redis.hDel(scheduleKey, 'waiterUntil');
+    }
     const [, last = slotAt] = redis.zRangeWithScores(slotsKey, -1, -1)[0] ?? [];
     let latest = Math.max(floorAt, last + spacing);
     if (leaseMs > 0) {

@@ -4,8 +4,10 @@
  * - the hash `<key>`: `next`, a floor (epoch ms) no call starts before — pushed by answers
  *   that came late and by released holds (`floor = max(floor, at + gap)`); `holder`,
  *   `holdUntil`: a call that keeps the account busy (an open stream, when streams are
- *   serialised) and until when its lease runs. A hash written by the earlier counter design
- *   (`next` = the slot after the last one handed out) reads the same way: as a floor.
+ *   serialised) and until when its lease runs; `waiterUntil`: one spacing after a caller was
+ *   told "busy" (it books no slot while it polls), so a background call does not take the
+ *   turn before it. A hash written by the earlier counter design (`next` = the slot after the
+ *   last one handed out) reads the same way: as a floor.
  * - the sorted set `<key>:slots` (slotScheduleKeys): the slots handed out that still
  *   constrain a new one, member = the waiter's token, score = its slot (epoch ms).
  * Slots are `spacing = gap + allowance` apart.

@@ -58,6 +58,18 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
       expect(await reserveBackground('refill', t + slotSpacing)).toEqual(reservedAt(t + slotSpacing, t + slotSpacing));
     });
 
+    it('is refused for a spacing after a caller was told "busy": a waiter polling on a held account goes first', async () => {
+      const t = backend.now();
+      await reserve('stream', t, { hold: { leaseMs: 3_000 } });
+      expect(await reserve('chat', t + 2_500)).toEqual({ status: 'busy', holdUntil: t + 3_000 });
+      // The hold has lapsed and nothing else constrains, but the chat has not polled again yet.
+      expect(await reserveBackground('refill', t + 3_100)).toEqual({ status: 'refused', waitMs: t + 2_500 + slotSpacing - (t + 3_100) });
+      expect(await reserve('chat', t + 3_150)).toEqual(reservedAt(t + 3_150, t + 3_150));
+      // The chat has its slot: the mark is gone, and a spacing later the background may go.
+      expect(await backend.store.hashGetAll(key('s'))).not.toHaveProperty('waiterUntil');
+      expect(await reserveBackground('refill', t + 3_150 + slotSpacing)).toEqual(reservedAt(t + 3_150 + slotSpacing, t + 3_150 + slotSpacing));
+    });
+
     it('waits for a late answer\'s floor and is refused while another call holds the account', async () => {
       const t = backend.now();
       await reserve('a', t);
@@ -204,7 +216,8 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
     expect(await reserve('a', t + 6_000)).toMatchObject({ status: 'busy' });
 
     await releaseSlot(backend.store, key('s'), { now: t + 8_000, gapMs, token: 'stream-1' });
-    expect(await backend.store.hashGetAll(key('s'))).toEqual({ next: String(t + 9_000) });
+    // "a" was told busy at t + 6000: background calls stay back a spacing after that.
+    expect(await backend.store.hashGetAll(key('s'))).toEqual({ next: String(t + 9_000), waiterUntil: String(t + 6_000 + slotSpacing) });
     expect(await reserve('a', t + 8_000)).toEqual(reservedAt(t + 9_000, t + 8_000));
   });
 

@@ -3,7 +3,7 @@ import type { SessionPoolPolicy } from '@/lib/xipu/account/account-settings';
 import type { AccountStore } from '@/lib/xipu/account/account-store';
 import type { SessionSettings } from '@/lib/xipu/api/xipu-api';
 import type { StoreScript } from '@/lib/store/store-script';
-import type { MemoryData } from '@/lib/store/memory-data';
+import { luaToNumber, type MemoryData } from '@/lib/store/memory-data';
 
 /**
  * The warm session pool and the queue of sessions waiting for a batched delete, kept in the
@@ -253,9 +253,10 @@ for index = 1, #entries, 2 do
   local field = entries[index]
   local ok, record = pcall(cjson.decode, entries[index + 1])
   if not ok or type(record) ~= "table" then record = {} end
-  local leaseUntil = tonumber(record.leaseUntil) or 0
+  -- A record without a lease (corrupt) only takes room: the sweep could not delete it either.
+  local leaseUntil = tonumber(record.leaseUntil)
   if string.sub(field, 1, 7) == "refill:" then
-    if leaseUntil <= now then
+    if leaseUntil == nil or leaseUntil <= now then
       redis.call("HDEL", registry, field)
     else
       size = size + 1
@@ -264,10 +265,10 @@ for index = 1, #entries, 2 do
     end
   else
     size = size + 1
-    if leaseUntil <= now then
+    if leaseUntil ~= nil and leaseUntil <= now then
       pending = pending + 1
       if oldestPending < 0 or leaseUntil < oldestPending then oldestPending = leaseUntil end
-    elseif record.state == "pooled" and leaseUntil - now >= marginMs then
+    elseif leaseUntil ~= nil and record.state == "pooled" and leaseUntil - now >= marginMs then
       pooled = pooled + 1
       if record.settings == settingsKey then
         pooledSame = pooledSame + 1
@@ -327,9 +328,10 @@ return {refill, pending, oldestPending, size, evicted, retired}
     let evict: { field: string; record: PoolRecord; created: number } | undefined;
     for (const [field, raw] of Object.entries(redis.hGetAll(registry))) {
       const record = decodeRecord(raw) ?? {};
-      const leaseUntil = typeof record.leaseUntil === 'number' ? record.leaseUntil : 0;
+      // A record without a lease (corrupt) only takes room: the sweep could not delete it either.
+      const leaseUntil = leaseOf(record);
       if (field.startsWith(REFILL_FIELD_PREFIX)) {
-        if (leaseUntil <= now) {
+        if (leaseUntil === null || leaseUntil <= now) {
           redis.hDel(registry, field);
         } else {
           size += 1;
@@ -338,10 +340,10 @@ return {refill, pending, oldestPending, size, evicted, retired}
         }
       } else {
         size += 1;
-        if (leaseUntil <= now) {
+        if (leaseUntil !== null && leaseUntil <= now) {
           pending += 1;
           if (oldestPending < 0 || leaseUntil < oldestPending) oldestPending = leaseUntil;
-        } else if (record.state === 'pooled' && leaseUntil - now >= marginMs) {
+        } else if (leaseUntil !== null && record.state === 'pooled' && leaseUntil - now >= marginMs) {
           pooled += 1;
           if (record.settings === settingsKey) {
             pooledSame += 1;
@@ -562,11 +564,12 @@ export async function readSessionPoolStatus(account: AccountStore, policy: Sessi
   const byModel = new Map<string, number>();
   for (const [field, raw] of Object.entries(registry)) {
     const record = decodeRecord(raw) ?? {};
-    const leaseUntil = typeof record.leaseUntil === 'number' ? record.leaseUntil : 0;
+    const leaseUntil = leaseOf(record);
     if (field.startsWith(REFILL_FIELD_PREFIX)) {
-      if (leaseUntil > now) refilling += 1;
+      if (leaseUntil !== null && leaseUntil > now) refilling += 1;
       continue;
     }
+    if (leaseUntil === null) continue;
     if (leaseUntil <= now) {
       pendingDeletes += 1;
       oldestPendingAt = Math.min(oldestPendingAt ?? leaseUntil, leaseUntil);
@@ -630,4 +633,10 @@ function decodeRecord(raw: string): PoolRecord | undefined {
 /** A session's field is its id (Lua's `tonumber(field)`); refills are `refill:<token>`. */
 function isSessionField(field: string): boolean {
   return field.trim() !== '' && Number.isFinite(Number(field));
+}
+
+/** A record's lease as Lua's `tonumber(record.leaseUntil)` reads it: a number, or null for none. */
+function leaseOf(record: PoolRecord): number | null {
+  if (typeof record.leaseUntil === 'number') return Number.isFinite(record.leaseUntil) ? record.leaseUntil : null;
+  return typeof record.leaseUntil === 'string' ? luaToNumber(record.leaseUntil) : null;
 }

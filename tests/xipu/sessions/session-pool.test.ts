@@ -302,6 +302,19 @@ describe.each(STORE_BACKENDS)('the session pool scripts on %s', (_name, createBa
     });
   });
 
+  describe('corrupt records', () => {
+    it('a record without a lease only takes room: never pending (the sweep could not delete it), never pooled', async () => {
+      const t = backend.now();
+      await seed({ 91: 'not json', 92: JSON.stringify({ state: 'pooled', settings: SAME }), 93: live('req_chat', t - 2_000, t + LEASE_MS) });
+
+      const outcome = await finish(t, { sessionId: 93 });
+
+      // Three records and the two refills booked.
+      expect(outcome).toMatchObject({ retired: true, pending: 1, oldestPendingAt: t, size: 5, refills: 2 });
+      expect(await claim(t)).toBeUndefined();
+    });
+  });
+
   describe('deposit and abandon', () => {
     it('deposit: the placeholder becomes a pooled session with these settings and its shelf life, counted as a refill, claimable', async () => {
       const t = backend.now();
