@@ -14,7 +14,7 @@ import { accountStore } from '@/lib/xipu/account/account-store';
 import { summarizeHealth, type HealthCheck, type HealthCheckId, type HealthLevel, type HealthReport } from './health-report';
 
 /**
- * Whether a chat would succeed now, from recorded state only: it reads the store (2 to 4
+ * Whether a chat would succeed now, from recorded state only: it reads the store (2 to 5
  * commands, sharing one HTTP request on Upstash) and never calls XIPU, so polling it spends
  * none of the account's upstream calls. Rules, by check:
  *
@@ -38,6 +38,10 @@ import { summarizeHealth, type HealthCheck, type HealthCheckId, type HealthLevel
  *   heartbeat within HEARTBEAT_MAX_AGE_MS → amber, unless a chat succeeded within that time
  *   (the account is active, which is what the heartbeat protects: docs/xipu-protocol §6).
  *   Locally nothing schedules it, and chats work without it: green. Never red.
+ * - **pool** (the warm session pool, while SESSION_POOL_SIZE > 0; its totals only, one
+ *   command): XIPU refused the last refill and none has worked since (the 50-session cap,
+ *   say) → amber; chats still work without it, each creating its own session, so never red.
+ *   Off or refilling → green.
  * - **recent-chats**: the decisive outcomes (succeeded or failed, see
  *   classify-request-outcome.ts: a content-filter answer succeeded; client errors, client
  *   limits and disconnects say nothing) of chats that ended within RECENT_CHAT_WINDOW_MS,
@@ -201,7 +205,7 @@ function withNotChecked(first: HealthCheck, why: string, ...also: HealthCheck[])
   return HEALTH_CHECK_ORDER.map((id) => given.get(id) ?? { id, level: 'amber', reason: `not checked: ${why}` });
 }
 
-const HEALTH_CHECK_ORDER: readonly HealthCheckId[] = ['store', 'credentials', 'login', 'heartbeat', 'recent-chats', 'configuration'];
+const HEALTH_CHECK_ORDER: readonly HealthCheckId[] = ['store', 'credentials', 'login', 'heartbeat', 'pool', 'recent-chats', 'configuration'];
 
 function endOf(record: RequestRecord): number {
   return record.at + record.durationMs;

@@ -4,7 +4,7 @@
  */
 export type HealthStatus = 'ok' | 'degraded' | 'down';
 
-export type HealthCheckId = 'store' | 'credentials' | 'login' | 'heartbeat' | 'recent-chats' | 'configuration';
+export type HealthCheckId = 'store' | 'credentials' | 'login' | 'heartbeat' | 'pool' | 'recent-chats' | 'configuration';
 
 /** green: fine · amber: works now, needs attention soon · red: a chat would fail now. */
 export type HealthLevel = 'green' | 'amber' | 'red';

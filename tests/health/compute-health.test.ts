@@ -11,8 +11,11 @@ import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { accountStore } from '@/lib/xipu/account/account-store';
 import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+import { endChat, poolPolicy } from '../support/session-pool-records';
 
 const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
+/** What XIPU answers a saveSession at the account's session cap (its wording varies). */
+const POOL_REFUSAL = '会话数量已达上限';
 
 /**
  * Each red and amber cause of computeHealth, one row each: the environment, the recorded
@@ -104,14 +107,14 @@ const ROWS: Row[] = [
     environment: VALID,
     store: unreachableStore,
     status: 'down',
-    levels: { store: 'red', credentials: 'amber', login: 'amber', heartbeat: 'amber', 'recent-chats': 'amber' },
+    levels: { store: 'red', credentials: 'amber', login: 'amber', heartbeat: 'amber', pool: 'amber', 'recent-chats': 'amber' },
   },
   {
     name: 'configuration invalid',
     environment: VALID,
     config: parseConfig({ JM_TOKEN: 'only-half' }),
     status: 'down',
-    levels: { configuration: 'red', store: 'amber', credentials: 'amber', login: 'amber', heartbeat: 'amber', 'recent-chats': 'amber' },
+    levels: { configuration: 'red', store: 'amber', credentials: 'amber', login: 'amber', heartbeat: 'amber', pool: 'amber', 'recent-chats': 'amber' },
   },
   // Credentials.
   {
@@ -359,6 +362,52 @@ const ROWS: Row[] = [
     status: 'down',
     levels: { 'recent-chats': 'red' },
   },
+  // The warm session pool (SESSION_POOL_SIZE=2 by default): a speed-up, never a chat's condition.
+  {
+    name: 'the pool refills (a chat ended, both refills joined the pool)',
+    environment: VALID,
+    setup: (store) => endChat(accountStore(store), { sessionId: 101, now: NOW - MINUTE, policy: poolPolicy(), newIds: [201, 202] }),
+    status: 'ok',
+  },
+  {
+    name: 'the pool cannot refill (XIPU refused its last refill)',
+    environment: VALID,
+    setup: (store) => endChat(accountStore(store), { sessionId: 101, now: NOW - MINUTE, policy: poolPolicy(), refused: POOL_REFUSAL }),
+    status: 'degraded',
+    levels: { pool: 'amber' },
+  },
+  {
+    name: 'a refill that worked after a refused one heals',
+    environment: VALID,
+    setup: async (store) => {
+      await endChat(accountStore(store), { sessionId: 101, now: NOW - 2 * MINUTE, policy: poolPolicy(), refused: POOL_REFUSAL });
+      await endChat(accountStore(store), { sessionId: 102, now: NOW - MINUTE, policy: poolPolicy(), newIds: [201, 202] });
+    },
+    status: 'ok',
+  },
+  {
+    name: 'a refill that got no turn (the account was busy) is no failure',
+    environment: VALID,
+    setup: (store) => endChat(accountStore(store), { sessionId: 101, now: NOW - MINUTE, policy: poolPolicy() }),
+    status: 'ok',
+  },
+  {
+    name: 'the pool is off: a refusal recorded while it was on is not its problem',
+    environment: { ...VALID, SESSION_POOL_SIZE: '0' },
+    setup: (store) => endChat(accountStore(store), { sessionId: 101, now: NOW - MINUTE, policy: poolPolicy(), refused: POOL_REFUSAL }),
+    status: 'ok',
+  },
+  {
+    // Down for the chats; the pool alone only ever degrades.
+    name: 'the pool cannot refill and the last chat failed',
+    environment: VALID,
+    setup: async (store) => {
+      await endChat(accountStore(store), { sessionId: 101, now: NOW - MINUTE, policy: poolPolicy(), refused: POOL_REFUSAL });
+      await recordChats(store, failedChat(MINUTE, 503, 'upstream_session_cap'));
+    },
+    status: 'down',
+    levels: { pool: 'amber', 'recent-chats': 'red' },
+  },
   // Configuration.
   {
     name: 'hosted without Upstash',
@@ -389,7 +438,7 @@ const ROWS: Row[] = [
   },
 ];
 
-const CHECK_IDS: HealthCheckId[] = ['store', 'credentials', 'login', 'heartbeat', 'recent-chats', 'configuration'];
+const CHECK_IDS: HealthCheckId[] = ['store', 'credentials', 'login', 'heartbeat', 'pool', 'recent-chats', 'configuration'];
 
 describe('computeHealth', () => {
   it.each(ROWS)('$name → $status', async (row) => {
@@ -421,9 +470,27 @@ describe('computeHealth', () => {
   it('reads the store only (a handful of reads, no writes)', async () => {
     const { store: counting, calls } = countStoreCalls(createMemoryStore({ now: () => NOW }));
     await computeHealth({ config: parseConfig({ ...HOSTED, ...VALID, ...LOGIN }), store: counting, now: NOW });
-    expect(calls.sort()).toEqual(['get', 'get', 'get', 'listRange']);
+    // The pool's totals are one hashGetAll, and only while the pool is on (the default).
+    expect(calls.sort()).toEqual(['get', 'get', 'get', 'hashGetAll', 'listRange']);
     calls.length = 0;
     await computeHealth({ config: parseConfig(VALID), store: counting, now: NOW });
+    expect(calls.sort()).toEqual(['get', 'get', 'hashGetAll', 'listRange']);
+    calls.length = 0;
+    await computeHealth({ config: parseConfig({ ...VALID, SESSION_POOL_SIZE: '0' }), store: counting, now: NOW });
     expect(calls.sort()).toEqual(['get', 'get', 'listRange']);
+  });
+
+  it('names the refusal in the pool check, and says chats still work', async () => {
+    const store = createMemoryStore({ now: () => NOW });
+    await endChat(accountStore(store), { sessionId: 101, now: NOW - 2 * MINUTE, policy: poolPolicy(), refused: POOL_REFUSAL });
+    const report = await computeHealth({ config: parseConfig(VALID), store, now: NOW });
+    expect(report.status).toBe('degraded');
+    const pool = report.checks.find((check) => check.id === 'pool');
+    expect(pool?.level).toBe('amber');
+    expect(pool?.reason).toContain(`XIPU refused the warm pool's last refill 2 min ago (${POOL_REFUSAL})`);
+    expect(pool?.reason).toContain('chats still work');
+
+    const off = await computeHealth({ config: parseConfig({ ...VALID, SESSION_POOL_SIZE: '0' }), store, now: NOW });
+    expect(off.checks.find((check) => check.id === 'pool')).toEqual({ id: 'pool', level: 'green', reason: 'off (SESSION_POOL_SIZE=0): every chat creates its own session' });
   });
 });

@@ -71,7 +71,7 @@ describe('GET /api/health', () => {
     expect(admin.status).toBe(200);
     expect(admin.headers.get('cache-control')).toBe('no-store');
     expect(body).toMatchObject({ status: 'ok', checkedAt: expect.any(Number) });
-    expect(body.checks.map((check: { id: string }) => check.id)).toEqual(['store', 'credentials', 'login', 'heartbeat', 'recent-chats', 'configuration']);
+    expect(body.checks.map((check: { id: string }) => check.id)).toEqual(['store', 'credentials', 'login', 'heartbeat', 'pool', 'recent-chats', 'configuration']);
     expect(seen[0]?.context).toBe(gateway.context);
 
     expect(await (await routes.GET(healthRequest({ headers: { cookie: 'admin=no' } }))).json()).toEqual({ status: 'ok' });

@@ -9,6 +9,7 @@ import { HeartbeatPanel } from './heartbeat-panel';
 import { LoginPanel } from './login-panel';
 import { PacerPanel } from './pacer-panel';
 import { ReachabilityPanel } from './reachability-panel';
+import { SessionPoolPanel } from './session-pool-panel';
 import { SessionsPanel } from './sessions-panel';
 import { StatusBadge } from './status-badge';
 import { TrafficPanel } from './traffic-panel';
@@ -101,6 +102,7 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
         <HeartbeatPanel panel={panels.heartbeat} now={now} title={PANEL_TITLES.heartbeat} />
         <PacerPanel panel={panels.pacer} title={PANEL_TITLES.pacer} />
         <SessionsPanel panel={panels.sessions} now={now} title={PANEL_TITLES.sessions} />
+        <SessionPoolPanel panel={panels.sessionPool} now={now} title={PANEL_TITLES.sessionPool} />
         <ReachabilityPanel panel={panels.reachability} now={now} title={PANEL_TITLES.reachability} />
         <TrafficPanel panel={panels.traffic} now={now} title={PANEL_TITLES.traffic} />
         <ConfigurationPanel panel={panels.configuration} title={PANEL_TITLES.configuration} />

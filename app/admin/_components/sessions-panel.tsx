@@ -44,7 +44,10 @@ export function SessionsPanel({ panel, now, title }: { panel: SessionsPanelData;
         <dt>Open now</dt>
         <dd>{panel.open.length} (each with a {formatDuration(panel.leaseMs)} lease its request renews while it streams)</dd>
         <dt>Left behind</dt>
-        <dd>{panel.expired.length} with an expired lease, not yet deleted</dd>
+        <dd>
+          {panel.expired.length} with an expired lease, not yet deleted
+          {panel.deleteBatchSize > 1 ? ` (deleted in batches of ${panel.deleteBatchSize}: fewer than that is the queue filling up)` : ''}
+        </dd>
         <dt>Last sweep</dt>
         <dd>
           {panel.sweep ? (

@@ -6,6 +6,7 @@ import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import type { Store } from '@/lib/store/store';
 import { readReachabilityReport } from '../context/reachability-report';
 import { readSweepRecord } from '@/lib/xipu/sessions/sweep-record';
+import { readSessionPoolStatus } from '@/lib/xipu/sessions/session-pool';
 import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
 import { describeConfigurationPanel, type ConfigurationPanel } from './panels/describe-configuration-panel';
 import { describeCredentialsPanel, type CredentialsPanel } from './panels/describe-credentials-panel';
@@ -13,6 +14,7 @@ import { describeHeartbeatPanel, type HeartbeatPanel } from './panels/describe-h
 import { describeLoginPanel, type LoginPanel } from './panels/describe-login-panel';
 import { describePacerPanel, type PacerPanel } from './panels/describe-pacer-panel';
 import { describeReachabilityPanel, type ReachabilityPanel } from './panels/describe-reachability-panel';
+import { describeSessionPoolPanel, type SessionPoolPanel } from './panels/describe-session-pool-panel';
 import { describeSessionsPanel, type SessionsPanel } from './panels/describe-sessions-panel';
 import { describeTrafficPanel, type RecentRequestView, type TrafficPanel } from './panels/describe-traffic-panel';
 import { readKeepaliveRecord } from '@/lib/xipu/keepalive/keepalive-record';
@@ -27,6 +29,7 @@ export interface AdminPanels {
   heartbeat: HeartbeatPanel;
   pacer: PacerPanel;
   sessions: SessionsPanel;
+  sessionPool: SessionPoolPanel;
   traffic: TrafficPanel;
   reachability: ReachabilityPanel;
   configuration: ConfigurationPanel;
@@ -41,6 +44,7 @@ export const PANEL_TITLES: Record<PanelId, string> = {
   heartbeat: 'Heartbeat',
   pacer: 'Pacer',
   sessions: 'Sessions',
+  sessionPool: 'Session pool',
   traffic: 'Traffic',
   reachability: 'Reachability',
   configuration: 'Configuration',
@@ -86,7 +90,9 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
   };
   const registry = createSessionRegistry(account, () => now, account.settings.sessionLeaseMs);
 
-  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, reachability, traffic, health] = await Promise.all([
+  const poolPolicy = account.settings.sessionPool;
+
+  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, pool, reachability, traffic, health] = await Promise.all([
     attempt('credentials', () => resolveCurrentCredentials(config, account)),
     attempt('login state', () => readLoginState(account)),
     attempt('login progress', () => readLoginProgress(account, now)),
@@ -95,6 +101,8 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     attempt('pacer schedule', () => account.pacer.earliestStart()),
     attempt('session registry', () => registry.list()),
     attempt('sweep record', () => readSweepRecord(account)),
+    // Two commands (the registry again, and the pool's totals).
+    attempt('session pool', () => readSessionPoolStatus(account, poolPolicy, now)),
     attempt('reachability', () => readReachabilityReport(store)),
     input.sources?.readTraffic ? attempt('traffic', () => input.sources!.readTraffic!(store, now)) : Promise.resolve(undefined),
     input.sources?.computeHealth ? attempt('health', () => input.sources!.computeHealth!({ config, store, now })) : Promise.resolve(undefined),
@@ -109,7 +117,8 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     login: describeLoginPanel({ config, state: loginState, progress, screenshotAvailable, credentialsUsable, now }),
     heartbeat: describeHeartbeatPanel({ state: heartbeat, keepalive, now }),
     pacer: describePacerPanel({ config, start: schedule ?? { waitMs: 0 }, recentWaitsMs: traffic?.recentWaitsMs, now }),
-    sessions: describeSessionsPanel({ records: records ?? [], sweep, leaseMs: config.sessionLeaseMs, now }),
+    sessions: describeSessionsPanel({ records: records ?? [], sweep, leaseMs: config.sessionLeaseMs, deleteBatchSize: poolPolicy.deleteBatchSize, now }),
+    sessionPool: describeSessionPoolPanel({ status: pool, policy: poolPolicy, now }),
     traffic: describeTrafficPanel({
       recent: traffic?.recent,
       series: traffic?.series,

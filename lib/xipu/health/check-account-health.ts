@@ -5,6 +5,7 @@ import { readLoginState, readStoredCredentials, type LoginState } from '@/lib/xi
 import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
 import { refreshMarginMs } from '@/lib/xipu/credentials/refresh-margin';
 import { readHeartbeatState, type HeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
+import { readSessionPoolTotals, type SessionPoolTotals } from '@/lib/xipu/sessions/session-pool';
 
 /*
  * The account's part of GET /api/health: the credentials, login and heartbeat checks, from
@@ -16,7 +17,7 @@ import { readHeartbeatState, type HeartbeatState } from '@/lib/xipu/keepalive/be
 export type HealthLevel = 'green' | 'amber' | 'red';
 
 export interface AccountHealthCheck {
-  id: 'credentials' | 'login' | 'heartbeat';
+  id: 'credentials' | 'login' | 'heartbeat' | 'pool';
   level: HealthLevel;
   reason: string;
 }
@@ -26,6 +27,8 @@ export interface AccountHealthState {
   stored?: StoredCredentials;
   login?: LoginState;
   heartbeat?: HeartbeatState;
+  /** The warm pool's totals; read only while the pool is on (SESSION_POOL_SIZE > 0). */
+  pool?: SessionPoolTotals;
 }
 
 /** What the gateway's recent chats showed (lib/metrics), for the account's checks. */
@@ -44,19 +47,26 @@ export const HEARTBEAT_MAX_AGE_MS = 36 * 3_600_000;
 
 /** Reads only what the configuration makes relevant, all at once. @throws when the store fails. */
 export async function readAccountHealthState(account: AccountStore, config: GatewayConfig): Promise<AccountHealthState> {
-  const [stored, login, heartbeat] = await Promise.all([
+  const [stored, login, heartbeat, pool] = await Promise.all([
     config.demoMode ? undefined : readStoredCredentials(account),
     config.demoMode || !config.login.enabled ? undefined : readLoginState(account),
     // Also where no cron runs: a heartbeat (the admin's button, an outside scheduler) is an upstream success.
     config.demoMode ? undefined : readHeartbeatState(account),
+    // One command (the pool's totals, not its records): whether the pool can refill.
+    config.sessionPool.size > 0 ? readSessionPoolTotals(account) : undefined,
   ]);
-  return { stored, login, heartbeat };
+  return { stored, login, heartbeat, pool };
 }
 
-/** The account's three checks (credentials, login, heartbeat), in the report's order. */
+/** The account's four checks (credentials, login, heartbeat, pool), in the report's order. */
 export function checkAccountHealth(config: GatewayConfig, state: AccountHealthState, chats: ChatFacts, now: number): AccountHealthCheck[] {
   const credentials = checkCredentials(config, state, chats, now);
-  return [credentials.check, checkLogin(config, state.login, credentials.usable, now), checkHeartbeat(config, state, chats, now)];
+  return [
+    credentials.check,
+    checkLogin(config, state.login, credentials.usable, now),
+    checkHeartbeat(config, state, chats, now),
+    checkPool(config, state.pool, now),
+  ];
 }
 
 /** The chats' credential failure, unless a heartbeat after it began proved the token since. */
@@ -143,6 +153,23 @@ function checkHeartbeat(config: GatewayConfig, state: AccountHealthState, chats:
     return check('green', `${seen}, but a chat succeeded ${formatAge(now - lastSuccessEndedAt)} ago (the account is active)`);
   }
   return check('amber', `${seen}: the daily keep-alive cron (/api/cron/keepalive) should run; check CRON_SECRET and the project's Cron Jobs`);
+}
+
+/**
+ * The warm pool is a speed-up, never a condition of a chat: one that cannot refill (XIPU
+ * refused its last refill after the last one that worked: the 50-session cap, say) is amber,
+ * never red, since each chat then creates its own session.
+ */
+function checkPool(config: GatewayConfig, pool: SessionPoolTotals | undefined, now: number): AccountHealthCheck {
+  const check = (level: HealthLevel, reason: string): AccountHealthCheck => ({ id: 'pool', level, reason });
+  if (config.sessionPool.size === 0) return check('green', 'off (SESSION_POOL_SIZE=0): every chat creates its own session');
+  const error = pool?.refillError;
+  if (error) {
+    const refused = `XIPU refused the warm pool's last refill ${formatAge(now - error.at)} ago${error.message ? ` (${error.message.slice(0, 200)})` : ''}`;
+    return check('amber', `${refused}: chats still work, each creating its own session; sweep sessions on /admin if the account is at its session cap`);
+  }
+  if (pool?.lastRefillAt === undefined) return check('green', `on (${config.sessionPool.size} sessions); no refill yet`);
+  return check('green', `on (${config.sessionPool.size} sessions); the last refill worked ${formatAge(now - pool.lastRefillAt)} ago`);
 }
 
 /** When the pair was made: the JWT's issue time, else when it was obtained. */

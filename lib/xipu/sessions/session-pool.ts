@@ -583,12 +583,6 @@ export async function readSessionPoolStatus(account: AccountStore, policy: Sessi
       inFlight += 1;
     }
   }
-  const count = (field: string) => {
-    const value = Number(stats[field] ?? 0);
-    return Number.isFinite(value) ? value : 0;
-  };
-  const lastRefillAt = stats.lastRefillAt === undefined ? undefined : count('lastRefillAt');
-  const lastErrorAt = stats.lastRefillErrorAt === undefined ? undefined : count('lastRefillErrorAt');
   return {
     size: policy.size,
     pooled,
@@ -599,6 +593,29 @@ export async function readSessionPoolStatus(account: AccountStore, policy: Sessi
     oldestPendingAt,
     total: Object.keys(registry).filter((field) => !field.startsWith(REFILL_FIELD_PREFIX)).length + refilling,
     bound: policy.bound,
+    ...poolTotals(stats),
+  };
+}
+
+/** The pool's totals: what its stats hash says about claims and refills. */
+export type SessionPoolTotals = Pick<SessionPoolStatus, 'hits' | 'misses' | 'refills' | 'refillFailures' | 'lastRefillAt' | 'refillError'>;
+
+/**
+ * The pool's totals alone, without its records (one store command): enough to tell whether
+ * the pool can refill (GET /api/health).
+ */
+export async function readSessionPoolTotals(account: AccountStore): Promise<SessionPoolTotals> {
+  return poolTotals(await account.store.hashGetAll(account.keys.sessionPoolStats));
+}
+
+function poolTotals(stats: Record<string, string>): SessionPoolTotals {
+  const count = (field: string) => {
+    const value = Number(stats[field] ?? 0);
+    return Number.isFinite(value) ? value : 0;
+  };
+  const lastRefillAt = stats.lastRefillAt === undefined ? undefined : count('lastRefillAt');
+  const lastErrorAt = stats.lastRefillErrorAt === undefined ? undefined : count('lastRefillErrorAt');
+  return {
     hits: count('hits'),
     misses: count('misses'),
     refills: count('refills'),

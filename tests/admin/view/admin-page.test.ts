@@ -88,6 +88,8 @@ describe('what /admin shows', () => {
     expect(panels.login).toMatchObject({ level: 'amber', enabled: false });
     expect(panels.pacer.level).toBe('green');
     expect(panels.sessions).toMatchObject({ level: 'green', open: [], expired: [] });
+    // The harness runs sessions per chat (PER_CHAT_SESSIONS): the pool is off.
+    expect(panels.sessionPool).toMatchObject({ level: 'green', policy: { size: 0, deleteBatchSize: 1 }, status: { pooled: 0, pendingDeletes: 0 } });
     expect(panels.traffic).toMatchObject({ available: true, level: 'green' });
     expect(panels.traffic.recent).toHaveLength(1);
     expect(panels.traffic.recent[0]).toMatchObject({ status: 200, model: 'gpt-4.1', client: 'laptop' });
@@ -99,7 +101,7 @@ describe('what /admin shows', () => {
     const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config }));
     const secrets = [kit.harness.config.xipu.manualCredentials!.jmToken, kit.harness.config.xipu.manualCredentials!.sdpSession, 'sk-live-key-0123456789', ADMIN_PASSWORD];
     for (const secret of secrets) expect(html).not.toContain(secret);
-    for (const title of ['Upstream credentials', 'Last login', 'Heartbeat', 'Pacer', 'Sessions', 'Traffic', 'Reachability', 'Configuration']) {
+    for (const title of ['Upstream credentials', 'Last login', 'Heartbeat', 'Pacer', 'Sessions', 'Session pool', 'Traffic', 'Reachability', 'Configuration']) {
       expect(html).toContain(title);
     }
     expect(html).toContain('<svg class="chart"');

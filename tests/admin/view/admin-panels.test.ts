@@ -5,12 +5,25 @@ import { maskSecret } from '@/lib/admin/view/mask-secret';
 import { describeCredentialsPanel } from '@/lib/admin/view/panels/describe-credentials-panel';
 import { describeLoginPanel } from '@/lib/admin/view/panels/describe-login-panel';
 import { describePacerPanel } from '@/lib/admin/view/panels/describe-pacer-panel';
+import { describeSessionPoolPanel } from '@/lib/admin/view/panels/describe-session-pool-panel';
 import { describeSessionsPanel } from '@/lib/admin/view/panels/describe-sessions-panel';
+import { readAdminStatus } from '@/lib/admin/view/read-admin-status';
 import { describeTrafficPanel } from '@/lib/admin/view/panels/describe-traffic-panel';
 import { describeCronSchedule, readDeploymentInfo } from '@/lib/admin/view/read-deployment-info';
 import { layoutTrafficChart } from '@/lib/admin/view/traffic-chart';
 import { parseConfig, type GatewayConfig } from '@/lib/config/env';
 import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { AdminStatusView } from '@/app/admin/_components/admin-status-view';
+import { buildGatewayContext } from '@/lib/gateway/build-gateway-context';
+import { createMemoryStore } from '@/lib/store/memory-store';
+import type { Store } from '@/lib/store/store';
+import type { SessionPoolPolicy } from '@/lib/xipu/account/account-settings';
+import { accountStore, type AccountStore } from '@/lib/xipu/account/account-store';
+import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
+import { readSessionPoolStatus } from '@/lib/xipu/sessions/session-pool';
+import { claim, endChat, POOL_SETTINGS, poolPolicy } from '../../support/session-pool-records';
 
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
 const HOUR = 3_600_000;
@@ -118,10 +131,136 @@ describe('sessions panel', () => {
     ['one left behind', [record(123456, 30_000), record(654321, -1)], 'amber'],
     ['twenty left behind', Array.from({ length: 20 }, (_, index) => record(100_000 + index, -1)), 'red'],
   ] as Array<[string, Array<ReturnType<typeof record>>, string]>)('%s', (_, records, level) => {
-    const panel = describeSessionsPanel({ records, leaseMs: 90_000, now: NOW });
+    const panel = describeSessionsPanel({ records, leaseMs: 90_000, deleteBatchSize: 1, now: NOW });
     expect(panel.level).toBe(level);
     for (const session of [...panel.open, ...panel.expired]) expect(session.maskedId).toMatch(/^\d\d…\d\d$/);
     expect(JSON.stringify(panel)).not.toContain('123456');
+  });
+
+  it('with batched deletes, ended sessions short of a batch are the queue filling up, not left behind', async () => {
+    const account = accountStore(createMemoryStore({ now: () => NOW }));
+    const policy = poolPolicy();
+    await endChat(account, { sessionId: 101, now: NOW - 20_000, policy, newIds: [201, 202] });
+    await endChat(account, { sessionId: 102, now: NOW - 10_000, policy, newIds: [203] });
+    const records = await createSessionRegistry(account, () => NOW).list();
+    const waiting = describeSessionsPanel({ records, leaseMs: 90_000, deleteBatchSize: policy.deleteBatchSize, now: NOW });
+    expect(waiting).toMatchObject({ level: 'green', deleteBatchSize: 8 });
+    expect(waiting.expired).toHaveLength(2);
+    expect(waiting.reason).toContain('2 waiting for the next batched delete');
+    expect(describeSessionsPanel({ records, leaseMs: 90_000, deleteBatchSize: 2, now: NOW }).level).toBe('amber');
+  });
+});
+
+describe('session pool panel', () => {
+  const MESSAGE = '会话数量已达上限 (session limit reached)';
+  const poolPanel = async (policy: SessionPoolPolicy, write: (account: AccountStore) => Promise<void>) => {
+    const account = accountStore(createMemoryStore({ now: () => NOW }));
+    await write(account);
+    return describeSessionPoolPanel({ status: await readSessionPoolStatus(account, policy, NOW), policy, now: NOW });
+  };
+
+  it('a working pool: ready sessions by model, in flight, the delete queue against its batch, hits and misses', async () => {
+    const policy = poolPolicy();
+    const panel = await poolPanel(policy, async (account) => {
+      await endChat(account, { sessionId: 101, now: NOW - 90_000, policy, newIds: [201, 202] });
+      expect(await claim(account, { now: NOW - 30_000, policy, owner: 'req_hit' })).toBe(201);
+      expect(await claim(account, { now: NOW - 20_000, policy, owner: 'req_miss', settings: { ...POOL_SETTINGS, model: 'deepseek-r1' } })).toBeUndefined();
+    });
+    expect(panel).toMatchObject({ level: 'green', policy: { size: 2, deleteBatchSize: 8, bound: 40 }, hitRate: 0.5 });
+    expect(panel.status).toMatchObject({
+      pooledByModel: [{ model: 'gpt-4.1', count: 1 }],
+      refilling: 0,
+      inFlight: 1,
+      pendingDeletes: 1,
+      oldestPendingAt: NOW - 90_000,
+      total: 3,
+      hits: 1,
+      misses: 1,
+      refills: 2,
+      refillFailures: 0,
+      lastRefillAt: NOW - 90_000,
+    });
+    expect(panel.status?.refillError).toBeUndefined();
+    expect(panel.reason).toBe('1 of 2 ready; hit rate 50 % (1 of 2). 1 waiting for a delete (batches of 8).');
+  });
+
+  it('XIPU refused the refills: amber with its message, saying chats still work', async () => {
+    const policy = poolPolicy();
+    const panel = await poolPanel(policy, (account) => endChat(account, { sessionId: 101, now: NOW - 120_000, policy, refused: MESSAGE }));
+    expect(panel.level).toBe('amber');
+    expect(panel.status).toMatchObject({ pooled: 0, refillFailures: 1, refillError: { at: NOW - 120_000, message: MESSAGE } });
+    expect(panel.reason).toBe(`Cannot refill: XIPU refused the last refill 2 min ago (${MESSAGE}). Chats still work, each creating its own session.`);
+  });
+
+  it('a refill that worked after a refused one clears the warning (the count of refusals stays)', async () => {
+    const policy = poolPolicy();
+    const panel = await poolPanel(policy, async (account) => {
+      await endChat(account, { sessionId: 101, now: NOW - 120_000, policy, refused: MESSAGE });
+      await endChat(account, { sessionId: 102, now: NOW - 60_000, policy, newIds: [201, 202] });
+    });
+    expect(panel.level).toBe('green');
+    expect(panel.status).toMatchObject({ pooled: 2, refillFailures: 1, refills: 2 });
+    expect(panel.status?.refillError).toBeUndefined();
+    expect(panel.reason).toContain('2 of 2 ready; no claim yet.');
+  });
+
+  it('at the bound: amber, no refill until the queue is deleted', async () => {
+    const policy = poolPolicy({ bound: 3 });
+    const panel = await poolPanel(policy, (account) => endChat(account, { sessionId: 101, now: NOW - 10_000, policy, newIds: [201, 202] }));
+    expect(panel).toMatchObject({ level: 'amber', status: { total: 3, bound: 3 } });
+    expect(panel.reason).toContain('at the bound of 3');
+  });
+
+  it('off: green, says so, and an old refusal from when it was on is no warning', async () => {
+    const on = poolPolicy();
+    const off = poolPolicy({ size: 0, deleteBatchSize: 1 });
+    const panel = await poolPanel(off, async (account) => {
+      await endChat(account, { sessionId: 101, now: NOW - HOUR, policy: on, refused: MESSAGE });
+      await endChat(account, { sessionId: 102, now: NOW - 10_000, policy: off });
+    });
+    expect(panel).toMatchObject({ level: 'green', policy: { size: 0 }, status: { pooled: 0, pendingDeletes: 2 } });
+    expect(panel.reason).toBe('Off (SESSION_POOL_SIZE=0): every chat creates its own session. 2 waiting for a delete (batches of 1).');
+  });
+
+  it('not read: unknown, saying so', () => {
+    expect(describeSessionPoolPanel({ policy: poolPolicy(), now: NOW })).toMatchObject({ level: 'unknown', reason: 'The session pool could not be read from the store.' });
+  });
+});
+
+describe('the whole page from one store', () => {
+  const gateway = config();
+  const pageOf = async (store: Store) => {
+    const status = await readAdminStatus({ config: gateway, context: buildGatewayContext(gateway, { store, now: () => NOW }), now: NOW });
+    const html = renderToStaticMarkup(createElement(AdminStatusView, { status, open: false, config: { demoMode: false, hosted: false, loginEnabled: false } }));
+    return { status, html };
+  };
+
+  it('shows the pool next to the sessions; a refused refill is amber and named', async () => {
+    const store = createMemoryStore({ now: () => NOW });
+    const policy = poolPolicy();
+    await endChat(accountStore(store), { sessionId: 101, now: NOW - 60_000, policy, refused: 'session limit reached' });
+    const { status, html } = await pageOf(store);
+    expect(status.problems).toEqual([]);
+    expect(status.panels.sessionPool).toMatchObject({ level: 'amber', status: { pendingDeletes: 1, refillError: { message: 'session limit reached' } } });
+    // The chat's ended session waits for its batch (8): not "left behind".
+    expect(status.panels.sessions).toMatchObject({ level: 'green', deleteBatchSize: 8 });
+    expect(status.overall.reason).toContain('Session pool');
+    expect(html).toContain('id="sessionPool"');
+    expect(html).toContain('Last refill error');
+    expect(html).toContain('session limit reached');
+    expect(html.indexOf('id="sessions"')).toBeLessThan(html.indexOf('id="sessionPool"'));
+  });
+
+  it('still renders when the pool cannot be read, saying which read failed', async () => {
+    const store = createMemoryStore({ now: () => NOW });
+    const statsKey = accountStore(store).keys.sessionPoolStats;
+    const hashGetAll = store.hashGetAll.bind(store);
+    store.hashGetAll = (key) => (key === statsKey ? Promise.reject(new Error('fetch failed')) : hashGetAll(key));
+    const { status, html } = await pageOf(store);
+    expect(status.problems).toEqual(['session pool: fetch failed']);
+    expect(status.panels.sessionPool.level).toBe('unknown');
+    expect(status.panels.sessions.level).toBe('green');
+    expect(html).toContain('The session pool could not be read from the store.');
   });
 });
 

@@ -15,8 +15,8 @@ const manual = config({ JM_TOKEN: 'token', SDP_SESSION: 'session' });
 const hosted = config({ JM_TOKEN: 'token', SDP_SESSION: 'session', VERCEL: '1', UPSTASH_REDIS_REST_URL: 'https://u.example', UPSTASH_REDIS_REST_TOKEN: 't' });
 
 describe('checkAccountHealth', () => {
-  it('answers the three account checks in the report order', () => {
-    expect(checkAccountHealth(manual, {}, {}, NOW).map((check) => check.id)).toEqual(['credentials', 'login', 'heartbeat']);
+  it('answers the four account checks in the report order', () => {
+    expect(checkAccountHealth(manual, {}, {}, NOW).map((check) => check.id)).toEqual(['credentials', 'login', 'heartbeat', 'pool']);
   });
 
   it('is red after a credential failure, until a heartbeat that began after it proves the token', () => {
