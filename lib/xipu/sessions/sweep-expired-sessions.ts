@@ -60,11 +60,23 @@ export interface SweepOutcome {
  */
 export async function sweepExpiredSessionsWithOutcome(options: SweepOptions): Promise<SweepOutcome> {
   const excluded = new Set(options.excludeIds ?? []);
-  const expired = (await options.registry.listExpired()).filter((record) => !excluded.has(record.id));
-  if (expired.length === 0) return { deleted: [], gone: [], kept: [] };
-  const ids = expired.map((record) => record.id);
+  const listExpiredIds = async () => (await options.registry.listExpired()).map((record) => record.id).filter((id) => !excluded.has(id));
+  if ((await listExpiredIds()).length === 0) return { deleted: [], gone: [], kept: [] };
   const turnOptions = { signal: options.api.signal, background: options.background };
-  const reply = await pacedXipuCall(options.pacer, 'delSession', () => deleteSessions(ids, options.api), turnOptions);
+  // Listed again once the turn came, not only before the wait: sweeps that queued at once (the
+  // ends of chats on several instances, the keep-alive) would otherwise each send the same ids,
+  // the later ones in turns of their own for sessions the first had deleted and forgotten.
+  let ids: number[] = [];
+  const reply = await pacedXipuCall(
+    options.pacer,
+    'delSession',
+    async () => {
+      ids = await listExpiredIds();
+      return ids.length === 0 ? undefined : await deleteSessions(ids, options.api);
+    },
+    turnOptions,
+  );
+  if (reply === undefined) return { deleted: [], gone: [], kept: [] };
 
   let outcome: SweepOutcome;
   if (reply.ok) {

@@ -126,6 +126,9 @@ describe('sweepExpiredSessions when XIPU refuses the batch', () => {
         const [first, second] = harness.ids as [number, number];
         await callApi(simulator, 'delSession', { ids: [first, second] }, simulator.mintCredentials());
         await harness.store.hashDelete(DEFAULT_KEYS.upstreamSessions, String(first), String(second));
+        // That other call was unpaced: this batch leaves one simulator gap later, so it meets a
+        // refusal, not a 429 (whose retry lists the registry again and sends only the third).
+        await new Promise((resolve) => setTimeout(resolve, SIMULATOR_GAP_MS));
       },
     });
     const outcome = await harness.sweep();
