@@ -1,7 +1,9 @@
 /**
  * A minimal client that speaks the XIPU protocol itself (docs/xipu-protocol "Endpoints"),
  * with no gateway, no Redis and no shared schedule: the benchmark's baseline.
- * saveSession → wait the gap after its answer → completions → read the stream → delSession.
+ * directChat is the ancestor adapter's pattern: saveSession → wait the gap after its answer →
+ * completions → read the stream → delSession. streamCompletions alone, into a session made
+ * beforehand, is what the model itself takes ("bare completions").
  */
 
 export interface DirectClientOptions {
@@ -84,18 +86,8 @@ export async function deleteSessions(
   return { ok: reply.status === 200 && reply.code === 0, status: reply.status, msg: reply.msg };
 }
 
-/** One chat in a fresh session, deleted afterwards. Never throws for upstream refusals. */
-export async function directChat(options: DirectClientOptions, text: string): Promise<DirectChatResult> {
-  const startedAt = performance.now();
-  const result = (fields: Omit<DirectChatResult, 'ttftMs' | 'streamEndMs' | 'totalMs' | 'content'> &
-    Partial<Pick<DirectChatResult, 'ttftMs' | 'streamEndMs' | 'content'>>): DirectChatResult => ({
-    ttftMs: Number.NaN,
-    streamEndMs: Number.NaN,
-    content: '',
-    totalMs: performance.now() - startedAt,
-    ...fields,
-  });
-
+/** saveSession with the benchmark's settings: the new session's id, or why not. */
+export async function createSession(options: Pick<DirectClientOptions, 'apiBase' | 'credentials' | 'model'>): Promise<{ id: number } | { failure: string }> {
   const saved = await postJson(options, 'saveSession', {
     name: 'bench · direct',
     model: options.model,
@@ -105,11 +97,26 @@ export async function directChat(options: DirectClientOptions, text: string): Pr
     frequencyPenalty: 0,
   });
   const sessionId = (saved.data as { id?: unknown } | undefined)?.id;
-  if (saved.status !== 200 || saved.code !== 0 || typeof sessionId !== 'number') {
-    return result({ ok: false, failure: `saveSession ${saved.status} ${saved.msg}`.trim() });
-  }
-  await sleep(options.gapMs);
+  if (saved.status !== 200 || saved.code !== 0 || typeof sessionId !== 'number') return { failure: `saveSession ${saved.status} ${saved.msg}`.trim() };
+  return { id: sessionId };
+}
 
+export interface CompletionsResult {
+  /** `startedAt` → first non-empty piece. */
+  ttftMs: number;
+  content: string;
+  /** When completions answered (performance.now()). */
+  answeredAt: number;
+  failure?: string;
+}
+
+/** One completions call into an existing session, read to its end; times from `startedAt` (performance.now()). */
+export async function streamCompletions(
+  options: Pick<DirectClientOptions, 'apiBase' | 'credentials'>,
+  sessionId: number,
+  text: string,
+  startedAt = performance.now(),
+): Promise<CompletionsResult> {
   let ttftMs = Number.NaN;
   let content = '';
   let failure: string | undefined;
@@ -128,6 +135,27 @@ export async function directChat(options: DirectClientOptions, text: string): Pr
     });
     if (content === '') failure = 'completions: empty stream';
   }
+  return { ttftMs, content, answeredAt, failure };
+}
+
+/** One chat in a fresh session, deleted afterwards. Never throws for upstream refusals. */
+export async function directChat(options: DirectClientOptions, text: string): Promise<DirectChatResult> {
+  const startedAt = performance.now();
+  const result = (fields: Omit<DirectChatResult, 'ttftMs' | 'streamEndMs' | 'totalMs' | 'content'> &
+    Partial<Pick<DirectChatResult, 'ttftMs' | 'streamEndMs' | 'content'>>): DirectChatResult => ({
+    ttftMs: Number.NaN,
+    streamEndMs: Number.NaN,
+    content: '',
+    totalMs: performance.now() - startedAt,
+    ...fields,
+  });
+
+  const saved = await createSession(options);
+  if ('failure' in saved) return result({ ok: false, failure: saved.failure });
+  const sessionId = saved.id;
+  await sleep(options.gapMs);
+
+  const { ttftMs, content, answeredAt, failure } = await streamCompletions(options, sessionId, text, startedAt);
   const streamEndMs = performance.now() - startedAt;
 
   if (options.paceDelete) await sleep(answeredAt + options.gapMs - performance.now());

@@ -6,6 +6,12 @@ import { RELEASE_SLOT_SCRIPT } from '@/lib/pacing/release-slot';
 import { RENEW_SLOT_HOLD_SCRIPT } from '@/lib/pacing/renew-slot-hold';
 import { RESERVE_SLOT_SCRIPT } from '@/lib/pacing/reserve-slot';
 import { DELETE_IF_EQUALS_SCRIPT } from '@/lib/store/delete-if-equals';
+import {
+  ABANDON_REFILL_SCRIPT,
+  CLAIM_POOLED_SESSION_SCRIPT,
+  DEPOSIT_POOLED_SESSION_SCRIPT,
+  FINISH_SESSION_SCRIPT,
+} from '@/lib/xipu/sessions/session-pool';
 
 /**
  * Watches redis-server with MONITOR on its own connection (not through the Upstash bridge, so
@@ -16,6 +22,8 @@ import { DELETE_IF_EQUALS_SCRIPT } from '@/lib/store/delete-if-equals';
 export interface RedisMonitor {
   /** Commands seen so far, by label. */
   snapshot(): Map<string, number>;
+  /** Leaves out the commands of one client (`127.0.0.1:PORT` as redis-server names it): the benchmark's own reads. */
+  ignore(address: string): void;
   close(): void;
 }
 
@@ -26,9 +34,19 @@ const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('h
  * write is named by its key family below, to show that it also frees the concurrency slot.
  */
 const SCRIPT_NAMES = new Map<string, string>(
-  [RESERVE_SLOT_SCRIPT, CANCEL_SLOT_SCRIPT, RELEASE_SLOT_SCRIPT, RENEW_SLOT_HOLD_SCRIPT, ACQUIRE_LEASE_SCRIPT, RELEASE_LEASE_SCRIPT, DELETE_IF_EQUALS_SCRIPT].map(
-    (script) => [sha1(script.lua), script.name],
-  ),
+  [
+    RESERVE_SLOT_SCRIPT,
+    CANCEL_SLOT_SCRIPT,
+    RELEASE_SLOT_SCRIPT,
+    RENEW_SLOT_HOLD_SCRIPT,
+    ACQUIRE_LEASE_SCRIPT,
+    RELEASE_LEASE_SCRIPT,
+    DELETE_IF_EQUALS_SCRIPT,
+    CLAIM_POOLED_SESSION_SCRIPT,
+    FINISH_SESSION_SCRIPT,
+    DEPOSIT_POOLED_SESSION_SCRIPT,
+    ABANDON_REFILL_SCRIPT,
+  ].map((script) => [sha1(script.lua), script.name]),
 );
 
 /** Store keys (lib/store/keys.ts) folded to their family: `xipu-gw:concurrency:<id>` → `xipu-gw:concurrency:*`. */
@@ -49,6 +67,8 @@ function storeMethod(command: string, family: string, scriptName: string | undef
     if (command === 'HDEL') return 'registry.forget';
     if (command === 'HGETALL') return 'registry.list / expire';
   }
+  if (family === 'xipu-gw:session-pool:*' && command === 'HGETALL') return 'readLastPoolSettings';
+  if (family === 'xipu-gw:sweep:*' && (command === 'GET' || command === 'SET')) return 'recordSweep';
   if (family === 'xipu-gw:credentials' && command === 'GET') return 'credentials.current';
   if (command === 'PING') return 'ping';
   return '?';
@@ -73,6 +93,7 @@ function labelOf(args: readonly string[]): string {
 
 export async function startRedisMonitor(port: number): Promise<RedisMonitor> {
   const counts = new Map<string, number>();
+  const ignored = new Set<string>();
   const socket: Socket = await new Promise((resolve, reject) => {
     const opened = connect({ port, host: '127.0.0.1' });
     opened.once('error', reject);
@@ -93,7 +114,7 @@ export async function startRedisMonitor(port: number): Promise<RedisMonitor> {
       end = buffered.indexOf('\r\n');
       // +1700000000.123456 [0 127.0.0.1:5555] "EVALSHA" "…"  — script commands show `[0 lua]`.
       const match = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
-      if (!match || match[1] === 'lua') continue;
+      if (!match || match[1] === 'lua' || ignored.has(match[1] ?? '')) continue;
       const label = labelOf(parseArguments(match[2] ?? ''));
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
@@ -101,6 +122,7 @@ export async function startRedisMonitor(port: number): Promise<RedisMonitor> {
   socket.write('*1\r\n$7\r\nMONITOR\r\n');
   return {
     snapshot: () => new Map(counts),
+    ignore: (address) => void ignored.add(address),
     close: () => socket.destroy(),
   };
 }
