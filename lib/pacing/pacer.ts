@@ -54,6 +54,11 @@ export interface PacerTurn {
    * `at + gapMs` (one store call). Never throws: a store failure is logged.
    */
   answered(at?: number): Promise<void>;
+  /**
+   * The turn was not used after all (nothing to send): its slot (and hold) goes back at once,
+   * for every instance, as if it had never been booked; answered() then does nothing. Never throws.
+   */
+  giveBack(): Promise<void>;
   /** Ends this turn's hold (when it has one), freeing the account `gapMs` from now. Idempotent. */
   releaseHold(): Promise<void>;
   /**
@@ -189,17 +194,26 @@ export function createPacer(options: PacerOptions): Pacer {
     reservation: Extract<SlotReservation, { status: 'reserved' }>,
     startedAt: number,
     holdToken: string | undefined,
+    token: string,
   ): PacerTurn => {
     let holdReleased = false;
+    let givenBack = false;
     return {
       slotAt: reservation.slotAt,
       waitedMs: now() - startedAt,
       async answered(at = now()) {
-        if (at <= reservation.slotAt + allowanceMs) return;
+        if (givenBack || at <= reservation.slotAt + allowanceMs) return;
         // Best effort: a store hiccup here must never cost the caller the upstream call's
         // result (a created session, an open stream). The next slots just keep their spacing.
         await releaseSlot(store, key, { now: at, gapMs }).catch((error: unknown) => {
           logEvent('warn', 'pacer_answer_not_recorded', { error: error instanceof Error ? error.message : String(error) });
+        });
+      },
+      async giveBack() {
+        givenBack = true;
+        holdReleased = true;
+        await cancelSlot(store, key, token).catch((error: unknown) => {
+          logEvent('warn', 'pacer_slot_not_given_back', { error: error instanceof Error ? error.message : String(error) });
         });
       },
       async releaseHold() {
@@ -248,8 +262,9 @@ export function createPacer(options: PacerOptions): Pacer {
 
   /**
    * A background turn (WaitForTurnOptions.background): a slot at once when nobody waits and
-   * the account is free, else asked again after the reported wait, BACKGROUND_ATTEMPTS times
-   * within BACKGROUND_MAX_WAIT_MS. Nothing is booked ahead, so there is nothing to give back.
+   * the account is free; refused because the last call started less than a spacing ago, it
+   * asks again after the reported wait (BACKGROUND_ATTEMPTS times within
+   * BACKGROUND_MAX_WAIT_MS); refused because others wait or hold the account, it gives up at once. Nothing is booked ahead, so there is nothing to give back.
    */
   async function waitForBackgroundSlot(call: UpstreamCall, signal: AbortSignal | undefined, notBefore: number | undefined): Promise<PacerTurn> {
     const startedAt = now();
@@ -263,8 +278,11 @@ export function createPacer(options: PacerOptions): Pacer {
     for (let attempt = 1; attempt <= BACKGROUND_ATTEMPTS; attempt += 1) {
       const askedAt = now();
       const reservation = await reserveSlot(store, key, { token, now: askedAt, gapMs, allowanceMs, maxWaitMs: 0, background: true });
-      if (reservation.status === 'reserved') return createTurn(reservation, startedAt, undefined);
+      if (reservation.status === 'reserved') return createTurn(reservation, startedAt, undefined, token);
       waitMs = reservation.status === 'refused' ? reservation.waitMs : reservation.holdUntil - askedAt;
+      // Calls are waiting (or one holds the account): the account is in use, and asking again
+      // would only cost commands. Only "the last call started just now" is worth a second ask.
+      if (reservation.status !== 'refused' || reservation.othersWait) break;
       // A little past the reported moment, so the slot before it has surely started.
       const wakeAt = askedAt + Math.max(waitMs, pollMs) + TIMER_SLACK_MS;
       if (attempt === BACKGROUND_ATTEMPTS || wakeAt > deadline) break;
@@ -337,7 +355,7 @@ export function createPacer(options: PacerOptions): Pacer {
           continue;
         }
         reserved = false;
-        return createTurn(reservation, startedAt, hold && token);
+        return createTurn(reservation, startedAt, hold && token, token);
       }
     } catch (error) {
       // Nothing goes upstream: give the slot (and the hold) back now, so the calls behind it

@@ -20,7 +20,7 @@ export async function reserveSlot(store: Store, key: string, request: SlotReques
 
 const reserveSlotReplySchema = z.union([
   z.tuple([z.literal('reserved'), z.number(), z.number()]),
-  z.tuple([z.literal('refused'), z.number()]),
+  z.union([z.tuple([z.literal('refused'), z.number()]), z.tuple([z.literal('refused'), z.number(), z.literal(1)])]),
   z.tuple([z.literal('busy'), z.number()]),
 ]);
 
@@ -31,7 +31,8 @@ const reserveSlotReplySchema = z.union([
  * ARGV[7] idleMs: the keys outlive the latest time they hold by this much.
  * ARGV[8] 1 for the background class (SlotRequest.background), else 0.
  *
- * Returns {"busy", holdUntil} | {"refused", waitMs} | {"reserved", slotAt, waitMs}.
+ * Returns {"busy", holdUntil} | {"refused", waitMs} | {"refused", waitMs, 1} (background: others
+ * wait or hold the account) | {"reserved", slotAt, waitMs}.
  */
 export const RESERVE_SLOT_SCRIPT: StoreScript<SlotReservation> = {
   name: 'reserveSlot',
@@ -60,18 +61,20 @@ end
 
 if holder and holder ~= token and holdUntil > now then
   if background then
-    return {"refused", holdUntil - now}
+    return {"refused", holdUntil - now, 1}
   end
   if ownSlot then
     return {"reserved", ownSlot, ownSlot - now}
   end
   -- A waiter told "busy" books nothing: it leaves a mark, so that when the hold ends a
-  -- background call does not take the turn before it polls again.
-  redis.call("HSET", scheduleKey, "waiterUntil", now + spacing)
+  -- background call does not take the turn before it polls again (a probe leaves none).
+  if maxWaitMs >= 0 then
+    redis.call("HSET", scheduleKey, "waiterUntil", now + spacing)
+  end
   return {"busy", holdUntil}
 end
 if background and waiterUntil > now then
-  return {"refused", waiterUntil - now}
+  return {"refused", waiterUntil - now, 1}
 end
 
 redis.call("ZREMRANGEBYSCORE", slotsKey, "-inf", now - spacing)
@@ -79,7 +82,7 @@ local taken = redis.call("ZRANGE", slotsKey, 0, -1, "WITHSCORES")
 if background and #taken > 0 then
   local lastSlot = tonumber(taken[#taken])
   if lastSlot > now then
-    return {"refused", lastSlot + spacing - now}
+    return {"refused", lastSlot + spacing - now, 1}
   end
 end
 local slotAt = math.max(now, floorAt)
@@ -143,16 +146,18 @@ return {"reserved", slotAt, waitMs}
 
     if (holder != null && holder !== token && holdUntil > now) {
       if (background) {
-        return ['refused', holdUntil - now];
+        return ['refused', holdUntil - now, 1];
       }
       if (ownSlot !== null) {
         return ['reserved', ownSlot, ownSlot - now];
       }
-      redis.hSet(scheduleKey, { waiterUntil: now + spacing });
+      if (maxWaitMs >= 0) {
+        redis.hSet(scheduleKey, { waiterUntil: now + spacing });
+      }
       return ['busy', holdUntil];
     }
     if (background && waiterUntil > now) {
-      return ['refused', waiterUntil - now];
+      return ['refused', waiterUntil - now, 1];
     }
 
     redis.zRemRangeByScore(slotsKey, -Infinity, now - spacing);
@@ -160,7 +165,7 @@ return {"reserved", slotAt, waitMs}
     if (background && taken.length > 0) {
       const lastSlot = taken[taken.length - 1]![1];
       if (lastSlot > now) {
-        return ['refused', lastSlot + spacing - now];
+        return ['refused', lastSlot + spacing - now, 1];
       }
     }
     let slotAt = Math.max(now, floorAt);
@@ -212,7 +217,7 @@ return {"reserved", slotAt, waitMs}
       case 'reserved':
         return { status: 'reserved', slotAt: parsed[1], waitMs: parsed[2] };
       case 'refused':
-        return { status: 'refused', waitMs: parsed[1] };
+        return parsed.length === 3 ? { status: 'refused', waitMs: parsed[1], othersWait: true } : { status: 'refused', waitMs: parsed[1] };
       case 'busy':
         return { status: 'busy', holdUntil: parsed[1] };
     }

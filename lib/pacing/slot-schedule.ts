@@ -82,8 +82,12 @@ export interface SlotRequest {
 export type SlotReservation =
   /** Start the call at `slotAt` (= now + waitMs; negative for a kept slot already past). */
   | { status: 'reserved'; slotAt: number; waitMs: number }
-  /** The wait would exceed maxWaitMs; nothing was reserved (the token had no slot). */
-  | { status: 'refused'; waitMs: number }
+  /**
+   * The wait would exceed maxWaitMs; nothing was reserved (the token had no slot). For the
+   * background class, `othersWait` says the refusal is for calls waiting or holding the
+   * account (not merely one that started less than a spacing ago): asking again soon is futile.
+   */
+  | { status: 'refused'; waitMs: number; othersWait?: boolean }
   /** Another call holds the account until at most `holdUntil`; ask again later (the token had no slot). */
   | { status: 'busy'; holdUntil: number };
 

@@ -38,7 +38,7 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
       await reserve('a', t);
       await reserve('b', t);
       // a started, b waits: the background may not go before b, nor take the place after it.
-      expect(await reserveBackground('refill', t + 10)).toEqual({ status: 'refused', waitMs: 2 * slotSpacing - 10 });
+      expect(await reserveBackground('refill', t + 10)).toEqual({ status: 'refused', waitMs: 2 * slotSpacing - 10, othersWait: true });
       expect(await readSortedSet(backend.store, `${key('s')}:slots`)).toEqual([
         ['a', t],
         ['b', t + slotSpacing],
@@ -54,6 +54,7 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
     it('is refused until a spacing after the last call started, then granted', async () => {
       const t = backend.now();
       await reserve('a', t);
+      // Only a call that started just now: worth asking again after the wait (no othersWait).
       expect(await reserveBackground('refill', t + 300)).toEqual({ status: 'refused', waitMs: slotSpacing - 300 });
       expect(await reserveBackground('refill', t + slotSpacing)).toEqual(reservedAt(t + slotSpacing, t + slotSpacing));
     });
@@ -63,7 +64,7 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
       await reserve('stream', t, { hold: { leaseMs: 3_000 } });
       expect(await reserve('chat', t + 2_500)).toEqual({ status: 'busy', holdUntil: t + 3_000 });
       // The hold has lapsed and nothing else constrains, but the chat has not polled again yet.
-      expect(await reserveBackground('refill', t + 3_100)).toEqual({ status: 'refused', waitMs: t + 2_500 + slotSpacing - (t + 3_100) });
+      expect(await reserveBackground('refill', t + 3_100)).toEqual({ status: 'refused', waitMs: t + 2_500 + slotSpacing - (t + 3_100), othersWait: true });
       expect(await reserve('chat', t + 3_150)).toEqual(reservedAt(t + 3_150, t + 3_150));
       // The chat has its slot: the mark is gone, and a spacing later the background may go.
       expect(await backend.store.hashGetAll(key('s'))).not.toHaveProperty('waiterUntil');
@@ -76,7 +77,7 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
       await releaseSlot(backend.store, key('s'), { now: t + 2_000, gapMs });
       expect(await reserveBackground('refill', t + slotSpacing + 10)).toEqual({ status: 'refused', waitMs: t + 3_000 - (t + slotSpacing + 10) });
       await reserve('stream', t + 3_000, { hold: { leaseMs: 30_000 } });
-      expect(await reserveBackground('refill', t + 5_000)).toEqual({ status: 'refused', waitMs: t + 33_000 - (t + 5_000) });
+      expect(await reserveBackground('refill', t + 5_000)).toEqual({ status: 'refused', waitMs: t + 33_000 - (t + 5_000), othersWait: true });
     });
   });
 

@@ -21,6 +21,8 @@ export interface XipuAccountKeys {
   upstreamSessions: string;
   /** Hash: the warm pool's totals (hits, misses, refills, the last refill error, the last settings). */
   sessionPoolStats: string;
+  /** String: held while one instance deletes the queue of used sessions in a batch (SET NX with a TTL). */
+  sessionDeleteLock: string;
   /** String: JSON of the upstream credentials (token, session string, expiry, source). */
   credentials: string;
   /**
@@ -69,6 +71,7 @@ export function xipuAccountKeys(accountId: string): XipuAccountKeys {
     pacerSchedule: `${prefix}pacer`,
     upstreamSessions: `${prefix}sessions`,
     sessionPoolStats: `${prefix}session-pool:stats`,
+    sessionDeleteLock: `${prefix}sessions:delete-lock`,
     credentials: `${prefix}credentials`,
     credentialsServed: (fingerprint) => `${prefix}credentials:served:${fingerprint}`,
     credentialsRejected: (fingerprint) => `${prefix}credentials:rejected:${fingerprint}`,

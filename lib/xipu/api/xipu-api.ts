@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fetchWithTimeouts } from '@/lib/outbound/fetch-with-timeouts';
-import { describeBody, mapXipuHttpError, upstreamFailed } from './xipu-errors';
+import { completionsRefused, describeBody, mapXipuHttpError, upstreamFailed } from './xipu-errors';
 
 /**
  * The three XIPU endpoints (docs/xipu-protocol.md "Endpoints"). No pacing here: callers
@@ -128,7 +128,7 @@ export async function openCompletions(
       abort();
     }
     if (response.status !== 200) throw mapXipuHttpError(response.status, body);
-    throw upstreamFailed(`completions refused: ${describeBody(body)}`);
+    throw completionsRefused(body);
   }
   return { response, abort, kind: contentType.includes('text/event-stream') ? 'event-stream' : 'text' };
 }

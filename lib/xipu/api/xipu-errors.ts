@@ -61,6 +61,22 @@ export function upstreamFailed(detail: string, status = 502): GatewayError {
   return new GatewayError(`XIPU failed: ${detail}`, { status, type: 'upstream_error', code: 'upstream_error', retryable: true });
 }
 
+/** Errors of completions answered 200 with `code != 0`: XIPU would not answer in that session. */
+const completionsRefusals = new WeakSet<GatewayError>();
+
+/** completions answered a refusal (JSON, `code != 0`) instead of a stream; `upstreamMessage` is its `msg`. */
+export function completionsRefused(body: string): GatewayError & { upstreamMessage: string } {
+  const message = describeBody(body);
+  const error = Object.assign(upstreamFailed(`completions refused: ${message}`), { upstreamMessage: message });
+  completionsRefusals.add(error);
+  return error;
+}
+
+/** Whether completions refused its session (not a 5xx, a timeout or a token): another session may do. */
+export function isCompletionsRefusal(error: unknown): error is GatewayError & { upstreamMessage: string } {
+  return error instanceof GatewayError && completionsRefusals.has(error);
+}
+
 const SESSION_CAP_TEXT = /created \d+ sessions/i;
 /** The 500 body the ancestor saw for an invalid token (docs/xipu-protocol.md §5). */
 const TOKEN_ERROR_TEXT = /\btoken\s*(error|invalid|expired)\b|\binvalid\s*token\b/i;

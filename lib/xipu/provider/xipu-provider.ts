@@ -1,11 +1,12 @@
-import { describeErrorForLog, isGatewayError } from '@/lib/errors/gateway-error';
+import { describeErrorForLog } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import type { Pacer } from '@/lib/pacing/pacer';
 import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart, ModelCard } from '@/lib/providers/chat-provider';
 import type { AccountStore } from '@/lib/xipu/account/account-store';
 import type { CredentialSource } from '@/lib/xipu/api/credential-source';
 import { openCompletions, type SessionSettings, type XipuApiOptions } from '@/lib/xipu/api/xipu-api';
-import { isRejectedToken } from '@/lib/xipu/api/xipu-errors';
+import { isCompletionsRefusal, isRejectedToken } from '@/lib/xipu/api/xipu-errors';
+import { isSessionGoneMessage } from '@/lib/xipu/api/is-session-gone-message';
 import { openUpstreamSession } from '@/lib/xipu/sessions/open-upstream-session';
 import { pacedXipuCall } from '@/lib/xipu/sessions/paced-xipu-call';
 import type { CurrentCredentials, SessionLifecycle } from '@/lib/xipu/sessions/session-lifecycle';
@@ -137,10 +138,12 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
       return assembleParts(opened, { thinkTags: options.thinkTags, onEnd: () => session.endStream() });
     } catch (error) {
       await session.endStream();
-      // A pooled session XIPU would not answer in (it may have gone stale): once more with a
-      // fresh one, still before any byte reached the client. A token, the client or the
-      // schedule failing is no fault of the session.
-      if (session.pooled && !call.signal.aborted && !isRejectedToken(error) && !isScheduleError(error)) {
+      // A session XIPU says is gone is forgotten, not queued for a delete that would be refused.
+      if (isCompletionsRefusal(error) && isSessionGoneMessage(error.upstreamMessage)) session.forgetOnClose();
+      // A pooled session XIPU refused to answer in (it may have gone stale, or its owner deleted
+      // it): once more with a fresh one, still before any byte reached the client. A 5xx, a
+      // timeout, a token or the schedule failing is no fault of the session.
+      if (session.pooled && !call.signal.aborted && isCompletionsRefusal(error)) {
         logEvent('warn', 'pooled_session_failed', { requestId: call.requestId, session: session.sessionId, error: describeErrorForLog(error) });
         return await attemptChat(request, call, auth, true);
       }
@@ -190,9 +193,4 @@ function sessionSettings(request: ChatRequest, at: number): SessionSettings {
     presencePenalty: request.presencePenalty ?? 0,
     frequencyPenalty: request.frequencyPenalty ?? 0,
   };
-}
-
-/** The schedule refused or ran out of time: retrying with another session would not help. */
-function isScheduleError(error: unknown): boolean {
-  return isGatewayError(error) && (error.code === 'upstream_busy' || error.code === 'upstream_rate_limited' || error.code === 'upstream_start_timeout');
 }

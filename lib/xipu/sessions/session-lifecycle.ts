@@ -49,6 +49,8 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
   let heldTurn: PacerTurn | undefined;
   /** When the session's last call (completions) took its turn: a refill asks one spacing later. */
   let lastTurnAt: number | undefined;
+  /** XIPU said the session is gone: close() only forgets it. */
+  let gone = false;
   let abortUpstream: ((reason?: unknown) => void) | undefined;
   let closed: Promise<void> | undefined;
 
@@ -83,6 +85,10 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
       heldTurn = turn;
       lastTurnAt = turn.slotAt;
     },
+    /** XIPU said the session no longer exists: close() forgets it instead of deleting it. */
+    forgetOnClose() {
+      gone = true;
+    },
     attachUpstream(abort: (reason?: unknown) => void) {
       abortUpstream = abort;
     },
@@ -104,6 +110,10 @@ export function createSessionLifecycle(context: SessionLifecycleContext) {
         clearInterval(renewTimer);
         await renewing;
         await lifecycle.endStream();
+        if (gone) {
+          await context.registry.forget(context.sessionId).catch(() => undefined);
+          return;
+        }
         if (context.retire) {
           try {
             if (await context.retire({ lastTurnAt })) return;

@@ -118,6 +118,10 @@ for index = 1, #entries, 2 do
 end
 if best == nil then
   redis.call("HINCRBY", KEYS[2], "misses", 1)
+  if redis.call("HGET", KEYS[2], "lastMissSettings") == settingsKey then
+    redis.call("HSET", KEYS[2], "repeatMissSettings", settingsKey)
+  end
+  redis.call("HSET", KEYS[2], "lastMissSettings", settingsKey)
   return false
 end
 redis.call("HSET", KEYS[1], best, cjson.encode({owner = ARGV[2], model = ARGV[3], createdAt = now, leaseUntil = now + leaseMs, state = "live"}))
@@ -141,6 +145,10 @@ return best
     }
     if (best === undefined) {
       redis.hIncrBy(statsKey, 'misses', 1);
+      if (redis.hGet(statsKey, 'lastMissSettings') === settingsKey) {
+        redis.hSet(statsKey, { repeatMissSettings: settingsKey });
+      }
+      redis.hSet(statsKey, { lastMissSettings: settingsKey });
       return null;
     }
     redis.hSet(registryKey, { [best]: JSON.stringify({ owner, model, createdAt: now, leaseUntil: now + leaseMs, state: 'live' }) });
@@ -192,8 +200,9 @@ export interface FinishOutcome {
  * Ends a chat's session (state `used`, lease over: the next batched delete takes it) and
  * decides, atomically for every instance, how many sessions with this chat's settings the
  * pool gets: what it lacks of its size (pooled + refilling), or one when it is full but holds
- * none with these settings (then the oldest pooled one of other settings is retired for it) —
- * never beyond the bound. Also drops refill placeholders whose lease lapsed.
+ * none with these settings and these settings missed twice in a row (then the oldest pooled
+ * one of other settings is retired for it: the pool follows settings that come back, and
+ * does not churn on settings that rotate or come once) — never beyond the bound. Also drops refill placeholders whose lease lapsed.
  * One store command.
  */
 export async function finishSession(account: AccountStore, request: FinishRequest): Promise<FinishOutcome> {
@@ -287,7 +296,9 @@ local evicted = ""
 if poolSize > 0 and size < bound then
   if pooled + refilling < poolSize then
     refill = math.min(poolSize - pooled - refilling, bound - size)
-  elseif pooledSame + refillingSame == 0 and evict ~= nil then
+  elseif pooledSame + refillingSame == 0 and evict ~= nil
+    and redis.call("HGET", KEYS[2], "repeatMissSettings") == settingsKey then
+    redis.call("HDEL", KEYS[2], "repeatMissSettings")
     retire(evict, evictRecord)
     evicted = evict
     pending = pending + 1
@@ -359,7 +370,8 @@ return {refill, pending, oldestPending, size, evicted, retired}
     if (poolSize > 0 && size < bound) {
       if (pooled + refilling < poolSize) {
         refill = Math.min(poolSize - pooled - refilling, bound - size);
-      } else if (pooledSame + refillingSame === 0 && evict !== undefined) {
+      } else if (pooledSame + refillingSame === 0 && evict !== undefined && redis.hGet(statsKey, 'repeatMissSettings') === settingsKey) {
+        redis.hDel(statsKey, 'repeatMissSettings');
         retire(evict.field, evict.record);
         evicted = evict.field;
         pending += 1;

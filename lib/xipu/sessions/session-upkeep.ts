@@ -4,7 +4,7 @@ import { logEvent } from '@/lib/log/log-event';
 import type { Pacer } from '@/lib/pacing/pacer';
 import type { SessionPoolPolicy } from '@/lib/xipu/account/account-settings';
 import type { AccountStore } from '@/lib/xipu/account/account-store';
-import { saveSession, type SessionSettings, type XipuApiOptions } from '@/lib/xipu/api/xipu-api';
+import { deleteSessions, saveSession, type SessionSettings, type XipuApiOptions } from '@/lib/xipu/api/xipu-api';
 import { isRejectedToken } from '@/lib/xipu/api/xipu-errors';
 import { MAX_RATE_LIMIT_RETRIES, pacedXipuCall } from './paced-xipu-call';
 import { sessionName } from './session-name';
@@ -34,6 +34,19 @@ export const DELETE_MAX_DELAY_MS = 60_000;
  * 50-session cap matters more than one request's 1.25 s.
  */
 const URGENT_BATCHES = 3;
+/**
+ * A chat's end has the route's cleanup reserve (60 s, lib/chat/run-chat.ts) for its work: a
+ * refill starts only within this long of the finish, and its saveSession is bounded by
+ * REFILL_CALL_TIMEOUT_MS, so a refill in flight when the platform ends the function — a
+ * session XIPU made that nothing records — cannot happen: 10 s + 15 s waiting for a
+ * background turn + 10 s + 10 s stay well inside the reserve.
+ */
+const REFILL_START_WINDOW_MS = 10_000;
+const REFILL_CALL_TIMEOUT_MS = 10_000;
+/** A batched delete that is not urgent starts only within this long of the finish (the same reserve). */
+const FLUSH_START_WINDOW_MS = 20_000;
+/** One batched delete at a time per account: chat ends on several instances would otherwise queue the same one. */
+const DELETE_LOCK_MS = 30_000;
 
 export interface SessionUpkeepContext {
   account: AccountStore;
@@ -75,19 +88,24 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
     const named = { ...settings, name: sessionName(settings.model, now()) };
     const settingsKey = sessionSettingsKey(named);
     let reply: Awaited<ReturnType<typeof saveSession>>;
+    const bounded = { ...api, signal: undefined, firstByteTimeoutMs: Math.min(api.firstByteTimeoutMs, REFILL_CALL_TIMEOUT_MS), idleTimeoutMs: Math.min(api.idleTimeoutMs, REFILL_CALL_TIMEOUT_MS) };
     try {
-      reply = await pacedXipuCall(pacer, 'saveSession', () => saveSession(named, { ...api, signal: undefined }), {
+      reply = await pacedXipuCall(pacer, 'saveSession', () => saveSession(named, bounded), {
         background: true,
         notBefore,
         // A background call never retries a 429: it waits for a quieter moment instead.
         rateLimitBudget: { retried: MAX_RATE_LIMIT_RETRIES },
       });
     } catch (error) {
-      // No turn (the account is busy) or no usable token is no failure of the pool itself.
+      // No turn (the account is busy), no usable token, a network or server error: none is the
+      // pool's own failure (the credentials and the chats report those). Only XIPU's refusal is.
       const quiet = isGatewayError(error) && (error.code === 'upstream_busy' || error.code === 'upstream_rate_limited');
-      const failure = quiet || isRejectedToken(error) ? undefined : describeErrorForLog(error);
-      logEvent(failure ? 'warn' : 'info', failure ? 'pool_refill_failed' : 'pool_refill_skipped', { requestId, account: account.accountId, error: describeErrorForLog(error) });
-      await abandonRefill(account, { refillToken, now: now(), failure }).catch(() => undefined);
+      logEvent(quiet || isRejectedToken(error) ? 'info' : 'warn', quiet ? 'pool_refill_skipped' : 'pool_refill_failed', {
+        requestId,
+        account: account.accountId,
+        error: describeErrorForLog(error),
+      });
+      await abandonRefill(account, { refillToken, now: now() }).catch(() => undefined);
       return false;
     }
     if (!reply.ok) {
@@ -99,12 +117,13 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
       await depositPooledSession(account, { refillToken, sessionId: reply.id, settingsKey, model: named.model, now: now(), lifetimeMs: policy.pooledLifetimeMs });
       return true;
     } catch (error) {
-      // Unrecorded, nothing would ever delete it: record it as pending a delete instead.
+      // Unrecorded, nothing would ever delete it: delete it now (the store that failed may
+      // fail again, so not through the registry), in a turn of its own.
       logEvent('warn', 'pool_deposit_failed', { requestId, session: reply.id, error: describeErrorForLog(error) });
-      await registry
-        .record({ id: reply.id, owner: 'pool', model: named.model, createdAt: now() })
-        .then(() => registry.expire(reply.id))
-        .catch(() => undefined);
+      await pacedXipuCall(pacer, 'delSession', () => deleteSessions([reply.id], bounded)).catch((deleteError: unknown) => {
+        logEvent('warn', 'session_delete_failed', { requestId, session: reply.id, error: describeErrorForLog(deleteError) });
+      });
+      await abandonRefill(account, { refillToken, now: now() }).catch(() => undefined);
       return false;
     }
   }
@@ -113,32 +132,48 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
    * Makes the `count` refills finishSession booked under `token`, one background turn each;
    * after the first that fails the others are given up. @returns how many joined the pool.
    */
-  async function refillBooked(settings: SessionSettings, token: string, count: number, api: XipuApiOptions, requestId: string | undefined, notBefore?: number): Promise<number> {
+  async function refillBooked(
+    settings: SessionSettings,
+    token: string,
+    count: number,
+    api: XipuApiOptions,
+    requestId: string | undefined,
+    options: { notBefore?: number; startBy: number },
+  ): Promise<number> {
     let made = 0;
     for (let number = 1; number <= count; number += 1) {
       const refillToken = `${token}:${number}`;
-      if (made < number - 1) {
+      if (made < number - 1 || now() > options.startBy) {
         await abandonRefill(account, { refillToken, now: now() }).catch(() => undefined);
         continue;
       }
-      if (await refill(settings, refillToken, api, requestId, number === 1 ? notBefore : undefined)) made += 1;
+      if (await refill(settings, refillToken, api, requestId, number === 1 ? options.notBefore : undefined)) made += 1;
     }
     return made;
   }
 
-  /** Deletes the queue in one batch when it is due (see DELETE_MAX_DELAY_MS); never throws. */
-  async function flushIfDue(outcome: FinishOutcome, api: XipuApiOptions, requestId: string): Promise<void> {
-    if (outcome.pending === 0) return;
-    const urgent = policy.deleteBatchSize === 1 || outcome.pending >= URGENT_BATCHES * policy.deleteBatchSize || outcome.size >= policy.bound;
-    const due =
-      urgent ||
-      outcome.pending >= policy.deleteBatchSize ||
-      (outcome.oldestPendingAt !== undefined && now() - outcome.oldestPendingAt >= DELETE_MAX_DELAY_MS);
-    if (!due) return;
-    await flush(api, { background: !urgent, requestId });
+  /** Whether the queue must be deleted now, in a normal turn (batches of one, three batches waiting, the bound). */
+  function isUrgent(outcome: FinishOutcome): boolean {
+    return outcome.pending > 0 && (policy.deleteBatchSize === 1 || outcome.pending >= URGENT_BATCHES * policy.deleteBatchSize || outcome.size >= policy.bound);
   }
 
+  /** Whether the queue is due for a background batched delete (see DELETE_MAX_DELAY_MS). */
+  function isDue(outcome: FinishOutcome): boolean {
+    return (
+      outcome.pending >= policy.deleteBatchSize ||
+      (outcome.pending > 0 && outcome.oldestPendingAt !== undefined && now() - outcome.oldestPendingAt >= DELETE_MAX_DELAY_MS)
+    );
+  }
+
+  /** One batched delete of the queue, by one instance at a time (the others leave it to it); never throws. */
   async function flush(api: XipuApiOptions, options: { background: boolean; requestId?: string }): Promise<number[]> {
+    const lockToken = randomUUID();
+    try {
+      if (!(await account.store.setIfAbsent(account.keys.sessionDeleteLock, lockToken, DELETE_LOCK_MS))) return [];
+    } catch (error) {
+      logEvent('warn', 'session_deletes_failed', { requestId: options.requestId, account: account.accountId, error: describeErrorForLog(error) });
+      return [];
+    }
     try {
       return await sweepExpiredSessions({ registry, pacer, api: { ...api, signal: undefined }, account, background: options.background });
     } catch (error) {
@@ -149,6 +184,8 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
         error: describeErrorForLog(error),
       });
       return [];
+    } finally {
+      await account.store.deleteIfEquals(account.keys.sessionDeleteLock, lockToken).catch(() => undefined);
     }
   }
 
@@ -198,6 +235,7 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
      */
     async finish(finished: FinishedSession): Promise<boolean> {
       const refillToken = randomUUID();
+      const startedAt = now();
       const outcome = await finishSession(account, {
         sessionId: finished.sessionId,
         settingsKey: sessionSettingsKey(finished.settings),
@@ -206,9 +244,17 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
         policy,
         refillToken,
       });
+      // An urgent delete (the cap's safety, or batches of one) goes before the refills.
+      const urgent = isUrgent(outcome);
+      if (urgent) await flush(finished.api, { background: false, requestId: finished.requestId });
       const notBefore = finished.lastTurnAt === undefined ? undefined : finished.lastTurnAt + context.spacingMs;
-      await refillBooked(finished.settings, refillToken, outcome.refills, finished.api, finished.requestId, notBefore);
-      await flushIfDue(outcome, finished.api, finished.requestId);
+      await refillBooked(finished.settings, refillToken, outcome.refills, finished.api, finished.requestId, {
+        notBefore,
+        startBy: startedAt + REFILL_START_WINDOW_MS,
+      });
+      if (!urgent && isDue(outcome) && now() <= startedAt + FLUSH_START_WINDOW_MS) {
+        await flush(finished.api, { background: true, requestId: finished.requestId });
+      }
       return outcome.retired;
     },
 
@@ -230,7 +276,8 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
           () => undefined,
         );
         if (!outcome || outcome.refills === 0) break;
-        const made = await refillBooked(settings, refillToken, outcome.refills, api, undefined);
+        // The keep-alive route has minutes: each refill may start when the one before ended.
+        const made = await refillBooked(settings, refillToken, outcome.refills, api, undefined, { startBy: now() + REFILL_START_WINDOW_MS });
         refilled += made;
         if (made < outcome.refills) break;
       }

@@ -70,9 +70,12 @@ export async function sweepExpiredSessionsWithOutcome(options: SweepOptions): Pr
   const reply = await pacedXipuCall(
     options.pacer,
     'delSession',
-    async () => {
+    async (turn) => {
       ids = await listExpiredIds();
-      return ids.length === 0 ? undefined : await deleteSessions(ids, options.api);
+      if (ids.length > 0) return await deleteSessions(ids, options.api);
+      // Nothing left to send: the slot goes back, so no request waits behind an empty turn.
+      await turn.giveBack();
+      return undefined;
     },
     turnOptions,
   );

@@ -13,6 +13,7 @@ describe('xipuAccountKeys', () => {
       pacerSchedule: 'xipu-gw:pacer',
       upstreamSessions: 'xipu-gw:sessions',
       sessionPoolStats: 'xipu-gw:session-pool:stats',
+      sessionDeleteLock: 'xipu-gw:sessions:delete-lock',
       credentials: 'xipu-gw:credentials',
       heartbeatSessionId: 'xipu-gw:heartbeat-session',
       heartbeatLock: 'xipu-gw:heartbeat-lock',

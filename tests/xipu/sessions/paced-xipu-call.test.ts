@@ -20,6 +20,7 @@ function recordingPacer() {
         waitedMs: 0,
         answered: async () => void events.push(`answered ${number}`),
         releaseHold: async () => undefined,
+        giveBack: async () => undefined,
         renewHold: async () => true,
       };
       return turn;
