@@ -24,8 +24,8 @@ import { sweepExpiredSessions } from './sweep-expired-sessions';
 
 /**
  * A batch smaller than SESSION_DELETE_BATCH is still deleted once its oldest session has
- * waited this long, at the next chat's end that finds the account free: an idle account's
- * queue does not wait for the keep-alive.
+ * waited this long, at the next chat's end that finds the account free (or by the keep-alive,
+ * whichever comes first: on an account that goes quiet, the keep-alive's).
  */
 export const DELETE_MAX_DELAY_MS = 60_000;
 /**
