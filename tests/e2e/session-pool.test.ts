@@ -235,7 +235,7 @@ describe('the warm session pool: three gateway processes, one Redis, the simulat
     console.log('burst', { maxOpen: seen.maxOpen, maxApiOpen: seen.maxApiOpen, statsBefore, statsAfter, sweep: report.sweep, pool: report.pool, deletes });
   }, 120_000);
 
-  it('a chat with other settings than the pooled sessions creates its own session, and the pool makes room for its settings', async () => {
+  it('a chat with other settings than the pooled sessions creates its own session, and the pool makes room for its settings when they come back', async () => {
     const pooledBefore = await expectOnlyAFreshPool();
     expect(pooledBefore).toHaveLength(POOL_SIZE);
     const before = simulator.state();
@@ -247,14 +247,20 @@ describe('the warm session pool: three gateway processes, one Redis, the simulat
     expect(pooledBefore).not.toContain(answered[0]!.id);
     await settle();
 
+    // A miss, and the chat's own saveSession; one miss may be a one-off, so the full pool stays.
+    expect(simulator.state().calls.saveSession - before.calls.saveSession).toBe(1);
+    expect((await poolStats()).refills - statsBefore.refills).toBe(0);
+
+    // The same settings miss again (on another instance): now the oldest pooled session is
+    // retired for one refill with these settings.
+    await expectAnswered(gateways[0]!, 'cooler again', { temperature: 0.3 });
+    await settle();
     const after = simulator.state();
     const statsAfter = await poolStats();
-    // No claim: a miss, and the chat's own saveSession. finishSession then found the pool full
-    // but without a session of these settings: the oldest pooled one was retired for one refill.
     expect(statsAfter.hits - statsBefore.hits).toBe(0);
-    expect(statsAfter.misses - statsBefore.misses).toBe(1);
+    expect(statsAfter.misses - statsBefore.misses).toBe(2);
     expect(statsAfter.refills - statsBefore.refills).toBe(1);
-    expect(after.calls.saveSession - before.calls.saveSession - (statsAfter.refills - statsBefore.refills)).toBe(1);
+    expect(after.calls.saveSession - before.calls.saveSession - (statsAfter.refills - statsBefore.refills)).toBe(2);
     const pooledSettings = (await registryEntries())
       .map(([, raw]) => JSON.parse(raw))
       .filter((record) => record.state === 'pooled')
