@@ -9,6 +9,7 @@ import type { SlotReservation } from '@/lib/pacing/slot-schedule';
 import { createMemoryStore } from '@/lib/store/memory-store';
 import type { Store } from '@/lib/store/store';
 import { createUpstashStore } from '@/lib/store/upstash-store';
+import { readSortedSet } from '../support/read-sorted-set';
 import { aroundScripts, recordStoreCalls } from './record-store-calls';
 
 /** Real clock, real sleeps: timing assertions only on what the pacer guarantees. */
@@ -210,6 +211,17 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
 
     const third = await pacer.waitForTurn('delSession');
     expect(third.slotAt).toBeGreaterThanOrEqual(second.slotAt + 350);
+  });
+
+  it('earliestStart() while a stream holds the account reports the hold and leaves no waiter mark', async () => {
+    const pacer = createPacer({ ...patient, store, key, gapMs: 40, serializeStreams: true });
+    const streaming = await pacer.waitForTurn('completions', { holdStream: true });
+    const probe = await pacer.earliestStart();
+    expect(probe.holdUntil).toBeGreaterThan(Date.now());
+    // A waiter told "busy" marks the hash (waiterUntil) so background calls stay back; a probe
+    // waits for nothing and must not keep them back.
+    expect(Object.keys(await store.hashGetAll(key)).sort()).toEqual(['holdUntil', 'holder']);
+    await streaming.releaseHold();
   });
 });
 
@@ -435,6 +447,45 @@ describe('pacer with a fake clock', () => {
     expect(sleeps).toEqual([3_300, 1_650, 1_650]);
     expect(recorded.reservations).toHaveLength(3);
     expect(turn.slotAt).toBe(start + 6_600);
+  });
+
+  it('giveBack() frees the slot at once, as if it had never been booked; answered() after it writes nothing', async () => {
+    const { unserialized: pacer, recorded, store, now } = setup();
+    await pacer.waitForTurn('saveSession');
+    const turn = await pacer.waitForTurn('delSession');
+    expect(turn.slotAt).toBe(start + 1_100);
+    await turn.giveBack();
+    expect(recorded.cancels).toHaveLength(1);
+    expect((await readSortedSet(store, 'schedule:slots')).map(([, slotAt]) => slotAt)).toEqual([start]);
+    // Even an answer far past the allowance pushes nothing: nothing went upstream.
+    await turn.answered(turn.slotAt + 5_000);
+    expect(recorded.releases).toEqual([]);
+    expect(await store.hashGetAll('schedule')).toEqual({});
+    // The next caller gets the very slot given back.
+    const probe = await reserveSlot(store, 'schedule', { token: 'probe', now: now(), gapMs: 1_000, allowanceMs: 100, maxWaitMs: 5_000 });
+    expect(probe).toEqual({ status: 'reserved', slotAt: start + 1_100, waitMs: 0 });
+  });
+
+  it('a background turn refused because a call waits gives up after one store command', async () => {
+    const { unserialized: pacer, recorded, store, sleeps } = setup();
+    // other-0 starts now, other-1 waits for start + 1100.
+    await bookOthers(store, 2);
+    await expect(pacer.waitForTurn('saveSession', { background: true })).rejects.toMatchObject({ status: 429, code: 'upstream_busy' });
+    expect(recorded.reservations).toEqual([{ status: 'refused', waitMs: 2_200, othersWait: true }]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('a background turn refused only because the last call started less than a spacing ago asks again then, and is granted', async () => {
+    const { unserialized: pacer, recorded, sleeps } = setup();
+    await pacer.waitForTurn('completions');
+    const turn = await pacer.waitForTurn('saveSession', { background: true });
+    expect(recorded.reservations.slice(1)).toEqual([
+      { status: 'refused', waitMs: 1_100 },
+      { status: 'reserved', slotAt: start + 1_110, waitMs: 0 },
+    ]);
+    // Woken a timer's slack past the reported moment.
+    expect(sleeps).toEqual([1_110]);
+    expect(turn.slotAt).toBe(start + 1_110);
   });
 
   it('a turn without a hold releases nothing and renews trivially', async () => {

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStore } from '@/lib/store/memory-store';
-import type { StoreScript } from '@/lib/store/store-script';
-import { withStoreErrors } from '@/lib/store/with-store-errors';
 import { contentOf, readSse } from '../support/read-sse';
+import { failingStore } from '../support/failing-store';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 /**
@@ -10,30 +8,6 @@ import { startGatewayHarness, type GatewayHarness } from '../support/gateway-har
  * open; where it stops a request, the client gets a 503 worth retrying, not a bare 500.
  */
 const user = (content: string) => ({ role: 'user', content });
-
-/**
- * A memory store whose named call fails the next `times` calls: a Store method (`hashSet`),
- * or a script run by its name (`releaseSlot`, `acquireLease`).
- */
-function failingStore(call: string, times = Infinity) {
-  const store = createMemoryStore();
-  let left = times;
-  const failing = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const name = property === 'run' ? (args[0] as StoreScript<unknown>).name : property;
-        if (name === call && left > 0) {
-          left -= 1;
-          throw new Error(`simulated store failure in ${call}`);
-        }
-        return (value as (...parameters: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return withStoreErrors(failing);
-}
 
 let gateway: GatewayHarness;
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { chatCompletions } from '@/lib/handlers/chat-completions';
+import { createHealthRoutes } from '@/lib/handlers/health';
 import { routeSet } from '@/lib/handlers/route-set';
 import type { SlotReservation } from '@/lib/pacing/slot-schedule';
 import { createMemoryStore } from '@/lib/store/memory-store';
@@ -11,6 +12,7 @@ import { runKeepalive } from '@/lib/xipu/keepalive/run-keepalive';
 import { readSessionPoolStatus } from '@/lib/xipu/sessions/session-pool';
 import type { SimulatorOptions } from '@/simulator/start-simulator';
 import { callApi } from '@/tests/simulator/simulator-client';
+import { failingStore } from '@/tests/support/failing-store';
 import { startGatewayHarness, type GatewayHarness } from '@/tests/support/gateway-harness';
 import { PER_CHAT_SESSIONS } from '@/tests/support/gateway-process';
 
@@ -68,8 +70,8 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-async function start(environment: Record<string, string> = POOL_ON, simulator: SimulatorOptions = {}) {
-  const recorded = recordingStore();
+async function start(environment: Record<string, string> = POOL_ON, simulator: SimulatorOptions = {}, inner?: Store) {
+  const recorded = recordingStore(inner);
   const harness = await startGatewayHarness({ environment, simulator, store: recorded.store });
   gateway = harness;
   const account = primaryXipuAccount(harness.context);
@@ -133,6 +135,12 @@ async function registryStates(account: XipuAccount): Promise<Record<string, stri
 function slotOf(entry: Reservation | undefined): number {
   if (entry?.result.status !== 'reserved') throw new Error(`no slot: ${JSON.stringify(entry)}`);
   return entry.result.slotAt;
+}
+/** The health check of the pool, as an admin sees it on GET /api/health. */
+async function poolHealth(): Promise<{ level: string; reason: string }> {
+  const routes = createHealthRoutes({ cacheMs: 0, isAdmin: async () => true }, gateway!.routeOptions);
+  const body = (await (await routes.GET(new Request('http://gateway.test/api/health'))).json()) as { checks: Array<{ id: string; level: string; reason: string }> };
+  return body.checks.find((check) => check.id === 'pool')!;
 }
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const until = <T>(find: () => T | undefined): Promise<T> =>
@@ -369,9 +377,35 @@ describe('refills and batched deletes take background turns only', () => {
   });
 });
 
+describe('one batched delete at a time per account', () => {
+  it('two chat ends that both find the queue due make one delSession, in one turn, and leave no lock behind', async () => {
+    // No pool (nothing runs ahead of the flushes) and batches of two: both ends below flush at once.
+    const { account, turns } = await start({ SESSION_POOL_SIZE: '0', SESSION_DELETE_BATCH: '2' });
+    await chat('SIM-REPLY: first');
+    await gateway!.settle();
+    expect(await registryStates(account)).toEqual({ 1: 'used' });
+    const second = chatWithOwnAfter('SIM-REPLY: second');
+    expect((await second.body).status).toBe(200);
+    const third = chatWithOwnAfter('SIM-REPLY: third');
+    expect((await third.body).status).toBe(200);
+    turns.splice(0);
+
+    // Both ends queue their session (two and three pending: each is due) and flush together.
+    await Promise.all([second.after(), third.after()]);
+
+    expect(sim().delSessionBatches.calls).toBe(1);
+    // The second flush found the lock taken and left the queue to the first: it took no turn
+    // (not even one given back) that a request could have had to wait behind.
+    expect(turns.filter((turn) => turn.call === 'delSession')).toEqual([{ call: 'delSession', background: true, slotAt: expect.any(Number) }]);
+    expect(await gateway!.store.get(account.keys.sessionDeleteLock)).toBeNull();
+    expect(sim().rateLimited).toBe(0);
+  });
+});
+
 describe('when the pool meets trouble', () => {
-  it('a pooled session deleted behind the gateway\'s back: completions fails in it, and the chat succeeds on a fresh session', async () => {
-    const { account, harness } = await start();
+  it('a pooled session deleted behind the gateway\'s back: completions fails in it, the chat succeeds on a fresh session, and the gone one is forgotten', async () => {
+    // XIPU refusing a batch with an unknown id: a delete queued for the gone session would show.
+    const { account, harness } = await start(POOL_ON, { delSessionUnknownIds: 'refuse' });
     await chat('SIM-REPLY: warm-up');
     await gateway!.settle();
     expect(await registryStates(account)).toEqual({ 1: 'used', 2: 'pooled', 3: 'pooled' });
@@ -391,6 +425,67 @@ describe('when the pool meets trouble', () => {
     expect(turnsBySession()).toEqual({ 1: 1, 3: 0, 4: 1 });
     await gateway!.settle();
     expect(await poolStatus(account)).toMatchObject({ hits: 1, misses: 1 });
+    // Session 2 was forgotten at close, not queued for a delete: only 1 and 4 are.
+    expect(await registryStates(account)).toEqual({ 1: 'used', 3: 'pooled', 4: 'used', 5: 'pooled' });
+    const deletesBefore = sim().delSessionBatches.calls;
+    expect((await runKeepalive({ account })).sweep).toEqual({ deleted: 2 });
+    // One batch of the two, accepted (a batch carrying 2 would have been refused and split).
+    expect(sim().delSessionBatches.idsPerCall.slice(deletesBefore)).toEqual([2]);
+    expect(sim().rateLimited).toBe(0);
+  });
+
+  it('a pooled session whose completions answers HTTP 500 is not retried on a fresh one: the client gets the error', async () => {
+    const { account } = await start();
+    await chat('SIM-REPLY: warm-up');
+    await gateway!.settle();
+    expect(await registryStates(account)).toEqual({ 1: 'used', 2: 'pooled', 3: 'pooled' });
+
+    gateway!.simulator.injectFaults({ endpoint: 'completions', kind: 'status', status: 500, body: 'Internal Server Error' });
+    const saveSessionsBefore = sim().calls.saveSession;
+    const completionsBefore = sim().calls.completions;
+    const response = await gateway!.chat({ model: MODEL, messages: [user('SIM-REPLY: never')] });
+    // A server error is no fault of the session: another session would not help.
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_error');
+    expect(sim().calls.saveSession).toBe(saveSessionsBefore);
+    expect(sim().calls.completions).toBe(completionsBefore + 1);
+    await gateway!.settle();
+    // Session 2 still exists upstream: it goes to the delete queue like any used one.
+    expect(await registryStates(account)).toMatchObject({ 2: 'used' });
+    expect(sim().rateLimited).toBe(0);
+  });
+
+  it('a refill whose saveSession meets an HTTP 500 is no refill error of the pool; one XIPU refuses is', async () => {
+    const { account } = await start();
+    await chat('SIM-REPLY: first');
+    // The chat's own saveSession is done: the next one is its end's first refill.
+    gateway!.simulator.injectFaults({ endpoint: 'saveSession', kind: 'status', status: 500, body: 'Internal Server Error' });
+    await gateway!.settle();
+    const afterServerError = await poolStatus(account);
+    expect(afterServerError).toMatchObject({ pooled: 0, refilling: 0, refills: 0, refillFailures: 0 });
+    expect(afterServerError.refillError).toBeUndefined();
+    expect(await poolHealth()).toMatchObject({ level: 'green' });
+
+    await chat('SIM-REPLY: second');
+    gateway!.simulator.injectFaults({ endpoint: 'saveSession', kind: 'refuse', msg: 'System busy' });
+    await gateway!.settle();
+    expect(await poolStatus(account)).toMatchObject({ pooled: 0, refills: 0, refillFailures: 1, refillError: { message: 'System busy' } });
+    expect(await poolHealth()).toMatchObject({ level: 'amber', reason: expect.stringContaining('System busy') });
+    // Each end tried one refill (its second was given up after the first failed).
+    expect(sim().calls.saveSession).toBe(4);
+    expect(sim().rateLimited).toBe(0);
+  });
+
+  it('a refill whose deposit fails deletes its new session directly: nothing is left upstream for it', async () => {
+    const { account } = await start(POOL_ON, {}, failingStore('depositPooledSession', 1));
+    await chat('SIM-REPLY: first');
+    await gateway!.settle();
+    // The chat's session (1) and the refill's (2), whose deposit failed; the second refill was given up.
+    expect(sim().calls.saveSession).toBe(2);
+    expect(sim().delSessionBatches).toEqual({ calls: 1, idsPerCall: [1] });
+    expect(sim().sessions.map((session) => session.id)).toEqual([1]);
+    expect(await registryStates(account)).toEqual({ 1: 'used' });
+    expect(await poolStatus(account)).toMatchObject({ pooled: 0, refilling: 0, refills: 0 });
     expect(sim().rateLimited).toBe(0);
   });
 

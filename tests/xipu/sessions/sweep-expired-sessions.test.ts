@@ -10,6 +10,8 @@ import { createMemoryStore } from '@/lib/store/memory-store';
 import { callApi, createSession, type Credentials } from '@/tests/simulator/simulator-client';
 import { accountStore } from '@/lib/xipu/account/account-store';
 import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
+import { recordStoreCalls } from '@/tests/pacing/record-store-calls';
+import { readSortedSet } from '@/tests/support/read-sorted-set';
 
 const DEFAULT_KEYS = xipuAccountKeys(DEFAULT_ACCOUNT_ID);
 
@@ -22,25 +24,31 @@ const SCHEDULE_GAP_MS = 35;
  * schedule itself is tested in tests/pacing; here what matters is that every upstream call
  * of the sweep takes a turn.)
  */
-function createRecordingPacer(): Pacer & { turns: UpstreamCall[] } {
+function createRecordingPacer(onTurn?: () => Promise<void>) {
   const turns: UpstreamCall[] = [];
+  const recorded = recordStoreCalls(createMemoryStore());
+  const key = 'sweep-test:pacer';
   const pacer = createPacer({
-    store: createMemoryStore(),
-    key: 'sweep-test:pacer',
+    store: recorded.store,
+    key,
     gapMs: SCHEDULE_GAP_MS,
     allowanceMs: 20,
     maxWaitMs: 10_000,
     serializeStreams: false,
   });
-  return {
+  const recording: Pacer & { turns: UpstreamCall[] } = {
     turns,
     async waitForTurn(call, options) {
       const turn = await pacer.waitForTurn(call, options);
       turns.push(call);
+      await onTurn?.();
       return turn;
     },
     earliestStart: () => pacer.earliestStart(),
   };
+  /** The schedule's slots (token, slotAt). */
+  const slots = () => readSortedSet(recorded.store, `${key}:slots`);
+  return Object.assign(recording, { schedule: recorded, slots });
 }
 
 let simulator: SimulatorHandle;
@@ -53,7 +61,11 @@ afterEach(async () => {
  * 'gone': the owner already deleted it in the web history), all recorded in the gateway's
  * registry with lapsed leases, oldest first in that order.
  */
-async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions = {}, hooks: { beforeDelete?: (call: number) => void | Promise<void> } = {}) {
+async function setUp(
+  layout: Array<'live' | 'gone'>,
+  options: SimulatorOptions = {},
+  hooks: { beforeDelete?: (call: number) => void | Promise<void>; onTurn?: () => Promise<void> } = {},
+) {
   simulator = await startSimulator({ minGapMs: 0, chunkDelayMs: 0, ...options });
   const credentials: Credentials = simulator.mintCredentials();
   const ids: number[] = [];
@@ -74,7 +86,7 @@ async function setUp(layout: Array<'live' | 'gone'>, options: SimulatorOptions =
     DEFAULT_KEYS.upstreamSessions,
     Object.fromEntries(ids.map((id, index) => [String(id), JSON.stringify({ owner: `req_${index}`, model: 'gpt-4.1', createdAt: longAgo + index, leaseUntil: longAgo + index })])),
   );
-  const pacer = createRecordingPacer();
+  const pacer = createRecordingPacer(hooks.onTurn);
   let deleteCalls = 0;
   const api: XipuApiOptions = {
     apiBase: simulator.apiBase,
@@ -191,5 +203,29 @@ describe('sweepExpiredSessions keeps an id whose delete failed for another reaso
     // The next sweep deletes what was kept, in one batch again.
     expect(await sweep()).toEqual({ deleted: outcome.kept, gone: [], kept: [] });
     expect(await recorded()).toEqual([]);
+  });
+});
+
+describe('sweepExpiredSessions when nothing is left once its turn comes', () => {
+  it('gives the slot back at once: no delSession, the schedule no longer holds its token, and answering writes nothing', async () => {
+    let slotsAtTurn: Array<[string, number]> = [];
+    const harness = await setUp(['live', 'live'], {}, {
+      // The turn is granted, and meanwhile another instance's sweep deleted and forgot both.
+      onTurn: async () => {
+        slotsAtTurn = await harness.pacer.slots();
+        await harness.store.hashDelete(DEFAULT_KEYS.upstreamSessions, ...harness.ids.map(String));
+      },
+    });
+
+    expect(await harness.sweep()).toEqual({ deleted: [], gone: [], kept: [] });
+    expect(harness.pacer.turns).toEqual(['delSession']);
+    expect(harness.sweepBatches()).toEqual([]);
+    // The slot was booked for this turn, and is gone right after: no request waits behind an empty turn.
+    expect(slotsAtTurn).toHaveLength(1);
+    const [[token]] = slotsAtTurn as [[string, number]];
+    expect(harness.pacer.schedule.cancels).toEqual([token]);
+    expect((await harness.pacer.slots()).map(([member]) => member)).not.toContain(token);
+    // The turn was answered after it was given back (pacedXipuCall always answers): nothing written.
+    expect(harness.pacer.schedule.releases).toEqual([]);
   });
 });
