@@ -6,7 +6,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '@/lib/xipu/browser-login/launch-chromium';
 import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
-import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { PER_CHAT_SESSIONS, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 
 /**
  * The admin page in a real headless Chromium against `next start` of the built gateway,
@@ -39,6 +39,8 @@ beforeAll(async () => {
     CRON_SECRET: 'browser-test-cron-secret',
     UPSTREAM_MIN_GAP_MS: '50',
     UPSTREAM_ANSWER_ALLOWANCE_MS: '40',
+    // The panels are checked against sessions that end with their chat (the pool has its own tests).
+    ...PER_CHAT_SESSIONS,
   });
   browser = await launchChromium({});
   page = await browser.newPage();

@@ -5,7 +5,7 @@ import { storeKeys } from '@/lib/store/keys';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 import type { Store } from '@/lib/store/store';
 import { startGatewayCluster, type GatewayCluster } from '../support/gateway-cluster';
-import type { GatewayProcess } from '../support/gateway-process';
+import { PER_CHAT_SESSIONS, type GatewayProcess } from '../support/gateway-process';
 import { accountStore } from '@/lib/xipu/account/account-store';
 import { DEFAULT_ACCOUNT_ID, xipuAccountKeys } from '@/lib/xipu/account/account-keys';
 
@@ -47,6 +47,8 @@ beforeAll(async () => {
     MAX_CONCURRENT_PER_KEY: '50',
     // An old deployment's variable: still accepted (ignored, with a warning at start).
     RELOGIN_MIN_TOKEN_AGE_MS: '60000',
+    // Faults are injected on saveSession, which a pool hit does not make: sessions per chat.
+    ...PER_CHAT_SESSIONS,
   };
   cluster = await startGatewayCluster({ count: 3, environment });
   gateways = cluster.gateways;

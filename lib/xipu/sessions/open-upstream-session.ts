@@ -44,6 +44,9 @@ export interface OpenUpstreamSessionOptions {
  */
 export async function openUpstreamSession(options: OpenUpstreamSessionOptions): Promise<SessionLifecycle> {
   const { call, registry, pacer, now, upkeep } = options;
+  // Without a pool and with delete batches of one, the session is deleted by its own
+  // lifecycle right after the chat, exactly as before the pool (with its credential retry).
+  const retires = upkeep !== undefined && (upkeep.policy.size > 0 || upkeep.policy.deleteBatchSize > 1);
   const lifecycleOf = (sessionId: number, pooled: boolean) =>
     createSessionLifecycle({
       sessionId,
@@ -58,7 +61,7 @@ export async function openUpstreamSession(options: OpenUpstreamSessionOptions): 
       model: options.settings.model,
       now,
       pooled,
-      retire: upkeep
+      retire: retires && upkeep
         ? (ended) =>
             upkeep.finish({
               sessionId,
