@@ -151,7 +151,9 @@ describe('the admin page in Chromium', () => {
     for (const expected of ['memory (this process)', '0 3 * * *', 'daily at 03:00 UTC', 'ADMIN_PASSWORD', 'CRON_SECRET', 'Version']) expect(configuration).toContain(expected);
     expect(configuration).not.toContain(ADMIN_PASSWORD);
     expect(configuration).not.toContain('browser-test-cron-secret');
-    expect(await page.$$eval('.glance li', (items) => items.length)).toBe(8);
+    // One line per panel at a glance, the session pool's included (off here: PER_CHAT_SESSIONS).
+    expect(await page.$$eval('.glance li', (items) => items.length)).toBe(9);
+    expect(await reasonOf('sessionPool')).toMatch(/off/i);
     expect(await textOf('.overall')).toMatch(/OK|Check|Problem/i);
   });
 
