@@ -42,7 +42,7 @@ export async function endChat(
       await depositPooledSession(account, { refillToken, sessionId: id, settingsKey, model: settings.model, now: input.now, lifetimeMs: input.policy.pooledLifetimeMs });
     } else {
       // As refillBooked: after the first refusal the other refills are given up, no failure each.
-      await abandonRefill(account, { refillToken, now: input.now, failure: failed ? undefined : input.refused });
+      await abandonRefill(account, { refillTokens: [refillToken], now: input.now, failure: failed ? undefined : input.refused });
       failed = true;
     }
   }

@@ -452,31 +452,37 @@ return 1
 };
 
 /**
- * A refill that made no session: its placeholder goes. With a `failure` (XIPU refused it, e.g.
+ * Refills that made no session: their placeholders go (one that failed and those booked after it). With a `failure` (XIPU refused it, e.g.
  * the session cap) the failure is recorded for the admin page and health; a refill that got
  * no turn (the account was busy) is no failure. One store command.
  */
-export async function abandonRefill(account: AccountStore, request: { refillToken: string; now: number; failure?: string }): Promise<void> {
+export async function abandonRefill(account: AccountStore, request: { refillTokens: string[]; now: number; failure?: string }): Promise<void> {
+  if (request.refillTokens.length === 0) return;
   await account.store.run(ABANDON_REFILL_SCRIPT, poolKeys(account), [
-    `${REFILL_FIELD_PREFIX}${request.refillToken}`,
     String(Math.round(request.now)),
     (request.failure ?? '').slice(0, 300),
+    ...request.refillTokens.map((token) => `${REFILL_FIELD_PREFIX}${token}`),
   ]);
 }
 
-/** KEYS[1] the registry hash   KEYS[2] the stats hash.  ARGV[1] refill field   ARGV[2] now   ARGV[3] failure or "". */
+/**
+ * KEYS[1] the registry hash   KEYS[2] the stats hash.  ARGV[1] now   ARGV[2] failure or ""
+ * ARGV[3…] the refill fields to drop.
+ */
 export const ABANDON_REFILL_SCRIPT: StoreScript<void> = {
   name: 'abandonRefill',
   lua: `
-redis.call("HDEL", KEYS[1], ARGV[1])
-if ARGV[3] ~= "" then
-  redis.call("HSET", KEYS[2], "lastRefillError", ARGV[3], "lastRefillErrorAt", tonumber(ARGV[2]))
+for index = 3, #ARGV do
+  redis.call("HDEL", KEYS[1], ARGV[index])
+end
+if ARGV[2] ~= "" then
+  redis.call("HSET", KEYS[2], "lastRefillError", ARGV[2], "lastRefillErrorAt", tonumber(ARGV[1]))
   redis.call("HINCRBY", KEYS[2], "refillFailures", 1)
 end
 return 1
 `,
-  inMemory(redis: MemoryData, [registry = '', statsKey = ''], [refillField = '', nowText = '0', failure = '']) {
-    redis.hDel(registry, refillField);
+  inMemory(redis: MemoryData, [registry = '', statsKey = ''], [nowText = '0', failure = '', ...refillFields]) {
+    for (const refillField of refillFields) redis.hDel(registry, refillField);
     if (failure !== '') {
       redis.hSet(statsKey, { lastRefillError: failure, lastRefillErrorAt: Number(nowText) });
       redis.hIncrBy(statsKey, 'refillFailures', 1);

@@ -83,8 +83,18 @@ export type SessionUpkeep = ReturnType<typeof createSessionUpkeep>;
 export function createSessionUpkeep(context: SessionUpkeepContext) {
   const { account, registry, pacer, policy, now } = context;
 
-  /** Creates one pooled session for a refill placeholder; never throws. */
-  async function refill(settings: SessionSettings, refillToken: string, api: XipuApiOptions, requestId: string | undefined, notBefore?: number): Promise<boolean> {
+  /**
+   * Creates one pooled session for a refill placeholder; never throws. On failure the
+   * placeholder stays for the caller to give up (with the others booked with it, in one command).
+   * @returns true when it joined the pool, else what XIPU's refusal said (or undefined).
+   */
+  async function refill(
+    settings: SessionSettings,
+    refillToken: string,
+    api: XipuApiOptions,
+    requestId: string | undefined,
+    notBefore?: number,
+  ): Promise<true | { refused?: string }> {
     const named = { ...settings, name: sessionName(settings.model, now()) };
     const settingsKey = sessionSettingsKey(named);
     let reply: Awaited<ReturnType<typeof saveSession>>;
@@ -105,13 +115,11 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
         account: account.accountId,
         error: describeErrorForLog(error),
       });
-      await abandonRefill(account, { refillToken, now: now() }).catch(() => undefined);
-      return false;
+      return {};
     }
     if (!reply.ok) {
       logEvent('warn', 'pool_refill_refused', { requestId, account: account.accountId, upstreamMessage: reply.message });
-      await abandonRefill(account, { refillToken, now: now(), failure: reply.message }).catch(() => undefined);
-      return false;
+      return { refused: reply.message };
     }
     try {
       await depositPooledSession(account, { refillToken, sessionId: reply.id, settingsKey, model: named.model, now: now(), lifetimeMs: policy.pooledLifetimeMs });
@@ -123,8 +131,7 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
       await pacedXipuCall(pacer, 'delSession', () => deleteSessions([reply.id], bounded)).catch((deleteError: unknown) => {
         logEvent('warn', 'session_delete_failed', { requestId, session: reply.id, error: describeErrorForLog(deleteError) });
       });
-      await abandonRefill(account, { refillToken, now: now() }).catch(() => undefined);
-      return false;
+      return {};
     }
   }
 
@@ -142,12 +149,15 @@ export function createSessionUpkeep(context: SessionUpkeepContext) {
   ): Promise<number> {
     let made = 0;
     for (let number = 1; number <= count; number += 1) {
-      const refillToken = `${token}:${number}`;
-      if (made < number - 1 || now() > options.startBy) {
-        await abandonRefill(account, { refillToken, now: now() }).catch(() => undefined);
+      const outcome = now() > options.startBy ? {} : await refill(settings, `${token}:${number}`, api, requestId, number === 1 ? options.notBefore : undefined);
+      if (outcome === true) {
+        made += 1;
         continue;
       }
-      if (await refill(settings, refillToken, api, requestId, number === 1 ? options.notBefore : undefined)) made += 1;
+      // This one and every one booked after it are given up at once, in one command.
+      const rest = Array.from({ length: count - number + 1 }, (_, index) => `${token}:${number + index}`);
+      await abandonRefill(account, { refillTokens: rest, now: now(), failure: outcome.refused }).catch(() => undefined);
+      break;
     }
     return made;
   }

@@ -345,14 +345,23 @@ describe.each(STORE_BACKENDS)('the session pool scripts on %s', (_name, createBa
       await finish(t, { refillToken: 'gone', policy: { size: 2 } });
       expect(refillsOf(await registry())).toEqual(['refill:gone:1', 'refill:gone:2']);
 
-      await abandonRefill(account(), { refillToken: 'gone:1', now: t + 10 });
+      await abandonRefill(account(), { refillTokens: ['gone:1'], now: t + 10 });
       expect(refillsOf(await registry())).toEqual(['refill:gone:2']);
       expect(await stats()).toEqual({ lastSettings: SAME });
 
       const longMessage = `会话数量已达上限 ${'x'.repeat(400)}`;
-      await abandonRefill(account(), { refillToken: 'gone:2', now: t + 20, failure: longMessage });
+      await abandonRefill(account(), { refillTokens: ['gone:2'], now: t + 20, failure: longMessage });
       expect(await registry()).toEqual({});
       expect(await stats()).toEqual({ lastSettings: SAME, lastRefillError: longMessage.slice(0, 300), lastRefillErrorAt: String(t + 20), refillFailures: '1' });
+    });
+
+    it('abandon: several placeholders go in one command, a failure counted once', async () => {
+      const t = backend.now();
+      await finish(t, { refillToken: 'many', policy: { size: 3 } });
+      expect(refillsOf(await registry())).toEqual(['refill:many:1', 'refill:many:2', 'refill:many:3']);
+      await abandonRefill(account(), { refillTokens: ['many:2', 'many:3'], now: t + 5, failure: 'cap' });
+      expect(refillsOf(await registry())).toEqual(['refill:many:1']);
+      expect(await stats()).toMatchObject({ lastRefillError: 'cap', refillFailures: '1' });
     });
   });
 
@@ -432,16 +441,16 @@ describe.each(STORE_BACKENDS)('the session pool scripts on %s', (_name, createBa
         depositPooledSession(account(), { refillToken: token, sessionId: id, settingsKey: SAME, model: 'gpt-4.1', now: at, lifetimeMs: LIFETIME_MS });
 
       expect((await status()).refillError).toBeUndefined();
-      await abandonRefill(account(), { refillToken: 'x:1', now: t, failure: 'cap reached' });
+      await abandonRefill(account(), { refillTokens: ['x:1'], now: t, failure: 'cap reached' });
       expect((await status()).refillError).toEqual({ at: t, message: 'cap reached' });
       // A refill from before the failure does not clear it; one at the same moment does (the failure is not newer).
       await deposit('x:2', 201, t - 1);
       expect((await status()).refillError).toEqual({ at: t, message: 'cap reached' });
       await deposit('x:3', 202, t);
       expect((await status()).refillError).toBeUndefined();
-      await abandonRefill(account(), { refillToken: 'x:4', now: t + 2, failure: 'cap again' });
+      await abandonRefill(account(), { refillTokens: ['x:4'], now: t + 2, failure: 'cap again' });
       // A refill given up without a failure (it got no turn) changes nothing.
-      await abandonRefill(account(), { refillToken: 'x:5', now: t + 3 });
+      await abandonRefill(account(), { refillTokens: ['x:5'], now: t + 3 });
       expect(await status()).toMatchObject({ refillError: { at: t + 2, message: 'cap again' }, refillFailures: 2, refills: 2, lastRefillAt: t });
     });
   });
