@@ -69,6 +69,7 @@ function storeMethod(command: string, family: string, scriptName: string | undef
   }
   if (family === 'xipu-gw:session-pool:*' && command === 'HGETALL') return 'readLastPoolSettings';
   if (family === 'xipu-gw:sweep:*' && (command === 'GET' || command === 'SET')) return 'recordSweep';
+  if (family === 'xipu-gw:sessions:*' && (command === 'SET' || command.startsWith('EVAL'))) return 'the batched delete\'s lock (take / give back)';
   if (family === 'xipu-gw:credentials' && command === 'GET') return 'credentials.current';
   if (command === 'PING') return 'ping';
   return '?';
