@@ -135,7 +135,7 @@ return best
     for (const [field, raw] of Object.entries(redis.hGetAll(registryKey))) {
       if (!isSessionField(field)) continue;
       const record = decodeRecord(raw);
-      if (record?.state === 'pooled' && record.settings === settingsKey && typeof record.leaseUntil === 'number' && record.leaseUntil - now >= marginMs) {
+      if (record?.state === 'pooled' && record.settings === settingsKey && (leaseOf(record) ?? -Infinity) - now >= marginMs) {
         const created = typeof record.createdAt === 'number' ? record.createdAt : 0;
         if (best === undefined || created < bestCreated) {
           best = field;
@@ -534,7 +534,7 @@ return retired
     for (const [field, raw] of Object.entries(redis.hGetAll(registry))) {
       if (!isSessionField(field)) continue;
       const record = decodeRecord(raw);
-      if (record?.state === 'pooled' && (typeof record.leaseUntil === 'number' ? record.leaseUntil : 0) > now) {
+      if (record?.state === 'pooled' && (leaseOf(record) ?? 0) > now) {
         redis.hSet(registry, { [field]: JSON.stringify({ ...record, state: 'used', leaseUntil: now }) });
         retired += 1;
       }
