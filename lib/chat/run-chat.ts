@@ -65,9 +65,10 @@ export async function runChat(request: ChatRequest, scope: ChatRunScope): Promis
   const createdAt = scope.now();
   const start = (upstreamRequest: ChatRequest, signal: AbortSignal) =>
     scope.provider.streamChat(upstreamRequest, { signal, defer: scope.defer, requestId: scope.requestId, origin: scope.origin });
-  // Tools and JSON answers are emulated on the text (docs/tool-calls.md); a request without
-  // them goes to the provider exactly as the client sent it.
-  const emulated = request.tools !== undefined || request.responseFormat !== undefined;
+  // Tools and JSON answers are emulated on the text (docs/tool-calls.md) unless the provider
+  // has them natively; a request without them goes to the provider exactly as the client sent it.
+  const native = scope.provider.native;
+  const emulated = (request.tools !== undefined && !native?.tools) || (request.responseFormat !== undefined && !native?.responseFormat);
   const source = await startBeforeDeadline({ deadlineMs: scope.startDeadlineMs, signal: scope.signal }, (signal) =>
     emulated
       ? runWithTools(applyToolPrompt(request, scope.toolTrigger), (upstreamRequest, attempt, cancelled) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findPrefixedUpstashVariable } from './find-prefixed-upstash-variable';
 import { BUILT_IN_MODEL_ALIASES, parseModelAliases, type ModelAlias } from './model-aliases';
+import { parseUpstreams, parseXipuAccounts, type UpstreamEntry, type XipuAccountEntry } from './provider-entries';
 
 /**
  * The environment, parsed once with zod. Nothing else reads `process.env`.
@@ -133,6 +134,12 @@ const environmentSchema = z.object({
   SESSION_POOL_SIZE: wholeNumber(2, { max: 8 }),
   SESSION_DELETE_BATCH: wholeNumber(8, { min: 1, max: 20 }),
   RESPONSES_STORE_TTL_HOURS: wholeNumber(24, { min: 1, max: 720 }),
+  XIPU_ACCOUNTS: optionalText,
+  UPSTREAMS: optionalText,
+  WORKER_SECRET: optionalText,
+  MOCK_MODEL: flag,
+  AICHATS_ENABLED: flag,
+  AICHATS_BASE_URL: httpUrl('https://ai-chats.org'),
   VERCEL: optionalText,
 });
 
@@ -203,6 +210,19 @@ export interface GatewayConfig {
   demoSimulatorPort: number;
   /** MODEL_ALIASES then the built-in ones: the first match wins (./model-aliases.ts). */
   modelAliases: ModelAlias[];
+  /**
+   * XIPU_ACCOUNTS, when set: several accounts, each with its own credentials, schedule and
+   * sessions. Absent: the single-account variables form the default account, as before.
+   */
+  xipuAccounts?: XipuAccountEntry[];
+  /** UPSTREAMS: OpenAI-compatible upstreams served behind the same API ([] = none). */
+  upstreams: UpstreamEntry[];
+  /** WORKER_SECRET: the bearer of the worker registry's routes; unset = the registry is off (503). */
+  workerSecret?: string;
+  /** MOCK_MODEL (on in demo mode): the `mock` model, answered without an upstream call. */
+  mockModel: boolean;
+  /** AICHATS_ENABLED, AICHATS_BASE_URL: ai-chats.org's `gpt-4o`, best effort. */
+  aichats: { enabled: boolean; baseUrl: string };
   tools: {
     /**
      * The word in the opening tag of an emulated tool-call block (docs/tool-calls.md "The text
@@ -255,6 +275,11 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const aliases = parseModelAliases(values.MODEL_ALIASES ?? '');
   if (!aliases.ok) return { ok: false, problem: { variable: 'MODEL_ALIASES', message: `MODEL_ALIASES: ${aliases.message}` } };
 
+  const xipuAccounts = values.XIPU_ACCOUNTS === undefined ? undefined : parseXipuAccounts(values.XIPU_ACCOUNTS);
+  if (xipuAccounts && !xipuAccounts.ok) return { ok: false, problem: { variable: 'XIPU_ACCOUNTS', message: xipuAccounts.message } };
+  const upstreams = values.UPSTREAMS === undefined ? undefined : parseUpstreams(values.UPSTREAMS);
+  if (upstreams && !upstreams.ok) return { ok: false, problem: { variable: 'UPSTREAMS', message: upstreams.message } };
+
   const hosted = values.VERCEL !== undefined;
   const manualCredentials =
     values.JM_TOKEN && values.SDP_SESSION ? { jmToken: values.JM_TOKEN, sdpSession: values.SDP_SESSION } : undefined;
@@ -266,7 +291,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     ok: true,
     config: {
       hosted,
-      demoMode: !hosted && !manualCredentials && !values.XJTLU_USERNAME,
+      demoMode: !hosted && !manualCredentials && !values.XJTLU_USERNAME && !xipuAccounts,
       xipu: {
         apiBase: values.XIPU_API_BASE,
         portalUrl: values.XIPU_PORTAL_URL,
@@ -313,6 +338,11 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       demoSimulatorPort: values.DEMO_SIMULATOR_PORT,
       modelAliases: [...aliases.aliases, ...BUILT_IN_MODEL_ALIASES],
       tools: { trigger: values.TOOL_CALL_TRIGGER },
+      xipuAccounts: xipuAccounts?.entries,
+      upstreams: upstreams?.entries ?? [],
+      workerSecret: values.WORKER_SECRET,
+      mockModel: values.MOCK_MODEL || (!hosted && !manualCredentials && !values.XJTLU_USERNAME && !xipuAccounts),
+      aichats: { enabled: values.AICHATS_ENABLED, baseUrl: values.AICHATS_BASE_URL },
     },
   };
 }

@@ -70,6 +70,11 @@ export function invalidRequest(message: string, param: string | null = null, cod
   return new GatewayError(message, { status: 400, type: 'invalid_request_error', param, code, retryable: false });
 }
 
+/** 404 `model_not_found`, as OpenAI answers a model nobody serves. */
+export function modelNotFound(model: string, what = 'does not exist'): GatewayError {
+  return new GatewayError(`The model '${model}' ${what}.`, { status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model', retryable: false });
+}
+
 /**
  * An error in one line for a log: a GatewayError's status, code and message, else the
  * message. Upstream and store errors carry no secrets.

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '@/lib/config/env';
-import { createProviderRegistry, type ProviderRegistry } from '@/lib/providers/provider-registry';
+import { createProviderRegistry, staticSource, type ProviderRegistry } from '@/lib/providers/provider-registry';
 import type { Store } from '@/lib/store/store';
 import { xipuAccountSettings } from '@/lib/xipu/account/account-settings';
 import type { CredentialSource } from '@/lib/xipu/api/credential-source';
@@ -57,7 +57,8 @@ export function buildGatewayContext(
   return {
     config,
     store: dependencies.store,
-    providers: createProviderRegistry(xipuAccounts.map((account) => account.provider)),
+    // XIPU takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").
+    providers: createProviderRegistry([staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true })]),
     xipuAccounts,
     systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
     now,

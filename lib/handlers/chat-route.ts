@@ -6,6 +6,8 @@ import type { RouteHandler, RouteScope } from '@/lib/http/gateway-route';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
 import type { ChatRequest } from '@/lib/providers/chat-provider';
+import { failoverProvider } from '@/lib/providers/fail-over';
+import { modelNotFound } from '@/lib/errors/gateway-error';
 
 /**
  * One API shape's two ends: its request parser and its answer (docs/adding-an-api-shape.md).
@@ -74,9 +76,14 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
     // MODEL_ALIASES turns the requested id into the one routed and sent upstream; the answer
     // keeps naming the id the client asked for.
     const model = resolveModelAlias(config.modelAliases, chatRequest.model);
-    const provider = providers.resolve(model);
-    scope.logFields.upstream = provider.id;
-    recorder.routedTo(provider.id);
+    const endpoints = await providers.route(model);
+    if (endpoints.length === 0) throw modelNotFound(chatRequest.model);
+    // Fails over between the model's endpoints before the first byte (lib/providers/fail-over.ts);
+    // the log line and the metrics record name the endpoint that answered (or failed last).
+    const provider = failoverProvider(endpoints, (endpoint) => {
+      scope.logFields.upstream = endpoint.id;
+      recorder.routedTo(endpoint.id);
+    });
     const run = await runChat({ ...chatRequest, model }, {
       provider,
       requestId: scope.requestId,

@@ -26,7 +26,7 @@ export const embeddings: RouteHandler = async (request, scope) => {
   const body = await readJsonBody(request, scope.context.config.limits.maxRequestBytes);
   const { model } = parseRequestBody(embeddingsRequestSchema, body);
   scope.logFields.model = model;
-  if (scope.context.providers.findModel(model) !== undefined) {
+  if ((await scope.context.providers.findModel(model)) !== undefined) {
     throw invalidRequest(`${model} is a chat model; XIPU offers no embeddings.`, 'model', 'model_not_supported');
   }
   throw new GatewayError(`The model '${model}' does not exist or does not serve embeddings.`, {

@@ -4,12 +4,13 @@ import { toModelList, toModelObject } from '@/lib/api/openai/model-list';
 import { toAnthropicModelList } from '@/lib/api/anthropic-messages/anthropic-model-list';
 
 /**
- * GET /v1/models: from configuration, no upstream call (clients time out after 10 s). In
+ * GET /v1/models: every source's models merged (`owned_by` = the source's id), from
+ * configuration and the store, no upstream call (clients time out after 10 s). In
  * Anthropic's shape when the request carries `anthropic-version` (Anthropic's SDK and Claude
  * Code always send it; OpenAI clients never do).
  */
 export const listModels: RouteHandler = async (request, scope) => {
-  const cards = scope.context.providers.listModels();
+  const cards = await scope.context.providers.listModels();
   return Response.json(request.headers.has('anthropic-version') ? toAnthropicModelList(cards) : toModelList(cards));
 };
 
@@ -17,7 +18,7 @@ export const listModels: RouteHandler = async (request, scope) => {
 export const retrieveModel: RouteHandler = async (_request, scope) => {
   const raw = scope.params.id;
   const id = decodeModelId(Array.isArray(raw) ? raw.join('/') : (raw ?? ''));
-  const card = scope.context.providers.findModel(id);
+  const card = await scope.context.providers.findModel(id);
   if (!card) {
     throw new GatewayError(`The model '${id}' does not exist.`, {
       status: 404,

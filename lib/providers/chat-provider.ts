@@ -98,13 +98,67 @@ export interface ChatCallOptions {
   origin?: string;
 }
 
+/**
+ * Whether an endpoint can take a call now, for routing between the endpoints that serve one
+ * model (lib/providers/route-request.ts): the soonest start first, then the fewest calls in
+ * flight. `available: false` is skipped while another endpoint can serve; it is still tried,
+ * last, when none can (its own error is then the one the client sees).
+ */
+export type Readiness =
+  | {
+      available: true;
+      /** How long until its next upstream call could start (its schedule's earliest slot); 0 = now. */
+      startsInMs: number;
+      /** Calls it is serving now, on every instance (0 when it does not count them). */
+      inFlight: number;
+    }
+  | {
+      available: false;
+      /** Why, in a few words for /admin and the logs: "logging in", "cooling down until 12:00:05", "at the session cap". */
+      reason: string;
+    };
+
+/** `POST /v1/embeddings`, normalised: `input` always a list. */
+export interface EmbeddingsRequest {
+  model: string;
+  input: string[] | number[][];
+  /** Passed through as the client sent them. */
+  dimensions?: number;
+  encodingFormat?: 'float' | 'base64';
+  user?: string;
+}
+
+/** An upstream's embeddings answer, as OpenAI shapes it (`data[i].embedding`: floats, or base64 when asked). */
+export interface EmbeddingsResult {
+  data: Array<{ index: number; embedding: number[] | string }>;
+  usage: { promptTokens: number; totalTokens: number };
+}
+
 export interface ChatProvider {
   /**
-   * Stable id of the upstream and its account (`xipu:default`): in log lines and in each
-   * chat's metrics record, so figures can be told apart per account.
+   * Stable id of the upstream and its account (`xipu:default`, `upstream:<id>`, `worker:<id>`,
+   * `mock`, `aichats`): in log lines and in each chat's metrics record, so figures can be told
+   * apart per account and endpoint.
    */
   readonly id: string;
   listModels(): ModelCard[];
+  /**
+   * What the upstream does itself, so the pipeline passes it through instead of emulating it
+   * (lib/tools, docs/tool-calls.md): `tools` (with `tool_choice`, parallel calls and tool
+   * results in the history) and `responseFormat` (`json_object`, `json_schema`). Absent: both
+   * emulated, as for XIPU.
+   */
+  readonly native?: { tools: boolean; responseFormat: boolean };
+  /**
+   * Whether it can take a call now (see Readiness). Absent: always available, nothing in
+   * flight. Reads the store at most once; never calls the upstream.
+   */
+  readiness?(): Promise<Readiness>;
+  /**
+   * Embeddings, when the upstream serves them. Rejects with a GatewayError (the upstream's
+   * status kept); the same before-the-answer failover rules as `streamChat` apply.
+   */
+  embed?(request: EmbeddingsRequest, options: ChatCallOptions): Promise<EmbeddingsResult>;
   /**
    * The text the answer becomes when this provider answers with nothing (docs/client-compat
    * item 23): only the provider knows why its upstream does that and what the user can do, so
