@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --gap-ms 300 --allowance-ms 60 --requests 15 --sustained 24 --burst 12 --chunk-delay-ms 2 --tool-requests 10]`
+ * `npm run bench [-- --gap-ms 300 --allowance-ms 60 --requests 15 --sustained 24 --burst 12 --chunk-delay-ms 2 --tool-requests 10 --streams 200]`
  *
  * Runs the built gateway (3 × `next start`, sharing one real redis-server behind the Upstash
  * REST bridge) against the in-process XIPU simulator, side by side with a minimal client that
@@ -20,7 +20,12 @@
  *   5. the warm session pool (scripts/bench/pool-section.ts): ancestor direct / pool off /
  *      pool on — time added to the first token, upstream calls and Redis commands per chat
  *      over back-to-back chats closed by a keep-alive, a burst against its floor, 429s and
- *      sessions left — against the targets of issue 11, with a verdict for each.
+ *      sessions left — against the targets of issue 11, with a verdict for each;
+ *   6. one XIPU account against two (scripts/bench/accounts-section.ts): a burst's makespan,
+ *      429s, chats per account, Redis commands per chat;
+ *   7. the proxy's own cost with an OpenAI-compatible upstream (scripts/bench/proxy-section.ts):
+ *      `--streams` (200) concurrent streams through one process against a direct client —
+ *      time added to the first token p50/p95/p99, memory per stream, longest event-loop delay.
  * Every measured chat starts on a settled account (scripts/bench/account-watch.ts). Needs
  * `npx next build` first. Every process and server it starts is stopped at the end.
  */
@@ -48,7 +53,9 @@ import {
   type CallCounts,
   type MeasureContext,
 } from './bench/measure';
+import { reportAccountsSection, runAccountsSection } from './bench/accounts-section';
 import { reportPoolSection, type PoolColumn } from './bench/pool-section';
+import { reportProxySection, runProxySection } from './bench/proxy-section';
 import { startRedisMonitor, type RedisMonitor } from './bench/redis-monitor';
 import { median, ms, p95, seconds, signedMs, table } from './bench/stats';
 import { BENCH_TOOL_TRIGGER, reportToolsSection, runToolsSection } from './bench/tools-section';
@@ -76,6 +83,7 @@ const argumentsSchema = z.object({
   burst: z.coerce.number().int().min(1).max(48).default(12),
   'chunk-delay-ms': z.coerce.number().int().min(0).max(1_000).default(2),
   'tool-requests': z.coerce.number().int().min(1).max(1_000).default(10),
+  streams: z.coerce.number().int().min(1).max(2_000).default(200),
 });
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -247,6 +255,24 @@ async function main(): Promise<number> {
   const on = await startPhase('pool on', poolOnEnvironment, poolOnPolicy);
   const poolOn = await measureColumn('pool on', on, false);
   await endPhase(on);
+
+  // ---- phase 3: one XIPU account vs two (section 6); phase 4: an OpenAI-compatible upstream (section 7)
+  const accountsRuns = await runAccountsSection({
+    simulator,
+    redis,
+    baseEnvironment,
+    cronSecret: CRON_SECRET,
+    apiKey: API_KEY,
+    body: gatewayBody,
+    burst,
+    processes: GATEWAY_PROCESSES,
+    reset: async () => {
+      await watch.flushAll();
+      simulator.reset();
+    },
+    progress,
+  });
+  const proxySection = await runProxySection({ streams: settings.streams, redis, apiKey: API_KEY, progress });
   const benchMs = performance.now() - benchStartedAt;
 
   // ---- report ----------------------------------------------------------------------------
@@ -382,6 +408,11 @@ async function main(): Promise<number> {
       poolOn,
     }),
   );
+
+  lines.push('');
+  lines.push(...reportAccountsSection(accountsRuns, burst));
+  lines.push('');
+  lines.push(...reportProxySection(proxySection));
 
   console.log(lines.join('\n'));
   return 0;

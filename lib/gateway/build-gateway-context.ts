@@ -1,6 +1,8 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { createProviderRegistry, staticSource, type ProviderRegistry } from '@/lib/providers/provider-registry';
 import type { Store } from '@/lib/store/store';
+import { createMockProvider } from '@/lib/mock/create-mock-provider';
+import { createUpstreamSource } from '@/lib/openai-compatible/create-upstream-source';
 import { xipuAccountSettings } from '@/lib/xipu/account/account-settings';
 import type { CredentialSource } from '@/lib/xipu/api/credential-source';
 import type { LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
@@ -57,8 +59,20 @@ export function buildGatewayContext(
   return {
     config,
     store: dependencies.store,
-    // XIPU takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").
-    providers: createProviderRegistry([staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true })]),
+    providers: createProviderRegistry([
+      ...(config.mockModel ? [staticSource('mock', [createMockProvider()])] : []),
+      ...config.upstreams.map((entry) =>
+        createUpstreamSource(entry, {
+          store: dependencies.store,
+          now,
+          firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+          idleTimeoutMs: config.xipu.idleTimeoutMs,
+          fetch: dependencies.fetch,
+        }),
+      ),
+      // XIPU last; it takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").
+      staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true }),
+    ]),
     xipuAccounts,
     systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
     now,

@@ -23,6 +23,12 @@ export const storeKeys = {
   storedResponse: (responseId: string) => `${PREFIX}responses:${responseId}`,
   /** String: the id of the stored response whose output holds this item (`item_reference` input items). Same TTL. */
   storedResponseItem: (itemId: string) => `${PREFIX}responses:item:${itemId}`,
+  /**
+   * String: JSON of an UPSTREAMS entry's model list read from its `GET /models`
+   * (lib/openai-compatible/create-upstream-source.ts): `{ models, fetchedAt, error?, errorAt? }`.
+   * Refreshed after 5 minutes, kept a week so a list survives the upstream being down.
+   */
+  upstreamModels: (upstreamId: string) => `${PREFIX}upstream:${upstreamId}:models`,
 } as const;
 
 /** Keys only the admin page uses. */

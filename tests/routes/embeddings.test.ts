@@ -3,7 +3,7 @@ import { embeddings } from '@/lib/handlers/embeddings';
 import { routeSet } from '@/lib/handlers/route-set';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
-/** POST /v1/embeddings: refused in OpenAI's error shape until a provider serves embeddings, never upstream. */
+/** POST /v1/embeddings with XIPU alone: refused in OpenAI's error shape, never upstream (tests/routes/upstreams.test.ts: served). */
 let gateway: GatewayHarness;
 let post: (body: string) => Promise<Response>;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ async function openAIError(response: Response, status: number) {
 describe('embeddings', () => {
   it('a XIPU chat model → 400 model_not_supported', async () => {
     const error = await openAIError(await post(JSON.stringify({ model: 'gpt-4.1', input: 'hello' })), 400);
-    expect(error).toEqual({ type: 'invalid_request_error', code: 'model_not_supported', param: 'model', message: 'gpt-4.1 is a chat model; XIPU offers no embeddings.' });
+    expect(error).toEqual({ type: 'invalid_request_error', code: 'model_not_supported', param: 'model', message: 'gpt-4.1 is a chat model; it offers no embeddings.' });
   });
 
   it('an unknown model → 404 model_not_found', async () => {
