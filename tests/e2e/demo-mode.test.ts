@@ -26,7 +26,8 @@ describe('demo mode (embedded defaults)', () => {
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'anything', maxRetries: 0 });
     const models = await client.models.list();
     expect(models.data.length).toBeGreaterThan(5);
-    expect(models.data[0]?.owned_by).toContain('DEMO MODE');
+    expect(models.data.find((card) => card.id === 'gpt-4.1')?.owned_by).toContain('DEMO MODE');
+    expect(models.data.find((card) => card.id === 'mock')?.owned_by).toBe('mock');
 
     const completion = await client.chat.completions.stream({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello demo' }] }).finalChatCompletion();
     expect(completion.model).toBe('gpt-4.1');
