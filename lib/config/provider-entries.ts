@@ -30,11 +30,17 @@ export interface UpstreamEntry {
 /** Ids become part of store keys and of `owned_by`: letters, digits, `.`, `_`, `-`. */
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const idSchema = z.string().trim().regex(ID_PATTERN, { message: 'an id is 1 to 64 letters, digits, dots, underscores or dashes' });
+/**
+ * A XIPU account's id: short, and safe inside its store keys (`xipu-gw:account:<id>:…`) and a
+ * log line. lib/xipu/account/account-keys.ts checks keys against this same pattern.
+ */
+export const XIPU_ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const xipuIdSchema = z.string().trim().regex(XIPU_ACCOUNT_ID_PATTERN, { message: 'an account id is 1 to 32 lower-case letters, digits or dashes, starting with a letter or digit' });
 const text = z.string().trim().min(1);
 
 const xipuAccountSchema = z
   .object({
-    id: idSchema.optional(),
+    id: xipuIdSchema.optional(),
     username: text.optional(),
     password: text.optional(),
     jmToken: text.optional(),
@@ -91,11 +97,11 @@ export function parseUpstreams(raw: string): EntriesResult<UpstreamEntry> {
   return checkUniqueIds(entries, 'UPSTREAMS');
 }
 
-/** `Alice.Smith21@student.xjtlu.edu.cn` → `alice.smith21`: the part before `@`, lower case, other characters as `-`. */
+/** `Alice.Smith21@student.xjtlu.edu.cn` → `alice-smith21`: the part before `@`, lower case, other characters as `-`, at most 32. */
 export function idFromUsername(username: string | undefined): string | undefined {
   if (!username) return undefined;
   const local = username.split('@')[0] ?? username;
-  const id = local.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  const id = local.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 32).replace(/-+$/, '');
   return id || undefined;
 }
 

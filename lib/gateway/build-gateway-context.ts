@@ -1,6 +1,8 @@
 import type { GatewayConfig } from '@/lib/config/env';
+import { GatewayError } from '@/lib/errors/gateway-error';
 import { createProviderRegistry, staticSource, type ProviderRegistry } from '@/lib/providers/provider-registry';
 import type { Store } from '@/lib/store/store';
+import { storeKeys } from '@/lib/store/keys';
 import { createMockProvider } from '@/lib/mock/create-mock-provider';
 import { createUpstreamSource } from '@/lib/openai-compatible/create-upstream-source';
 import { xipuAccountSettings } from '@/lib/xipu/account/account-settings';
@@ -71,7 +73,7 @@ export function buildGatewayContext(
         }),
       ),
       // XIPU last; it takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").
-      staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true }),
+      staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true, rotation: { store: dependencies.store, key: storeKeys.routeTurn('xipu') } }),
     ]),
     xipuAccounts,
     systemFingerprint: config.demoMode ? DEMO_FINGERPRINT : GATEWAY_FINGERPRINT,
@@ -86,5 +88,18 @@ export function buildGatewayContext(
 export function primaryXipuAccount(context: GatewayContext): XipuAccount {
   const account = context.xipuAccounts[0];
   if (!account) throw new Error('no XIPU account is configured');
+  return account;
+}
+
+/**
+ * The account a route names (`?account=<id>`), the primary one when it names none.
+ * @throws GatewayError 404 `account_not_found` for an id no account has.
+ */
+export function findXipuAccount(context: GatewayContext, id: string | null | undefined): XipuAccount {
+  if (!id) return primaryXipuAccount(context);
+  const account = context.xipuAccounts.find((candidate) => candidate.settings.id === id);
+  if (!account) {
+    throw new GatewayError(`No XIPU account has the id '${id.slice(0, 64)}'.`, { status: 404, type: 'not_found_error', code: 'account_not_found', param: 'account', retryable: false });
+  }
   return account;
 }

@@ -2,11 +2,12 @@ import { createBrowserLogin } from '@/lib/xipu/credentials/create-browser-login'
 import { authorizeRouteSecret } from '@/lib/xipu/credentials/route-secret';
 import { startLogin, type CreateLogin } from '@/lib/xipu/credentials/start-login';
 import { GatewayError } from '@/lib/errors/gateway-error';
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
+import { findXipuAccount } from '@/lib/gateway/build-gateway-context';
 import type { RouteHandler } from '@/lib/http/gateway-route';
 
 /**
- * POST /api/login (bearer CRON_SECRET): starts one login across all instances and answers
+ * POST /api/login[?account=<id>] (bearer CRON_SECRET): starts one login of the account (the
+ * primary one without `account`; 404 for an unknown id) across all instances and answers
  * at once — 202 `started` (the browser runs in `after()`, bounded by the route's
  * maxDuration) or `in-progress`; 503 `backed-off` after recent failures. Requests waiting
  * for credentials watch the store for the result.
@@ -15,9 +16,9 @@ export function loginHandler(createLogin: CreateLogin = createBrowserLogin): Rou
   return async (request, scope) => {
     const { config, now } = scope.context;
     authorizeRouteSecret(request, config);
-    const account = primaryXipuAccount(scope.context);
+    const account = findXipuAccount(scope.context, new URL(request.url).searchParams.get('account'));
     if (!account.settings.login.enabled) {
-      throw new GatewayError('Automatic login is off: set XJTLU_USERNAME and XJTLU_PASSWORD.', {
+      throw new GatewayError(account.settings.id === 'default' ? 'Automatic login is off: set XJTLU_USERNAME and XJTLU_PASSWORD.' : `Automatic login is off for account ${account.settings.id}: give it a username and password in XIPU_ACCOUNTS.`, {
         status: 409,
         type: 'invalid_request_error',
         code: 'login_not_configured',

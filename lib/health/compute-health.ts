@@ -11,6 +11,7 @@ import { readRecentRequests } from '@/lib/metrics/read-recent-requests';
 import type { RequestRecord } from '@/lib/metrics/request-record';
 import type { Store } from '@/lib/store/store';
 import { accountStore } from '@/lib/xipu/account/account-store';
+import { accountConfig, xipuAccountSettings } from '@/lib/xipu/account/account-settings';
 import { summarizeHealth, type HealthCheck, type HealthCheckId, type HealthLevel, type HealthReport } from './health-report';
 
 /**
@@ -84,16 +85,34 @@ export async function computeHealth(input: HealthInput): Promise<HealthReport> {
     return report(withNotChecked(store, 'the store cannot be read', configuration));
   }
 
-  return report([
-    {
-      id: 'store',
-      level: 'green',
-      reason: input.store.backend === 'upstash' ? 'Upstash Redis answers' : 'in-memory store of this process',
-    },
-    ...checkAccountHealth(config, state.account, chatFacts(state, now), now),
-    checkRecentChats(state, now),
-    configuration,
-  ]);
+  const store: HealthCheck = { id: 'store', level: 'green', reason: input.store.backend === 'upstash' ? 'Upstash Redis answers' : 'in-memory store of this process' };
+  if (state.accounts.length === 1) {
+    const [only] = state.accounts;
+    return report([store, ...checkAccountHealth(only!.config, only!.state, chatFacts(state.recent, now), now), checkRecentChats(state, now), configuration]);
+  }
+  // Several accounts: each checked on its own records and its own chats; the top-level
+  // checks say whether the gateway can serve at all (red only when no account can).
+  const accounts = state.accounts.map(({ id, config: accountConfig, state: accountState }) => {
+    const checks = checkAccountHealth(accountConfig, accountState, chatFacts(state.recent.filter((record) => record.upstream === `xipu:${id}`), now), now);
+    return { id, status: summarizeHealth(checks), checks };
+  });
+  return { ...report([store, ...sumUpAccounts(accounts), checkRecentChats(state, now), configuration]), accounts };
+}
+
+/** One check per account check id over several accounts: red if every account is red, amber if some are not green. */
+function sumUpAccounts(accounts: Array<{ id: string; checks: HealthCheck[] }>): HealthCheck[] {
+  const ids = [...new Set(accounts.flatMap((account) => account.checks.map((check) => check.id)))];
+  return ids.map((checkId) => {
+    const each = accounts.map((account) => ({ id: account.id, check: account.checks.find((check) => check.id === checkId) }));
+    const red = each.filter(({ check }) => check?.level === 'red');
+    const notGreen = each.filter(({ check }) => check !== undefined && check.level !== 'green');
+    const level: HealthLevel = red.length === accounts.length ? 'red' : notGreen.length > 0 ? 'amber' : 'green';
+    const reason =
+      notGreen.length === 0
+        ? `all ${accounts.length} accounts: ${each[0]?.check?.reason ?? 'fine'}`
+        : notGreen.map(({ id, check }) => `${id}: ${check!.reason}`).join('; ') + (red.length < accounts.length && red.length > 0 ? ' (the other accounts serve)' : '');
+    return { id: checkId, level, reason };
+  });
 }
 
 export interface HealthInput {
@@ -127,21 +146,25 @@ const RECENT_RECORDS_READ = 20;
 export { HEARTBEAT_MAX_AGE_MS };
 
 interface RecordedState {
-  /** The XIPU account's records (credentials, login, heartbeat). */
-  account: AccountHealthState;
+  /** Each XIPU account's records (credentials, login, heartbeat), with its view of the configuration. */
+  accounts: Array<{ id: string; config: GatewayConfig; state: AccountHealthState }>;
   /** Newest first. */
   recent: RequestRecord[];
 }
 
 /** Reads only what the configuration makes relevant, all at once. @throws when the store fails. */
 async function readRecordedState(store: Store, config: GatewayConfig): Promise<RecordedState> {
-  // The configuration's one account (the default); several accounts' health is issue 12's.
-  const [account, recent] = await Promise.all([readAccountHealthState(accountStore(store), config), readRecentRequests(store, RECENT_RECORDS_READ)]);
-  return { account, recent };
+  const settings = xipuAccountSettings(config);
+  const [recent, ...states] = await Promise.all([
+    readRecentRequests(store, RECENT_RECORDS_READ),
+    ...settings.map((account) => readAccountHealthState(accountStore(store, account.id), accountConfig(config, account))),
+  ]);
+  return { recent, accounts: settings.map((account, index) => ({ id: account.id, config: accountConfig(config, account), state: states[index]! })) };
 }
 
-/** What the recent chats tell the account's checks. */
-function chatFacts(state: RecordedState, now: number): ChatFacts {
+/** What the recent chats (of the account, when there are several) tell the account's checks. */
+function chatFacts(recent: RequestRecord[], now: number): ChatFacts {
+  const state = { recent };
   const failure = findUnansweredCredentialFailure(state, now);
   const lastSuccess = state.recent.find((record) => classifyRequestOutcome(record) === 'succeeded');
   return {
@@ -192,7 +215,7 @@ function checkRecentChats(state: RecordedState, now: number): HealthCheck {
  * began before the failure proves nothing). A heartbeat after it also answers it: the
  * account's check weighs that. Any instance reads the same.
  */
-function findUnansweredCredentialFailure(state: RecordedState, now: number): RequestRecord | undefined {
+function findUnansweredCredentialFailure(state: Pick<RecordedState, 'recent'>, now: number): RequestRecord | undefined {
   const failure = state.recent.find((record) => CREDENTIAL_FAILURES.has(record.error ?? '') && now - endOf(record) <= RECENT_CHAT_WINDOW_MS);
   if (!failure) return undefined;
   const provenByChat = state.recent.some((record) => classifyRequestOutcome(record) === 'succeeded' && record.at > failure.at);

@@ -21,6 +21,12 @@ export interface HealthReport {
   /** When it was computed (epoch ms). */
   checkedAt: number;
   checks: HealthCheck[];
+  /**
+   * With several XIPU accounts (XIPU_ACCOUNTS): each account's own status and checks. The
+   * top-level account checks then sum them up: red only when no account can serve, amber when
+   * some cannot (docs/accounts.md).
+   */
+  accounts?: Array<{ id: string; status: HealthStatus; checks: HealthCheck[] }>;
 }
 
 /** Any red → down; else any amber → degraded; else ok. */

@@ -1,4 +1,6 @@
+import type { Store } from '@/lib/store/store';
 import type { ChatProvider, ModelCard, Readiness } from './chat-provider';
+import { rotate, takeRouteTurn } from './take-route-turn';
 
 /**
  * A provider in the user's sense: one source of models behind the gateway's URL, with the
@@ -15,6 +17,8 @@ export interface ModelSource {
    * order; [] when it does not serve it.
    */
   endpointsFor(model: string): Promise<ChatProvider[]>;
+  /** Every endpoint it has now, for /admin (no routing side effect). Absent: the union of endpointsFor over its models. */
+  listEndpoints?(): Promise<ChatProvider[]>;
   /**
    * Takes the ids no source lists (XIPU: its model list changes over time,
    * docs/xipu-protocol.md "Models"). At most one source passes through.
@@ -82,8 +86,13 @@ function compareReadiness(a: Readiness, b: Readiness): number {
   return a.startsInMs - b.startsInMs || a.inFlight - b.inFlight;
 }
 
-/** A source of fixed endpoints that each list their models (the mock, one UPSTREAMS entry with `models`, ai-chats). */
-export function staticSource(id: string, endpoints: ChatProvider[], options: { passThrough?: boolean } = {}): ModelSource {
+/**
+ * A source of fixed endpoints that each list their models (the mock, XIPU's accounts, ai-chats).
+ * With `rotation` and more than one endpoint, each routing decision takes a turn from a shared
+ * counter and starts the endpoints' order there (./take-route-turn.ts): ties in readiness then
+ * alternate between them instead of all going to the first.
+ */
+export function staticSource(id: string, endpoints: ChatProvider[], options: { passThrough?: boolean; rotation?: { store: Store; key: string } } = {}): ModelSource {
   const listModels = () => {
     const seen = new Set<string>();
     return endpoints.flatMap((endpoint) => endpoint.listModels()).filter((card) => !seen.has(card.id) && seen.add(card.id));
@@ -92,8 +101,12 @@ export function staticSource(id: string, endpoints: ChatProvider[], options: { p
     id,
     passThrough: options.passThrough,
     listModels: async () => listModels(),
-    endpointsFor: async (model) => (options.passThrough && !listModels().some((card) => card.id === model)
-      ? endpoints
-      : endpoints.filter((endpoint) => endpoint.listModels().some((card) => card.id === model))),
+    listEndpoints: async () => endpoints,
+    async endpointsFor(model) {
+      const serving = options.passThrough && !listModels().some((card) => card.id === model) ? endpoints : endpoints.filter((endpoint) => endpoint.listModels().some((card) => card.id === model));
+      if (!options.rotation || serving.length < 2) return serving;
+      const turn = await takeRouteTurn(options.rotation.store, options.rotation.key).catch(() => 0);
+      return rotate(serving, turn);
+    },
   };
 }

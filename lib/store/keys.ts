@@ -29,6 +29,8 @@ export const storeKeys = {
    * Refreshed after 5 minutes, kept a week so a list survives the upstream being down.
    */
   upstreamModels: (upstreamId: string) => `${PREFIX}upstream:${upstreamId}:models`,
+  /** String: the routing turn counter of a source with several endpoints (lib/providers/take-route-turn.ts), e.g. XIPU's accounts. */
+  routeTurn: (sourceId: string) => `${PREFIX}route-turn:${sourceId}`,
 } as const;
 
 /** Keys only the admin page uses. */

@@ -8,6 +8,7 @@ import type { XipuApiOptions, XipuCredentials } from './api/xipu-api';
 import { createCredentialManager, type LoginTrigger } from './credentials/credential-manager';
 import { createHttpLoginTrigger } from './credentials/trigger-login-over-http';
 import { createXipuProvider } from './provider/xipu-provider';
+import { readAccountReadiness } from './read-account-readiness';
 import { createSessionRegistry, type SessionRegistry } from './sessions/session-registry';
 import { createSessionUpkeep, type SessionUpkeep } from './sessions/session-upkeep';
 
@@ -69,7 +70,7 @@ export function createXipuAccount(settings: XipuAccountSettings, dependencies: X
         ? {
             trigger:
               dependencies.loginTrigger ??
-              createHttpLoginTrigger({ secret: dependencies.loginRoute?.secret, bypassSecret: dependencies.loginRoute?.bypassSecret }),
+              createHttpLoginTrigger({ secret: dependencies.loginRoute?.secret, bypassSecret: dependencies.loginRoute?.bypassSecret, accountId: settings.id }),
             refreshMarginMs: settings.login.refreshMarginMs,
             waitMs: settings.login.waitMs,
           }
@@ -84,7 +85,7 @@ export function createXipuAccount(settings: XipuAccountSettings, dependencies: X
     spacingMs: settings.pacer.gapMs + settings.pacer.allowanceMs,
     now,
   });
-  const provider = createXipuProvider({
+  const chatProvider = createXipuProvider({
     apiBase,
     portalUrl: settings.upstream.portalUrl,
     models: settings.upstream.models,
@@ -101,6 +102,8 @@ export function createXipuAccount(settings: XipuAccountSettings, dependencies: X
     fetch: dependencies.fetch,
     now,
   });
+  // Routing between accounts asks each how soon it could start (lib/providers/provider-registry.ts).
+  const provider: ChatProvider = { ...chatProvider, readiness: () => readAccountReadiness(records, settings, pacer, now) };
   return {
     ...records,
     settings,

@@ -16,7 +16,7 @@ export interface AdminKit {
   /** Signs in (same origin, right password) and returns the `Cookie` header to send. */
   signIn(): Promise<string>;
   /** POSTs an action (same origin unless headers say otherwise; a header given as '' is left out) and returns the response. */
-  post(action: string, options?: { cookie?: string; headers?: Record<string, string>; fields?: Record<string, string> }): Promise<Response>;
+  post(action: string, options?: { cookie?: string; headers?: Record<string, string>; fields?: Record<string, string>; query?: Record<string, string> }): Promise<Response>;
   /** GETs an admin route (status, login-screenshot). */
   get(path: 'status' | 'login-screenshot', cookie?: string): Promise<Response>;
   close(): Promise<void>;
@@ -62,7 +62,8 @@ export async function startAdminKit(options: {
       ...(postOptions.cookie ? { cookie: postOptions.cookie } : {}),
       ...postOptions.headers,
     }).filter(([, value]) => value !== '');
-    const request = new Request(`${GATEWAY_ORIGIN}/admin/actions/${action}`, { method: 'POST', headers, body: formBody(postOptions.fields) });
+    const search = postOptions.query ? `?${new URLSearchParams(postOptions.query).toString()}` : '';
+    const request = new Request(`${GATEWAY_ORIGIN}/admin/actions/${action}${search}`, { method: 'POST', headers, body: formBody(postOptions.fields) });
     if (action === 'log-in') return logInRoute(request);
     return routes.action(request, { params: Promise.resolve({ action }) });
   };

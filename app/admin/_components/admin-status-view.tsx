@@ -8,6 +8,7 @@ import { CredentialsPanel } from './credentials-panel';
 import { HeartbeatPanel } from './heartbeat-panel';
 import { LoginPanel } from './login-panel';
 import { PacerPanel } from './pacer-panel';
+import { ProvidersPanel } from './providers-panel';
 import { ReachabilityPanel } from './reachability-panel';
 import { SessionPoolPanel } from './session-pool-panel';
 import { SessionsPanel } from './sessions-panel';
@@ -21,6 +22,9 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
   const now = status.generatedAt;
   const { panels } = status;
   const order = Object.keys(PANEL_TITLES) as PanelId[];
+  // Several accounts: the account panels describe the selected one, and its actions name it.
+  const several = status.accounts.list.length > 1;
+  const account = several ? status.accounts.selected : undefined;
   return (
     <>
       <header className="top">
@@ -81,6 +85,25 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
         ) : null}
       </section>
 
+      {several ? (
+        <nav aria-label="XIPU accounts" className="accounts">
+          <h2>XIPU accounts</h2>
+          <ul className="glance">
+            {status.accounts.list.map((entry) => (
+              <li key={entry.id}>
+                <a href={`/admin?account=${encodeURIComponent(entry.id)}`} className={`level-${entry.level}`} aria-current={entry.id === status.accounts.selected ? 'page' : undefined}>
+                  <StatusBadge level={entry.level} />
+                  <span>
+                    <span className="title mono">{entry.id}</span>
+                    {entry.id === status.accounts.selected ? ' (shown below)' : ''} <span className="why">— {entry.reason}</span>
+                  </span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+
       <nav aria-label="At a glance">
         <ul className="glance">
           {order.map((id) => (
@@ -97,16 +120,22 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
       </nav>
 
       <div className="panels">
-        <CredentialsPanel panel={panels.credentials} now={now} title={PANEL_TITLES.credentials} />
-        <LoginPanel panel={panels.login} now={now} title={PANEL_TITLES.login} />
-        <HeartbeatPanel panel={panels.heartbeat} now={now} title={PANEL_TITLES.heartbeat} />
-        <PacerPanel panel={panels.pacer} title={PANEL_TITLES.pacer} />
-        <SessionsPanel panel={panels.sessions} now={now} title={PANEL_TITLES.sessions} />
-        <SessionPoolPanel panel={panels.sessionPool} now={now} title={PANEL_TITLES.sessionPool} />
-        <ReachabilityPanel panel={panels.reachability} now={now} title={PANEL_TITLES.reachability} />
+        <CredentialsPanel panel={panels.credentials} now={now} title={accountTitle(PANEL_TITLES.credentials, account)} account={account} />
+        <LoginPanel panel={panels.login} now={now} title={accountTitle(PANEL_TITLES.login, account)} account={account} />
+        <HeartbeatPanel panel={panels.heartbeat} now={now} title={accountTitle(PANEL_TITLES.heartbeat, account)} account={account} />
+        <PacerPanel panel={panels.pacer} title={accountTitle(PANEL_TITLES.pacer, account)} />
+        <SessionsPanel panel={panels.sessions} now={now} title={accountTitle(PANEL_TITLES.sessions, account)} account={account} />
+        <SessionPoolPanel panel={panels.sessionPool} now={now} title={accountTitle(PANEL_TITLES.sessionPool, account)} />
+        <ReachabilityPanel panel={panels.reachability} now={now} title={PANEL_TITLES.reachability} account={account} />
+        <ProvidersPanel panel={panels.providers} title={PANEL_TITLES.providers} />
         <TrafficPanel panel={panels.traffic} now={now} title={PANEL_TITLES.traffic} />
         <ConfigurationPanel panel={panels.configuration} title={PANEL_TITLES.configuration} />
       </div>
     </>
   );
+}
+
+/** A per-account panel's title names the account when there are several. */
+function accountTitle(title: string, account: string | undefined): string {
+  return account ? `${title} · ${account}` : title;
 }

@@ -1,9 +1,10 @@
+import { accountQuery } from './action-button';
 import type { CredentialsPanel as CredentialsPanelData } from '@/lib/admin/view/panels/describe-credentials-panel';
 import { formatUtc } from '@/lib/admin/view/format-time';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';
 
-export function CredentialsPanel({ panel, now, title }: { panel: CredentialsPanelData; now: number; title: string }) {
+export function CredentialsPanel({ panel, now, title, account }: { panel: CredentialsPanelData; now: number; title: string; account?: string }) {
   return (
     <PanelFrame id="credentials" title={title} panel={panel}>
       {panel.present ? (
@@ -42,7 +43,7 @@ export function CredentialsPanel({ panel, now, title }: { panel: CredentialsPane
       ) : null}
       <details>
         <summary>Paste credentials by hand</summary>
-        <form method="post" action="/admin/actions/save-credentials">
+        <form method="post" action={`/admin/actions/save-credentials${accountQuery(account)}`}>
           <p className="hint">
             In the browser, open XIPU with the developer tools&apos; Network panel, pick any request to <code>jmapi.xjtlu.edu.cn</code> and copy
             its request headers <code>jm-token</code> and <code>sdp-app-session</code>.

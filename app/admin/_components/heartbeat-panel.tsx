@@ -5,7 +5,7 @@ import { TimeText } from './time-text';
 
 const ACTION_WORDS = { updated: 'updated the session', recreated: 'recreated the session (the stored one was gone)', created: 'created the session' } as const;
 
-export function HeartbeatPanel({ panel, now, title }: { panel: HeartbeatPanelData; now: number; title: string }) {
+export function HeartbeatPanel({ panel, now, title, account }: { panel: HeartbeatPanelData; now: number; title: string; account?: string }) {
   return (
     <PanelFrame id="heartbeat" title={title} panel={panel}>
       <dl className="facts">
@@ -26,7 +26,7 @@ export function HeartbeatPanel({ panel, now, title }: { panel: HeartbeatPanelDat
       </dl>
       <p className="note">One persistent session, updated in place by its id: the cheapest call that proves the token still works. Never swept.</p>
       <div className="actions">
-        <ActionButton action="heartbeat">Heartbeat now</ActionButton>
+        <ActionButton account={account} action="heartbeat">Heartbeat now</ActionButton>
       </div>
     </PanelFrame>
   );

@@ -2,12 +2,12 @@ import { describeLoginSteps } from '@/lib/xipu/credentials/login-progress';
 import type { LoginPanel as LoginPanelData } from '@/lib/admin/view/panels/describe-login-panel';
 import { formatDuration, formatUtc } from '@/lib/admin/view/format-time';
 import { LOGIN_STEPS } from '@/lib/xipu/browser-login/browser-login-error';
-import { ActionButton } from './action-button';
+import { accountQuery, ActionButton } from './action-button';
 import { LOGIN_PROGRESS_SCRIPT } from './login-progress-script';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';
 
-export function LoginPanel({ panel, now, title }: { panel: LoginPanelData; now: number; title: string }) {
+export function LoginPanel({ panel, now, title, account }: { panel: LoginPanelData; now: number; title: string; account?: string }) {
   const { state, progress } = panel;
   const running = progress?.status === 'running';
   const rows = describeLoginSteps(LOGIN_STEPS, progress);
@@ -39,7 +39,7 @@ export function LoginPanel({ panel, now, title }: { panel: LoginPanelData; now: 
           <summary>Screenshot of the page where it failed</summary>
           <img
             className="screenshot"
-            src={`/admin/login-screenshot?at=${state.attemptedAt}`}
+            src={`/admin/login-screenshot?at=${state.attemptedAt}${accountQuery(account, '&')}`}
             alt={`The browser page when the login failed${state.failedStep ? ` at step ${state.failedStep}` : ''}`}
             loading="lazy"
           />
@@ -71,9 +71,9 @@ export function LoginPanel({ panel, now, title }: { panel: LoginPanelData; now: 
         </>
       ) : null}
       <div className="actions">
-        {panel.enabled ? <ActionButton action="log-in">Log in now</ActionButton> : null}
+        {panel.enabled ? <ActionButton account={account} action="log-in">Log in now</ActionButton> : null}
         {state?.nextAttemptAt !== undefined ? (
-          <ActionButton action="clear-backoff" secondary>
+          <ActionButton account={account} action="clear-backoff" secondary>
             Clear the back-off
           </ActionButton>
         ) : null}

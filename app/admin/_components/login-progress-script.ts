@@ -11,6 +11,9 @@ export const LOGIN_PROGRESS_SCRIPT = `(function () {
   var list = document.getElementById('login-steps');
   var status = document.getElementById('login-progress-status');
   if (!list || !status) return;
+  // The account the page shows (several accounts: ?account=<id>), kept in every URL below.
+  var account = new URLSearchParams(location.search).get('account');
+  var accountQuery = account ? 'account=' + encodeURIComponent(account) : '';
   function render(progress) {
     var last = {};
     progress.steps.forEach(function (event) { last[event.step] = event; });
@@ -25,13 +28,14 @@ export const LOGIN_PROGRESS_SCRIPT = `(function () {
   function finish(text) {
     status.textContent = text;
     setTimeout(function () {
-      var target = '/admin?login=finished#login';
-      if (location.pathname + location.search === '/admin?login=finished') location.reload();
+      var search = '?login=finished' + (accountQuery ? '&' + accountQuery : '');
+      var target = '/admin' + search + '#login';
+      if (location.pathname + location.search === '/admin' + search) location.reload();
       else location.replace(target);
     }, 1200);
   }
   function poll() {
-    fetch('/admin/status', { cache: 'no-store', credentials: 'same-origin', headers: { accept: 'application/json' } })
+    fetch('/admin/status' + (accountQuery ? '?' + accountQuery : ''), { cache: 'no-store', credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (response) {
         if (!response.ok) throw new Error('HTTP ' + response.status);
         return response.json();

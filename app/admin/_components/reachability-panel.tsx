@@ -3,7 +3,7 @@ import { ActionButton } from './action-button';
 import { PanelFrame } from './panel-frame';
 import { TimeText } from './time-text';
 
-export function ReachabilityPanel({ panel, now, title }: { panel: ReachabilityPanelData; now: number; title: string }) {
+export function ReachabilityPanel({ panel, now, title, account }: { panel: ReachabilityPanelData; now: number; title: string; account?: string }) {
   return (
     <PanelFrame id="reachability" title={title} panel={panel}>
       {panel.report ? (
@@ -37,7 +37,7 @@ export function ReachabilityPanel({ panel, now, title }: { panel: ReachabilityPa
       ) : null}
       <p className="note">One plain GET of each host, 5 s timeout, no credentials: it never touches the account. A region far from campus may not reach XIPU at all.</p>
       <div className="actions">
-        <ActionButton action="check-reachability">Check reachability</ActionButton>
+        <ActionButton account={account} action="check-reachability">Check reachability</ActionButton>
       </div>
     </PanelFrame>
   );

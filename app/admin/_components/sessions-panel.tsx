@@ -37,7 +37,7 @@ function SessionTable({ caption, sessions, now }: { caption: string; sessions: S
   );
 }
 
-export function SessionsPanel({ panel, now, title }: { panel: SessionsPanelData; now: number; title: string }) {
+export function SessionsPanel({ panel, now, title, account }: { panel: SessionsPanelData; now: number; title: string; account?: string }) {
   return (
     <PanelFrame id="sessions" title={title} panel={panel}>
       <dl className="facts">
@@ -66,7 +66,7 @@ export function SessionsPanel({ panel, now, title }: { panel: SessionsPanelData;
         session are not here and are never touched.
       </p>
       <div className="actions">
-        <ActionButton action="sweep">Sweep sessions now</ActionButton>
+        <ActionButton account={account} action="sweep">Sweep sessions now</ActionButton>
       </div>
     </PanelFrame>
   );

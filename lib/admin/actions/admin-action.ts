@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
+import type { XipuAccount } from '@/lib/xipu/create-xipu-account';
 import type { AdminDependencies } from '../context/admin-dependencies';
 
 /** What every admin action gets, once the request has passed the auth and cross-site checks. */
@@ -7,6 +8,8 @@ export interface AdminActionInput {
   form: URLSearchParams;
   config: GatewayConfig;
   context: GatewayContext;
+  /** The XIPU account the action is for: the page's `?account=<id>`, else the first configured. */
+  account: XipuAccount;
   dependencies: AdminDependencies;
 }
 

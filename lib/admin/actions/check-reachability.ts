@@ -1,4 +1,3 @@
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { saveReachabilityReport, type ReachabilityReport, type ReachabilityTarget } from '../context/reachability-report';
 import type { AdminAction } from './admin-action';
 
@@ -11,8 +10,7 @@ export const REACHABILITY_TIMEOUT_MS = 5_000;
  * redirects followed, 5 s each — never an account call, so it costs the account nothing.
  * Any HTTP answer counts as reachable; the result is kept a day for the page.
  */
-export const checkReachability: AdminAction = async ({ config, context, dependencies }) => {
-  const account = primaryXipuAccount(context);
+export const checkReachability: AdminAction = async ({ config, context, dependencies, account }) => {
   const targets = [
     { name: 'XIPU API host', url: `${new URL(account.apiBase).origin}/` },
     { name: 'Login portal (SSO)', url: account.settings.upstream.portalUrl },

@@ -1,5 +1,4 @@
 import { readLoginState, saveLoginState } from '@/lib/xipu/credentials/credential-records';
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import type { AdminAction } from './admin-action';
 
 /**
@@ -8,8 +7,7 @@ import type { AdminAction } from './admin-action';
  * count stays: should the next login fail too, the back-off resumes where it was rather
  * than hammering the school's SSO from one minute again.
  */
-export const clearLoginBackoff: AdminAction = async ({ context }) => {
-  const account = primaryXipuAccount(context);
+export const clearLoginBackoff: AdminAction = async ({ account }) => {
   const state = await readLoginState(account);
   if (!state || state.nextAttemptAt === undefined) {
     return { outcome: 'info', anchor: 'login', message: 'There was no login back-off to clear.' };

@@ -1,6 +1,6 @@
+import { accountConfig } from '@/lib/xipu/account/account-settings';
 import { beatHeartbeat } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { resolveCurrentCredentials } from '../context/resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
 
@@ -10,9 +10,8 @@ import { describeError, type AdminAction } from './admin-action';
  * token works (docs/xipu-protocol §6). Only the heartbeat, not the whole keep-alive job: the
  * page has its own buttons for a login and a sweep, and a button should do what it says.
  */
-export const heartbeatNow: AdminAction = async ({ config, context, dependencies }) => {
-  const account = primaryXipuAccount(context);
-  const credentials = await resolveCurrentCredentials(config, account);
+export const heartbeatNow: AdminAction = async ({ config, dependencies, account }) => {
+  const credentials = await resolveCurrentCredentials(accountConfig(config, account.settings), account);
   if (!credentials) {
     return { outcome: 'failed', anchor: 'heartbeat', message: 'No XIPU credentials to beat with: log in, or paste a pair by hand.' };
   }

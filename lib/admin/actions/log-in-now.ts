@@ -1,4 +1,3 @@
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { startLogin, type CreateLogin } from '@/lib/xipu/credentials/start-login';
 import { logEvent } from '@/lib/log/log-event';
 import { createLoginProgressRecorder } from '@/lib/xipu/credentials/login-progress';
@@ -12,8 +11,7 @@ import { describeError, type AdminAction } from './admin-action';
  * any login's (credentials, or the failed step, its screenshot and the next back-off).
  */
 export function createLogInNow(createLogin: CreateLogin): AdminAction {
-  return async ({ config, context, dependencies }) => {
-    const account = primaryXipuAccount(context);
+  return async ({ config, dependencies, account }) => {
     if (!account.settings.login.enabled) {
       return { outcome: 'failed', anchor: 'login', message: 'Automatic login is off: set XJTLU_USERNAME and XJTLU_PASSWORD and redeploy.' };
     }

@@ -1,4 +1,3 @@
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { describeCredentials, saveCredentials } from '@/lib/xipu/credentials/credential-records';
 import { pickCurrentCredentials } from '@/lib/xipu/credentials/current-credentials';
 import { readPastedCredentials } from '@/lib/xipu/credentials/read-pasted-credentials';
@@ -11,7 +10,7 @@ import type { AdminAction } from './admin-action';
  * `manual`. Refuses an empty, malformed or already expired pair. The values never appear in
  * the answer.
  */
-export const saveManualCredentials: AdminAction = async ({ form, context, dependencies }) => {
+export const saveManualCredentials: AdminAction = async ({ form, dependencies, account }) => {
   const pasted = readPastedCredentials(form);
   if (!pasted.ok) return { outcome: 'failed', anchor: 'credentials', message: `Not saved: ${pasted.problems.join('; ')}.` };
   const now = dependencies.now();
@@ -19,7 +18,6 @@ export const saveManualCredentials: AdminAction = async ({ form, context, depend
   if (credentials.expiresAt !== undefined && credentials.expiresAt <= now) {
     return { outcome: 'failed', anchor: 'credentials', message: 'Not saved: this token has already expired (its JWT says so). Copy a fresh one from the browser.' };
   }
-  const account = primaryXipuAccount(context);
   await saveCredentials(account, credentials);
   const expiry = credentials.expiresAt ? `; the token expires in ${formatDuration(credentials.expiresAt - now)}` : '; the token is not a JWT, so its expiry is unknown';
   const shadowed = pickCurrentCredentials(account.settings.upstream.manualCredentials, credentials) !== credentials;

@@ -1,6 +1,5 @@
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { sweepExpiredSessionsWithOutcome } from '@/lib/xipu/sessions/sweep-expired-sessions';
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { readHeartbeatSessionId } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { resolveCurrentCredentials } from '../context/resolve-current-credentials';
 import { describeError, type AdminAction } from './admin-action';
@@ -10,8 +9,7 @@ import { describeError, type AdminAction } from './admin-action';
  * the batch), the gateway's own sessions whose lease has lapsed (never a live one, never the
  * heartbeat session, never one the gateway did not create), then records the sweep for the page.
  */
-export const sweepNow: AdminAction = async ({ config, context, dependencies }) => {
-  const account = primaryXipuAccount(context);
+export const sweepNow: AdminAction = async ({ config, dependencies, account }) => {
   const registry = createSessionRegistry(account, dependencies.now, account.settings.sessionLeaseMs);
   const expired = await registry.listExpired();
   if (expired.length === 0) return { outcome: 'info', anchor: 'sessions', message: 'Nothing to sweep: no session of the gateway has an expired lease.' };

@@ -1,3 +1,4 @@
+import { GatewayError } from '@/lib/errors/gateway-error';
 import type { GatewayConfig } from '@/lib/config/env';
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { logEvent } from '@/lib/log/log-event';
@@ -40,8 +41,13 @@ export function adminRoute(handler: AdminHandler, dependencies: AdminDependencie
         });
       }
     } catch (error) {
-      logEvent('error', 'admin_unexpected_error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      response = adminMessagePage(500, 'Something went wrong', `The admin page could not do this: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof GatewayError && error.status >= 400 && error.status < 500) {
+        // A request naming what does not exist (`?account=` of no account): its own status, not a 500.
+        response = adminMessagePage(error.status, 'Not found', error.message);
+      } else {
+        logEvent('error', 'admin_unexpected_error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        response = adminMessagePage(500, 'Something went wrong', `The admin page could not do this: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     for (const [name, value] of Object.entries(ADMIN_RESPONSE_HEADERS)) {
       if (!response.headers.has(name)) response.headers.set(name, value);

@@ -1,3 +1,4 @@
+import { findXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { logEvent } from '@/lib/log/log-event';
 import type { AdminAction } from '../actions/admin-action';
 import { describeError } from '../actions/admin-action';
@@ -23,19 +24,23 @@ export function handleAdminAction(actions: Record<string, AdminAction>, options:
     if (refusal) return refusal;
     if (name === 'sign-out') return signOutResponse(request);
 
+    // The account the page was showing (`?account=<id>` on the form's action), else the first.
+    const accountId = new URL(request.url).searchParams.get('account');
+    const account = findXipuAccount(context, accountId);
     const form = await readAdminForm(request);
     if (!form) return adminMessagePage(413, 'Too large', `The form is larger than ${MAX_ADMIN_FORM_BYTES} bytes.`);
     let result;
     try {
-      result = await action!({ form, config, context, dependencies });
+      result = await action!({ form, config, context, account, dependencies });
     } catch (error) {
       result = { outcome: 'failed' as const, anchor: 'top', message: `${name} failed: ${describeError(error)}` };
     }
-    logEvent(result.outcome === 'failed' ? 'warn' : 'info', 'admin_action', { action: name, outcome: result.outcome });
+    logEvent(result.outcome === 'failed' ? 'warn' : 'info', 'admin_action', { action: name, account: account.settings.id, outcome: result.outcome });
     return redirectToAdmin({
       result: { action: name, outcome: result.outcome, message: result.message, at: dependencies.now() },
       password: config.adminPassword,
       anchor: result.anchor,
+      query: accountId ? { account: account.settings.id } : undefined,
     });
   };
 }

@@ -2,7 +2,7 @@ import { readLoginState } from '@/lib/xipu/credentials/credential-records';
 import type { AdminHandler } from './admin-route';
 import { adminJson } from './admin-responses';
 import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
-import { primaryXipuAccount } from '@/lib/gateway/build-gateway-context';
+import { findXipuAccount } from '@/lib/gateway/build-gateway-context';
 import { isAdmin, readAdminAccess } from '../access/read-admin-access';
 
 /**
@@ -13,7 +13,7 @@ import { isAdmin, readAdminAccess } from '../access/read-admin-access';
 export const handleAdminStatus: AdminHandler = async (request, { config, context, dependencies }) => {
   const now = dependencies.now();
   if (!isAdmin(await readAdminAccess(config, request.headers.get('cookie'), now))) return adminJson({ error: 'not signed in' }, 401);
-  const account = primaryXipuAccount(context);
+  const account = findXipuAccount(context, new URL(request.url).searchParams.get('account'));
   const [progress, state] = await Promise.all([readLoginProgress(account, now), readLoginState(account)]);
   return adminJson({
     now,

@@ -42,6 +42,11 @@ export const adminStatusSources: AdminStatusSources = {
       level,
       reason: worst ? `${report.status === 'down' ? 'A chat would fail now' : 'Working, but check'}: ${worst.reason}` : 'A chat would succeed now.',
       checks: report.checks.map((check) => ({ id: check.id, level: check.level, reason: check.reason })),
+      accounts: report.accounts?.map((account) => {
+        const accountLevel = STATUS_LEVELS[account.status];
+        const first = account.checks.find((check) => check.level === accountLevel && accountLevel !== 'green');
+        return { id: account.id, level: accountLevel, reason: first?.reason ?? 'can serve' };
+      }),
     };
   },
 };

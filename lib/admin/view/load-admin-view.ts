@@ -53,7 +53,7 @@ export async function loadAdminView(input: {
   const resolved = await resolveAdminContext(input.dependencies);
   if (resolved.kind === 'misconfigured') return { kind: 'misconfigured', message: resolved.message };
   if (resolved.kind === 'unavailable') return { kind: 'unavailable', message: resolved.message, open };
-  const status = await readAdminStatus({ config: resolved.config, context: resolved.context, now, sources: input.sources });
+  const status = await readAdminStatus({ config: resolved.config, context: resolved.context, now, accountId: single(input.searchParams.account), sources: input.sources });
   return {
     kind: 'status',
     open,

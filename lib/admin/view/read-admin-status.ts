@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '@/lib/config/env';
+import { accountConfig } from '@/lib/xipu/account/account-settings';
 import { readLoginScreenshot, readLoginState } from '@/lib/xipu/credentials/credential-records';
 import { primaryXipuAccount, type GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
@@ -13,6 +14,7 @@ import { describeCredentialsPanel, type CredentialsPanel } from './panels/descri
 import { describeHeartbeatPanel, type HeartbeatPanel } from './panels/describe-heartbeat-panel';
 import { describeLoginPanel, type LoginPanel } from './panels/describe-login-panel';
 import { describePacerPanel, type PacerPanel } from './panels/describe-pacer-panel';
+import { describeProvidersPanel, readProviderSources, type ProvidersPanel } from './panels/describe-providers-panel';
 import { describeReachabilityPanel, type ReachabilityPanel } from './panels/describe-reachability-panel';
 import { describeSessionPoolPanel, type SessionPoolPanel } from './panels/describe-session-pool-panel';
 import { describeSessionsPanel, type SessionsPanel } from './panels/describe-sessions-panel';
@@ -32,6 +34,7 @@ export interface AdminPanels {
   sessionPool: SessionPoolPanel;
   traffic: TrafficPanel;
   reachability: ReachabilityPanel;
+  providers: ProvidersPanel;
   configuration: ConfigurationPanel;
 }
 
@@ -47,6 +50,7 @@ export const PANEL_TITLES: Record<PanelId, string> = {
   sessionPool: 'Session pool',
   traffic: 'Traffic',
   reachability: 'Reachability',
+  providers: 'Providers',
   configuration: 'Configuration',
 };
 
@@ -60,6 +64,12 @@ export interface AdminStatus {
   generatedAt: number;
   overall: { level: StatusLevel; reason: string; checks?: HealthCheckView[] };
   panels: AdminPanels;
+  /**
+   * The XIPU account the account panels (credentials to session pool) describe, and every
+   * account with its health when there are several (XIPU_ACCOUNTS): the page switches with
+   * `?account=<id>`.
+   */
+  accounts: { selected: string; list: Array<{ id: string; level: StatusLevel; reason: string }> };
   /** Store reads that failed (the store unreachable, say): the panels show what could be read. */
   problems: string[];
 }
@@ -67,7 +77,13 @@ export interface AdminStatus {
 /** Where traffic and the overall health come from (lib/metrics, lib/health); absent = not recorded. */
 export interface AdminStatusSources {
   readTraffic?: (store: Store, now: number) => Promise<{ recent: RecentRequestView[]; series: TrafficHour[]; recentWaitsMs?: number[] }>;
-  computeHealth?: (input: { config: GatewayConfig; store: Store; now: number }) => Promise<{ level: StatusLevel; reason: string; checks: HealthCheckView[] }>;
+  computeHealth?: (input: { config: GatewayConfig; store: Store; now: number }) => Promise<{
+    level: StatusLevel;
+    reason: string;
+    checks: HealthCheckView[];
+    /** Each account's verdict, with several accounts. */
+    accounts?: Array<{ id: string; level: StatusLevel; reason: string }>;
+  }>;
 }
 
 /**
@@ -75,10 +91,11 @@ export interface AdminStatusSources {
  * panel. Read-only: costs the XIPU account nothing. A failed read leaves its panel with what
  * it knows and adds a line to `problems`.
  */
-export async function readAdminStatus(input: { config: GatewayConfig; context: GatewayContext; now: number; sources?: AdminStatusSources }): Promise<AdminStatus> {
+export async function readAdminStatus(input: { config: GatewayConfig; context: GatewayContext; now: number; accountId?: string; sources?: AdminStatusSources }): Promise<AdminStatus> {
   const { config, context, now } = input;
   const store = context.store;
-  const account = primaryXipuAccount(context);
+  // An id no account has (an old bookmark) shows the first account rather than an error page.
+  const account = context.xipuAccounts.find((candidate) => candidate.settings.id === input.accountId) ?? primaryXipuAccount(context);
   const problems: string[] = [];
   const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -88,12 +105,14 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
       return undefined;
     }
   };
+  // The account panels judge the selected account's own credentials and login (XIPU_ACCOUNTS).
+  const forAccount = accountConfig(config, account.settings);
   const registry = createSessionRegistry(account, () => now, account.settings.sessionLeaseMs);
 
   const poolPolicy = account.settings.sessionPool;
 
-  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, pool, reachability, traffic, health] = await Promise.all([
-    attempt('credentials', () => resolveCurrentCredentials(config, account)),
+  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, pool, reachability, traffic, health, providers] = await Promise.all([
+    attempt('credentials', () => resolveCurrentCredentials(forAccount, account)),
     attempt('login state', () => readLoginState(account)),
     attempt('login progress', () => readLoginProgress(account, now)),
     attempt('heartbeat', () => readHeartbeatState(account)),
@@ -106,6 +125,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     attempt('reachability', () => readReachabilityReport(store)),
     input.sources?.readTraffic ? attempt('traffic', () => input.sources!.readTraffic!(store, now)) : Promise.resolve(undefined),
     input.sources?.computeHealth ? attempt('health', () => input.sources!.computeHealth!({ config, store, now })) : Promise.resolve(undefined),
+    attempt('providers', () => readProviderSources(context.providers.sources)),
   ]);
   // The screenshot is up to ~200 KB: read only when the last login failed and may have one.
   const screenshotAvailable =
@@ -113,8 +133,8 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
 
   const credentialsUsable = credentials !== undefined && (credentials.expiresAt === undefined || credentials.expiresAt > now);
   const panels: AdminPanels = {
-    credentials: describeCredentialsPanel({ config, credentials, lastHeartbeatAt: heartbeat?.at, now }),
-    login: describeLoginPanel({ config, state: loginState, progress, screenshotAvailable, credentialsUsable, now }),
+    credentials: describeCredentialsPanel({ config: forAccount, credentials, lastHeartbeatAt: heartbeat?.at, now }),
+    login: describeLoginPanel({ config: forAccount, state: loginState, progress, screenshotAvailable, credentialsUsable, now }),
     heartbeat: describeHeartbeatPanel({ state: heartbeat, keepalive, now }),
     pacer: describePacerPanel({ config, start: schedule ?? { waitMs: 0 }, recentWaitsMs: traffic?.recentWaitsMs, now }),
     sessions: describeSessionsPanel({ records: records ?? [], sweep, leaseMs: config.sessionLeaseMs, deleteBatchSize: poolPolicy.deleteBatchSize, now }),
@@ -125,10 +145,17 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
       problem: input.sources?.readTraffic && !traffic ? 'Traffic could not be read from the store.' : undefined,
     }),
     reachability: describeReachabilityPanel({ report: reachability, now }),
+    providers: describeProvidersPanel(providers),
     configuration: describeConfigurationPanel({ config, storeBackend: store.backend, deployment: readDeploymentInfo(config.deployedCommit), keepalive, now }),
   };
 
-  return { generatedAt: now, overall: health ?? summarize(panels, problems), panels, problems };
+  const accountHealth = new Map((health?.accounts ?? []).map((entry) => [entry.id, entry]));
+  const accounts = {
+    selected: account.settings.id,
+    list: context.xipuAccounts.map(({ settings: { id } }) => accountHealth.get(id) ?? { id, level: 'unknown' as const, reason: 'not checked' }),
+  };
+  const overall = health ? { level: health.level, reason: health.reason, checks: health.checks } : summarize(panels, problems);
+  return { generatedAt: now, overall, panels, accounts, problems };
 }
 
 /** The worst panel decides; its reasons say why. */

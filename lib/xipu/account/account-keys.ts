@@ -1,10 +1,11 @@
+import { XIPU_ACCOUNT_ID_PATTERN } from '@/lib/config/provider-entries';
 import { STORE_PREFIX } from '@/lib/store/keys';
 
 /** The account a single-account deployment has always had; it keeps that gateway's keys. */
 export const DEFAULT_ACCOUNT_ID = 'default';
 
-/** An account id: short, and safe inside a store key and a log line. */
-export const ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** An account id: short, and safe inside a store key and a log line (XIPU_ACCOUNTS ids are checked against it). */
+export const ACCOUNT_ID_PATTERN = XIPU_ACCOUNT_ID_PATTERN;
 
 /** Every key one XIPU account keeps in the store (docs/architecture.md "XIPU's home"). */
 export interface XipuAccountKeys {
@@ -56,6 +57,11 @@ export interface XipuAccountKeys {
   keepaliveLastRun: string;
   /** String: JSON of the last sweep {at, deleted, totalDeleted}. */
   sweepLastRun: string;
+  /**
+   * String: when XIPU last refused a session for the account's 50-session cap (after the
+   * sweep freed nothing); lives a minute, while routing skips the account (docs/accounts.md).
+   */
+  sessionCapRefused: string;
 }
 
 /**
@@ -85,6 +91,7 @@ export function xipuAccountKeys(accountId: string): XipuAccountKeys {
     refreshRequested: `${prefix}login:refresh-requested`,
     keepaliveLastRun: `${prefix}keepalive:last-run`,
     sweepLastRun: `${prefix}sweep:last-run`,
+    sessionCapRefused: `${prefix}sessions:cap-refused`,
   };
 }
 
@@ -106,4 +113,6 @@ export const xipuAccountTtls = {
   loginProgressMs: 10 * 60_000,
   /** The last keep-alive run is shown on the admin page; a week covers any cron schedule. */
   keepaliveRecordMs: 7 * 24 * 3_600_000,
+  /** After a session-cap refusal the account is skipped this long, then tried again (the sweep and deletes free sessions). */
+  sessionCapRefusedMs: 60_000,
 } as const;

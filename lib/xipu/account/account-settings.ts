@@ -23,22 +23,35 @@ export interface XipuAccountSettings {
 }
 
 /**
- * The accounts the configuration describes: today one, the default account, from the
- * single-account variables (XJTLU_USERNAME, JM_TOKEN, XIPU_API_BASE, UPSTREAM_MIN_GAP_MS, …).
+ * The accounts the configuration describes (docs/accounts.md). Without XIPU_ACCOUNTS, one: the
+ * default account, from the single-account variables (XJTLU_USERNAME, JM_TOKEN, …) with the
+ * keys a single-account gateway always used. With it, one per entry, each with its own id and
+ * credentials (a username and password log in by themselves; a jmToken and sdpSession are
+ * given by hand), sharing the API base, portal, models, pacing and pool settings.
  */
 export function xipuAccountSettings(config: GatewayConfig): XipuAccountSettings[] {
-  return [
-    {
-      id: DEFAULT_ACCOUNT_ID,
-      upstream: config.xipu,
-      login: config.login,
-      pacer: config.pacer,
-      sessionLeaseMs: config.sessionLeaseMs,
-      sessionPool: { ...SESSION_POOL_DEFAULTS, ...config.sessionPool },
-      hosted: config.hosted,
-      ownedBy: config.demoMode ? 'xipu (DEMO MODE: simulated upstream)' : 'xipu',
-    },
-  ];
+  const shared = {
+    pacer: config.pacer,
+    sessionLeaseMs: config.sessionLeaseMs,
+    sessionPool: { ...SESSION_POOL_DEFAULTS, ...config.sessionPool },
+    hosted: config.hosted,
+    ownedBy: config.demoMode ? 'xipu (DEMO MODE: simulated upstream)' : 'xipu',
+  };
+  if (!config.xipuAccounts) return [{ id: DEFAULT_ACCOUNT_ID, upstream: config.xipu, login: config.login, ...shared }];
+  return config.xipuAccounts.map((entry) => ({
+    id: entry.id,
+    upstream: { ...config.xipu, username: entry.username, password: entry.password, manualCredentials: entry.manualCredentials },
+    login: { ...config.login, enabled: Boolean(entry.username && entry.password) },
+    ...shared,
+  }));
+}
+
+/**
+ * The configuration as one account sees it: its own credentials and login in place of the
+ * single-account ones, for the checks and panels written against GatewayConfig.
+ */
+export function accountConfig(config: GatewayConfig, account: XipuAccountSettings): GatewayConfig {
+  return { ...config, xipu: account.upstream, login: account.login };
 }
 
 /** How the account's pool and delete queue behave (SESSION_POOL_SIZE, SESSION_DELETE_BATCH). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ACCOUNT_ID } from '@/lib/xipu/account/account-keys';
 import type { LoginTrigger } from './credential-manager';
 
 const replySchema = z.union([
@@ -17,13 +18,16 @@ export function createHttpLoginTrigger(options: {
   bypassSecret?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The account to log in (`?account=<id>`); the default account's route takes none. */
+  accountId?: string;
 }): LoginTrigger {
   return async (origin) => {
     if (!origin) throw new Error('the request has no origin to reach the login route at');
     if (!options.secret) throw new Error('CRON_SECRET is not set, so the login route cannot be called');
     const headers: Record<string, string> = { authorization: `Bearer ${options.secret}` };
     if (options.bypassSecret) headers['x-vercel-protection-bypass'] = options.bypassSecret;
-    const response = await (options.fetch ?? fetch)(`${origin}/api/login`, {
+    const query = options.accountId && options.accountId !== DEFAULT_ACCOUNT_ID ? `?account=${encodeURIComponent(options.accountId)}` : '';
+    const response = await (options.fetch ?? fetch)(`${origin}/api/login${query}`, {
       method: 'POST',
       headers,
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),

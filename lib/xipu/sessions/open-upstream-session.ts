@@ -2,6 +2,7 @@ import { describeErrorForLog } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import type { Pacer } from '@/lib/pacing/pacer';
 import type { AccountStore } from '@/lib/xipu/account/account-store';
+import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
 import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
 import { saveSession, type SessionSettings, type XipuApiOptions } from '@/lib/xipu/api/xipu-api';
 import { isSessionCapMessage, sessionCapReached, upstreamRefused } from '@/lib/xipu/api/xipu-errors';
@@ -107,6 +108,10 @@ export async function openUpstreamSession(options: OpenUpstreamSessionOptions): 
         logEvent('warn', 'session_cap_reached', { requestId: call.requestId, swept: deleted.length, releasedFromPool: released });
         if (deleted.length > 0) continue;
       }
+      // Routing skips the account for a while (lib/xipu/read-account-readiness.ts).
+      await options.account.store
+        .set(options.account.keys.sessionCapRefused, String(now()), { ttlMs: xipuAccountTtls.sessionCapRefusedMs })
+        .catch(() => undefined);
       throw sessionCapReached(reply.message);
     }
     throw upstreamRefused(reply.message, options.settings.model, options.modelKnown);

@@ -76,6 +76,9 @@ export function describeConfigurationPanel(input: {
       : { name: 'XJTLU_USERNAME / XJTLU_PASSWORD', level: config.demoMode ? 'green' : 'amber', value: 'not set', note: 'No automatic login: credentials are pasted by hand.' },
   );
   items.push({ name: 'JM_TOKEN / SDP_SESSION', level: 'green', value: config.xipu.manualCredentials ? 'set' : 'not set' });
+  if (config.xipuAccounts) {
+    items.push({ name: 'XIPU_ACCOUNTS', level: 'green', value: `set: ${config.xipuAccounts.length} account(s)`, note: `Ids: ${config.xipuAccounts.map((entry) => entry.id).join(', ')}. The single-account credential variables are not used.` });
+  }
   items.push(
     config.demoMode
       ? { name: 'Demo mode', level: 'amber', value: 'on', note: 'Answers come from the built-in simulator, not XIPU.' }
