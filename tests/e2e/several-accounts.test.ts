@@ -31,6 +31,9 @@ afterEach(async () => {
   simulator = undefined;
 });
 
+/** An XIPU_ACCOUNTS entry's credential fields (the simulator's record has more). */
+const pair = ({ jmToken, sdpSession }: { jmToken: string; sdpSession: string }) => ({ jmToken, sdpSession });
+
 async function burst(gateways: GatewayCluster['gateways']) {
   const startedAt = Date.now();
   const results = await Promise.all(
@@ -40,12 +43,12 @@ async function burst(gateways: GatewayCluster['gateways']) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: `SIM-REPLY: answer ${index}` }] }),
       });
-      return { index, status: response.status, content: response.status === 200 ? contentOf(await readSse(response)) : '' };
+      return { index, status: response.status, content: response.status === 200 ? contentOf(await readSse(response)) : await response.text() };
     }),
   );
   const makespanMs = Date.now() - startedAt;
   for (const result of results) {
-    expect(result.status, `request ${result.index}`).toBe(200);
+    expect(result.status, `request ${result.index}: ${result.status === 200 ? '' : result.content}`).toBe(200);
     expect(result.content).toBe(`answer ${result.index}`);
   }
   return makespanMs;
@@ -64,8 +67,8 @@ async function settled(handle: SimulatorHandle): Promise<void> {
 describe('several XIPU accounts over three processes and one Redis', () => {
   it(`a burst of ${BURST} streams: both accounts used, no 429, about half the makespan of one account`, async () => {
     simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
-    const one = simulator.mintCredentials({ account: 'student-one' });
-    const two = simulator.mintCredentials({ account: 'student-two' });
+    const one = pair(simulator.mintCredentials({ account: 'student-one' }));
+    const two = pair(simulator.mintCredentials({ account: 'student-two' }));
 
     cluster = await startGatewayCluster({ count: 3, environment: { ...PACING, XIPU_API_BASE: simulator.apiBase, JM_TOKEN: one.jmToken, SDP_SESSION: one.sdpSession } });
     const single = await burst(cluster.gateways);
@@ -99,7 +102,7 @@ describe('several XIPU accounts over three processes and one Redis', () => {
 
   it('an account whose login the portal refuses: every chat goes to the other, health says degraded', async () => {
     simulator = await startSimulator({ minGapMs: 40, chunkDelayMs: 1 });
-    const good = simulator.mintCredentials({ account: 'student-two' });
+    const good = pair(simulator.mintCredentials({ account: 'student-two' }));
     cluster = await startGatewayCluster({
       count: 3,
       environment: {
