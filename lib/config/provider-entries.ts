@@ -29,12 +29,15 @@ export interface UpstreamEntry {
 
 /** Ids become part of store keys and of `owned_by`: letters, digits, `.`, `_`, `-`. */
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-const idSchema = z.string().trim().regex(ID_PATTERN, { message: 'an id is 1 to 64 letters, digits, dots, underscores or dashes' });
+/** An entry's id (UPSTREAMS, XIPU_ACCOUNTS, a registered worker): ID_PATTERN. */
+export const entryIdSchema = z.string().trim().regex(ID_PATTERN, { message: 'an id is 1 to 64 letters, digits, dots, underscores or dashes' });
 const text = z.string().trim().min(1);
+/** An OpenAI-compatible server's base URL (`…/v1`): http(s), the trailing slash removed. */
+export const baseUrlSchema = z.url({ protocol: /^https?$/, message: 'baseUrl: expected an http(s) URL' }).transform((value) => value.replace(/\/+$/, ''));
 
 const xipuAccountSchema = z
   .object({
-    id: idSchema.optional(),
+    id: entryIdSchema.optional(),
     username: text.optional(),
     password: text.optional(),
     jmToken: text.optional(),
@@ -44,8 +47,8 @@ const xipuAccountSchema = z
 
 const upstreamSchema = z
   .object({
-    id: idSchema,
-    baseUrl: z.url({ protocol: /^https?$/, message: 'baseUrl: expected an http(s) URL' }).transform((value) => value.replace(/\/+$/, '')),
+    id: entryIdSchema,
+    baseUrl: baseUrlSchema,
     apiKey: text.optional(),
     models: z.array(text).min(1).optional(),
   })
@@ -131,7 +134,7 @@ function checkUniqueIds<T extends { id: string }>(entries: T[], variable: string
 }
 
 /** The first problem, by field name only (values may be secrets). */
-function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid entry';
   if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}`;

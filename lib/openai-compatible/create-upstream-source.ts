@@ -1,3 +1,4 @@
+import { withBalancing } from '@/lib/balancing/with-balancing';
 import type { UpstreamEntry } from '@/lib/config/provider-entries';
 import { describeErrorForLog } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
@@ -40,12 +41,15 @@ export interface UpstreamSourceOptions {
  * fixed and costs nothing. Without, it is read from `{baseUrl}/models` and kept in the store
  * (one GET per request that lists or routes; a read of the upstream every 5 minutes, on the
  * request that finds the list old, bounded to 5 s); when a read fails the last list stays.
- * `listModels` never throws: an upstream that cannot be read lists nothing.
+ * `listModels` never throws: an upstream that cannot be read lists nothing. Its endpoint is
+ * balanced with the others that serve a model (lib/balancing/with-balancing.ts).
  */
 export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSourceOptions): ModelSource {
   const key = storeKeys.upstreamModels(entry.id);
+  // Balanced (lib/balancing): counted in flight and cooled down after consecutive failures,
+  // on every instance; 2 store commands per call (docs/workers.md "Balancing and cooldown").
   const providerFor = (models: string[]): ChatProvider =>
-    createOpenAiCompatibleProvider({
+    withBalancing(createOpenAiCompatibleProvider({
       id: `upstream:${entry.id}`,
       baseUrl: entry.baseUrl,
       apiKey: entry.apiKey,
@@ -54,7 +58,7 @@ export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSour
       firstByteTimeoutMs: options.firstByteTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
       fetch: options.fetch,
-    });
+    }), options.store, options.now);
 
   const modelIds = async (): Promise<string[]> => {
     if (entry.models) return entry.models;
