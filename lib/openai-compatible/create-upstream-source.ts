@@ -72,7 +72,7 @@ export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSour
     const at = options.now();
     let record: UpstreamModelsRecord;
     try {
-      record = { models: await fetchModelIds(entry, options), fetchedAt: at };
+      record = { models: await fetchModelIds({ name: `upstream:${entry.id}`, baseUrl: entry.baseUrl, apiKey: entry.apiKey }, options.fetch), fetchedAt: at };
     } catch (error) {
       const message = describeErrorForLog(error);
       logEvent('warn', 'upstream_models_unreadable', { upstream: entry.id, error: message });
@@ -105,13 +105,18 @@ export async function readUpstreamModelsRecord(store: Store, upstreamId: string)
   }
 }
 
-async function fetchModelIds(entry: UpstreamEntry, options: UpstreamSourceOptions): Promise<string[]> {
+/**
+ * The model ids an OpenAI-compatible server lists at `GET {baseUrl}/models` (an UPSTREAMS
+ * entry without `models`; `npm run worker` without `--models`), bounded to 5 s.
+ * @throws GatewayError for an error answer or a timeout (`name` says whose).
+ */
+export async function fetchModelIds(server: { name: string; baseUrl: string; apiKey?: string }, fetchImpl?: typeof fetch): Promise<string[]> {
   const { response } = await fetchWithTimeouts(
-    `${entry.baseUrl}/models`,
-    { method: 'GET', headers: entry.apiKey ? { authorization: `Bearer ${entry.apiKey}` } : {} },
-    { firstByteTimeoutMs: MODELS_TIMEOUT_MS, idleTimeoutMs: MODELS_TIMEOUT_MS, upstreamName: `upstream:${entry.id}`, fetch: options.fetch },
+    `${server.baseUrl}/models`,
+    { method: 'GET', headers: server.apiKey ? { authorization: `Bearer ${server.apiKey}` } : {} },
+    { firstByteTimeoutMs: MODELS_TIMEOUT_MS, idleTimeoutMs: MODELS_TIMEOUT_MS, upstreamName: server.name, fetch: fetchImpl },
   );
-  if (!response.ok) throw await readUpstreamError(response, `upstream:${entry.id}`);
+  if (!response.ok) throw await readUpstreamError(response, server.name);
   const body = (await response.json()) as { data?: Array<{ id?: unknown }>; models?: Array<{ name?: unknown; model?: unknown }> };
   // OpenAI's shape; Ollama's native /api/tags shape (`models[].name`) too, should a base URL point there.
   const ids = Array.isArray(body.data)
