@@ -14,6 +14,8 @@ export interface WorkerSourceOptions {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   fetch?: typeof fetch;
+  /** Orders workers with equal load (default Math.random). */
+  random?: () => number;
 }
 
 /** The models of every live worker are `owned_by` this. */
@@ -23,7 +25,9 @@ export const WORKERS_SOURCE_ID = 'workers';
  * The worker registry as a model source (docs/workers.md): one endpoint per live worker,
  * `worker:<id>`, an OpenAI-compatible provider balanced with the others (fewest in flight,
  * cooldown). Listing and routing cost one store command each (the registry, pruned as it is
- * read), plus one for the readiness of all a model's workers when there are several. A store
+ * read), plus one for the readiness of all a model's workers when there are several. Workers
+ * are handed to the registry in random order: its sort is stable, so workers with equal load
+ * share the calls instead of the first always winning (LiteLLM's simple-shuffle). A store
  * failure lists nothing rather than failing the request: the other sources still serve.
  */
 export function createWorkerSource(options: WorkerSourceOptions): ModelSource {
@@ -58,7 +62,17 @@ export function createWorkerSource(options: WorkerSourceOptions): ModelSource {
     },
     async endpointsFor(model) {
       const serving = (await liveWorkers()).filter((worker) => worker.models.includes(model));
-      return withBalancingGroup(serving.map(providerFor), options.store, options.now);
+      return withBalancingGroup(shuffle(serving, options.random ?? Math.random).map(providerFor), options.store, options.now);
     },
   };
+}
+
+/** Fisher–Yates, on a copy. */
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
 }
