@@ -33,8 +33,12 @@ const LAYERS = [
   { name: 'OpenAI-shaped APIs, shared', folders: ['lib/api/openai'] },
   // One folder per API shape (Responses, Anthropic Messages, legacy Completions join it): independent of each other.
   { name: 'API shapes', folders: ['lib/api/chat-completions', 'lib/api/completions', 'lib/api/responses', 'lib/api/anthropic-messages'] },
+  // Load shared between the endpoints of one model (workers, UPSTREAMS): in flight, cooldown (docs/workers.md).
+  { name: 'balancing', folders: ['lib/balancing'] },
   // The providers besides XIPU (docs/providers.md): independent of each other and of XIPU.
   { name: 'other providers', folders: ['lib/openai-compatible', 'lib/mock'] },
+  // The worker registry: OpenAI-compatible servers that register themselves (docs/workers.md).
+  { name: 'worker registry', folders: ['lib/workers'] },
   // XIPU's home, lib/xipu/: everything that knows the upstream, lowest first.
   { name: 'XIPU account', folders: ['lib/xipu/account'] },
   { name: 'XIPU API', folders: ['lib/xipu/api'] },

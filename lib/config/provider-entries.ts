@@ -29,7 +29,8 @@ export interface UpstreamEntry {
 
 /** Ids become part of store keys and of `owned_by`: letters, digits, `.`, `_`, `-`. */
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-const idSchema = z.string().trim().regex(ID_PATTERN, { message: 'an id is 1 to 64 letters, digits, dots, underscores or dashes' });
+/** An entry's id (UPSTREAMS, a registered worker): ID_PATTERN. */
+export const entryIdSchema = z.string().trim().regex(ID_PATTERN, { message: 'an id is 1 to 64 letters, digits, dots, underscores or dashes' });
 /**
  * A XIPU account's id: short, and safe inside its store keys (`xipu-gw:account:<id>:…`) and a
  * log line. lib/xipu/account/account-keys.ts checks keys against this same pattern.
@@ -37,6 +38,8 @@ const idSchema = z.string().trim().regex(ID_PATTERN, { message: 'an id is 1 to 6
 export const XIPU_ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const xipuIdSchema = z.string().trim().regex(XIPU_ACCOUNT_ID_PATTERN, { message: 'an account id is 1 to 32 lower-case letters, digits or dashes, starting with a letter or digit' });
 const text = z.string().trim().min(1);
+/** An OpenAI-compatible server's base URL (`…/v1`): http(s), the trailing slash removed. */
+export const baseUrlSchema = z.url({ protocol: /^https?$/, message: 'baseUrl: expected an http(s) URL' }).transform((value) => value.replace(/\/+$/, ''));
 
 const xipuAccountSchema = z
   .object({
@@ -50,8 +53,8 @@ const xipuAccountSchema = z
 
 const upstreamSchema = z
   .object({
-    id: idSchema,
-    baseUrl: z.url({ protocol: /^https?$/, message: 'baseUrl: expected an http(s) URL' }).transform((value) => value.replace(/\/+$/, '')),
+    id: entryIdSchema,
+    baseUrl: baseUrlSchema,
     apiKey: text.optional(),
     models: z.array(text).min(1).optional(),
   })
@@ -137,7 +140,7 @@ function checkUniqueIds<T extends { id: string }>(entries: T[], variable: string
 }
 
 /** The first problem, by field name only (values may be secrets). */
-function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid entry';
   if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}`;

@@ -5,6 +5,7 @@ import type { Store } from '@/lib/store/store';
 import { storeKeys } from '@/lib/store/keys';
 import { createMockProvider } from '@/lib/mock/create-mock-provider';
 import { createUpstreamSource } from '@/lib/openai-compatible/create-upstream-source';
+import { createWorkerSource } from '@/lib/workers/create-worker-source';
 import { xipuAccountSettings } from '@/lib/xipu/account/account-settings';
 import type { CredentialSource } from '@/lib/xipu/api/credential-source';
 import type { LoginTrigger } from '@/lib/xipu/credentials/credential-manager';
@@ -72,6 +73,18 @@ export function buildGatewayContext(
           fetch: dependencies.fetch,
         }),
       ),
+      // The registry is on only with WORKER_SECRET (its routes answer 503 without): no store read otherwise.
+      ...(config.workerSecret
+        ? [
+            createWorkerSource({
+              store: dependencies.store,
+              now,
+              firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+              idleTimeoutMs: config.xipu.idleTimeoutMs,
+              fetch: dependencies.fetch,
+            }),
+          ]
+        : []),
       // XIPU last; it takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").
       staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true, rotation: { store: dependencies.store, key: storeKeys.routeTurn('xipu') } }),
     ]),

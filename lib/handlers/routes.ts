@@ -8,6 +8,7 @@ import { listModels, retrieveModel } from './models';
 import { routeSet } from './route-set';
 import { createResponse, retrieveResponse } from './responses';
 import { unknownPath } from './unsupported-paths';
+import { deregisterWorkerHandler, listWorkersHandler, registerWorkerHandler } from './workers';
 
 /** The route handlers of each public path; app/ files (and their aliases without /v1) export them. */
 export const chatCompletionsRoutes = routeSet({ POST: chatCompletions });
@@ -23,3 +24,6 @@ export const completionsRoutes = routeSet({ POST: completions });
 export const embeddingsRoutes = routeSet({ POST: embeddings });
 export const anthropicMessagesRoutes = routeSet({ POST: anthropicMessages }, { renderError: anthropicErrorResponse });
 export const anthropicCountTokensRoutes = routeSet({ POST: anthropicCountTokens }, { renderError: anthropicErrorResponse });
+/** The worker registry: its own bearer (WORKER_SECRET), not a client key (lib/handlers/authorize-worker-request.ts). */
+export const workersRoutes = routeSet({ GET: listWorkersHandler, POST: registerWorkerHandler }, { authenticate: false });
+export const workerRoutes = routeSet({ DELETE: deregisterWorkerHandler }, { authenticate: false });

@@ -1,3 +1,4 @@
+import { withBalancing } from '@/lib/balancing/with-balancing';
 import type { UpstreamEntry } from '@/lib/config/provider-entries';
 import { describeErrorForLog } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
@@ -40,12 +41,15 @@ export interface UpstreamSourceOptions {
  * fixed and costs nothing. Without, it is read from `{baseUrl}/models` and kept in the store
  * (one GET per request that lists or routes; a read of the upstream every 5 minutes, on the
  * request that finds the list old, bounded to 5 s); when a read fails the last list stays.
- * `listModels` never throws: an upstream that cannot be read lists nothing.
+ * `listModels` never throws: an upstream that cannot be read lists nothing. Its endpoint is
+ * balanced with the others that serve a model (lib/balancing/with-balancing.ts).
  */
 export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSourceOptions): ModelSource {
   const key = storeKeys.upstreamModels(entry.id);
+  // Balanced (lib/balancing): counted in flight and cooled down after consecutive failures,
+  // on every instance; 2 store commands per call (docs/workers.md "Balancing and cooldown").
   const providerFor = (models: string[]): ChatProvider =>
-    createOpenAiCompatibleProvider({
+    withBalancing(createOpenAiCompatibleProvider({
       id: `upstream:${entry.id}`,
       baseUrl: entry.baseUrl,
       apiKey: entry.apiKey,
@@ -54,7 +58,7 @@ export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSour
       firstByteTimeoutMs: options.firstByteTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
       fetch: options.fetch,
-    });
+    }), options.store, options.now);
 
   const modelIds = async (): Promise<string[]> => {
     if (entry.models) return entry.models;
@@ -68,7 +72,7 @@ export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSour
     const at = options.now();
     let record: UpstreamModelsRecord;
     try {
-      record = { models: await fetchModelIds(entry, options), fetchedAt: at };
+      record = { models: await fetchModelIds({ name: `upstream:${entry.id}`, baseUrl: entry.baseUrl, apiKey: entry.apiKey }, options.fetch), fetchedAt: at };
     } catch (error) {
       const message = describeErrorForLog(error);
       logEvent('warn', 'upstream_models_unreadable', { upstream: entry.id, error: message });
@@ -101,13 +105,18 @@ export async function readUpstreamModelsRecord(store: Store, upstreamId: string)
   }
 }
 
-async function fetchModelIds(entry: UpstreamEntry, options: UpstreamSourceOptions): Promise<string[]> {
+/**
+ * The model ids an OpenAI-compatible server lists at `GET {baseUrl}/models` (an UPSTREAMS
+ * entry without `models`; `npm run worker` without `--models`), bounded to 5 s.
+ * @throws GatewayError for an error answer or a timeout (`name` says whose).
+ */
+export async function fetchModelIds(server: { name: string; baseUrl: string; apiKey?: string }, fetchImpl?: typeof fetch): Promise<string[]> {
   const { response } = await fetchWithTimeouts(
-    `${entry.baseUrl}/models`,
-    { method: 'GET', headers: entry.apiKey ? { authorization: `Bearer ${entry.apiKey}` } : {} },
-    { firstByteTimeoutMs: MODELS_TIMEOUT_MS, idleTimeoutMs: MODELS_TIMEOUT_MS, upstreamName: `upstream:${entry.id}`, fetch: options.fetch },
+    `${server.baseUrl}/models`,
+    { method: 'GET', headers: server.apiKey ? { authorization: `Bearer ${server.apiKey}` } : {} },
+    { firstByteTimeoutMs: MODELS_TIMEOUT_MS, idleTimeoutMs: MODELS_TIMEOUT_MS, upstreamName: server.name, fetch: fetchImpl },
   );
-  if (!response.ok) throw await readUpstreamError(response, `upstream:${entry.id}`);
+  if (!response.ok) throw await readUpstreamError(response, server.name);
   const body = (await response.json()) as { data?: Array<{ id?: unknown }>; models?: Array<{ name?: unknown; model?: unknown }> };
   // OpenAI's shape; Ollama's native /api/tags shape (`models[].name`) too, should a base URL point there.
   const ids = Array.isArray(body.data)

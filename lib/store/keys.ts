@@ -31,6 +31,21 @@ export const storeKeys = {
   upstreamModels: (upstreamId: string) => `${PREFIX}upstream:${upstreamId}:models`,
   /** String: the routing turn counter of a source with several endpoints (lib/providers/take-route-turn.ts), e.g. XIPU's accounts. */
   routeTurn: (sourceId: string) => `${PREFIX}route-turn:${sourceId}`,
+  /**
+   * Hash: the worker registry (lib/workers), one field per worker id holding the JSON of its
+   * entry (with its apiKey: this key is read by the gateway only, never shown).
+   */
+  workers: `${PREFIX}workers`,
+  /** Sorted set: each registered worker's id scored by when its entry expires (epoch ms); the registry's scripts prune by it. */
+  workerExpiry: `${PREFIX}workers:expiry`,
+  /**
+   * Sorted set per endpoint (`worker:<id>`, `upstream:<id>`; lib/balancing): its calls in
+   * flight on every instance, each scored by when its lease runs out, so a killed instance's
+   * calls stop counting by themselves.
+   */
+  balanceInFlight: (endpointId: string) => `${PREFIX}balance:${endpointId}:in-flight`,
+  /** Hash per endpoint (lib/balancing): consecutive failures, cooldown and probe state; deleted by a success. */
+  balanceHealth: (endpointId: string) => `${PREFIX}balance:${endpointId}:health`,
 } as const;
 
 /** Keys only the admin page uses. */
@@ -55,4 +70,8 @@ export const storeTtls = {
   metricsRecentMs: 2 * 24 * 3_600_000,
   /** An hour's counters: the 24-hour series plus two hours of slack. */
   metricsHourMs: 26 * 3_600_000,
+  /** A balanced call's in-flight lease: like a client's concurrency slot, it outlives the longest request. */
+  balanceLeaseMs: 320_000,
+  /** An endpoint's failure record outlives its cooldown by this much, then goes (a quiet endpoint starts afresh). */
+  balanceHealthKeepMs: 3_600_000,
 } as const;

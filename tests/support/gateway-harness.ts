@@ -74,6 +74,8 @@ export async function startGatewayHarness(options: {
   withoutCredentials?: boolean;
   /** Runs logins in this process, as the login route would (default: none configured). */
   performLogin?: (harness: { simulator: SimulatorHandle }) => PerformLogin;
+  /** The gateway's clock (default Date.now): several harnesses can share a fake one. */
+  now?: () => number;
 } = {}): Promise<GatewayHarness> {
   const simulator = options.existingSimulator ?? (await startSimulator({ minGapMs: 40, chunkDelayMs: 1, ...options.simulator }));
   const credentials = simulator.mintCredentials();
@@ -99,6 +101,7 @@ export async function startGatewayHarness(options: {
   const performLogin = options.performLogin?.({ simulator });
   const context = buildGatewayContext(parsed.config, {
     store,
+    now: options.now,
     loginTrigger: performLogin ? createInProcessLoginTrigger(store, performLogin, logins) : undefined,
   });
   // Like after(): tasks wait until the response is over, which the test signals with settle().

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GatewayConfig } from '@/lib/config/env';
+import { readBearerToken } from '@/lib/auth/read-bearer-token';
 import { timingSafeEqual } from '@/lib/auth/timing-safe-equal';
 import { GatewayError } from '@/lib/errors/gateway-error';
 
@@ -33,8 +34,8 @@ export function authorizeRouteSecret(request: Request, config: GatewayConfig): v
       retryable: false,
     });
   }
-  const match = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization')?.trim() ?? '');
-  if (!match?.[1] || !timingSafeEqual(match[1].trim(), secret)) {
+  const given = readBearerToken(request.headers);
+  if (!given || !timingSafeEqual(given, secret)) {
     throw new GatewayError('This route needs "Authorization: Bearer <CRON_SECRET>".', {
       status: 401,
       type: 'authentication_error',

@@ -1,0 +1,8 @@
+import { workerRoutes as routes } from '@/lib/handlers/routes';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+// One store command; never calls a worker.
+export const maxDuration = 10;
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routes;
