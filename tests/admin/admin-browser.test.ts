@@ -151,8 +151,10 @@ describe('the admin page in Chromium', () => {
     for (const expected of ['memory (this process)', '0 3 * * *', 'daily at 03:00 UTC', 'ADMIN_PASSWORD', 'CRON_SECRET', 'Version']) expect(configuration).toContain(expected);
     expect(configuration).not.toContain(ADMIN_PASSWORD);
     expect(configuration).not.toContain('browser-test-cron-secret');
-    // One line per panel at a glance, the session pool's included (off here: PER_CHAT_SESSIONS).
-    expect(await page.$$eval('.glance li', (items) => items.length)).toBe(9);
+    // One line per panel at a glance, the session pool's included (off here: PER_CHAT_SESSIONS),
+    // and the providers' (one account: no list of accounts above it).
+    expect(await page.$$eval('.glance li', (items) => items.length)).toBe(10);
+    expect(await reasonOf('providers')).toMatch(/every endpoint can take a call/i);
     expect(await reasonOf('sessionPool')).toMatch(/off/i);
     expect(await textOf('.overall')).toMatch(/OK|Check|Problem/i);
   });
