@@ -34,7 +34,7 @@ const LAYERS = [
   // One folder per API shape (Responses, Anthropic Messages, legacy Completions join it): independent of each other.
   { name: 'API shapes', folders: ['lib/api/chat-completions', 'lib/api/completions', 'lib/api/responses', 'lib/api/anthropic-messages'] },
   // The providers besides XIPU (docs/providers.md): independent of each other and of XIPU.
-  { name: 'other providers', folders: ['lib/openai-compatible', 'lib/mock'] },
+  { name: 'other providers', folders: ['lib/openai-compatible', 'lib/mock', 'lib/aichats'] },
   // XIPU's home, lib/xipu/: everything that knows the upstream, lowest first.
   { name: 'XIPU account', folders: ['lib/xipu/account'] },
   { name: 'XIPU API', folders: ['lib/xipu/api'] },

@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { createProviderRegistry, staticSource, type ProviderRegistry } from '@/lib/providers/provider-registry';
 import type { Store } from '@/lib/store/store';
+import { createAichatsProvider } from '@/lib/aichats/create-aichats-provider';
 import { createMockProvider } from '@/lib/mock/create-mock-provider';
 import { createUpstreamSource } from '@/lib/openai-compatible/create-upstream-source';
 import { xipuAccountSettings } from '@/lib/xipu/account/account-settings';
@@ -70,6 +71,19 @@ export function buildGatewayContext(
           fetch: dependencies.fetch,
         }),
       ),
+      // Only when asked for (AICHATS_ENABLED), demo mode included: a third-party site, best effort (docs/aichats.md).
+      ...(config.aichats.enabled
+        ? [
+            staticSource('aichats', [
+              createAichatsProvider({
+                baseUrl: config.aichats.baseUrl,
+                firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+                idleTimeoutMs: config.xipu.idleTimeoutMs,
+                fetch: dependencies.fetch,
+              }),
+            ]),
+          ]
+        : []),
       // XIPU last; it takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").
       staticSource('xipu', xipuAccounts.map((account) => account.provider), { passThrough: true }),
     ]),
