@@ -48,12 +48,19 @@ export function createProviderRegistry(sources: ModelSource[]): ProviderRegistry
     listModels,
     findModel: async (id) => (await listModels()).find((card) => card.id === id),
     async route(model) {
-      const found = (await Promise.all(sources.map((source) => source.endpointsFor(model)))).flat();
+      // The pass-through source answers for ids it does not list too; here only a listed id
+      // counts, or a model another source serves would fail over to it (XIPU: 404 for gpt-4o).
+      const found = (await Promise.all(sources.map((source) => (source.passThrough ? endpointsListing(source, model) : source.endpointsFor(model))))).flat();
       const passThrough = sources.find((source) => source.passThrough);
       const endpoints = found.length > 0 ? found : passThrough ? await passThrough.endpointsFor(model) : [];
       return orderByReadiness(endpoints);
     },
   };
+}
+
+/** The source's endpoints for `model` when it lists `model`, else []. */
+async function endpointsListing(source: ModelSource, model: string): Promise<ChatProvider[]> {
+  return (await source.listModels()).some((card) => card.id === model) ? source.endpointsFor(model) : [];
 }
 
 /** Unavailable ones last; then soonest start, fewest in flight, the given order. */

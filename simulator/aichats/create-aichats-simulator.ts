@@ -95,15 +95,17 @@ export function createAichatsSimulator(): AichatsSimulator {
     response.once('close', () => {
       if (!finished) state.aborted += 1;
     });
+    let written: Promise<void> = Promise.resolve();
     for (const [index, line] of lines.entries()) {
       if (state.fault === 'drop-mid-stream' && index === LINES_BEFORE_DROP) {
         finished = true; // the simulator's own doing, not an abort
+        await written; // the lines before the cut reach the client first
         response.destroy();
         return;
       }
       if (index > 0 && state.pieceDelayMs > 0 && !(await wait(state.pieceDelayMs, closing.signal))) return;
       if (response.destroyed) return;
-      response.write(line);
+      written = new Promise((resolve) => response.write(line, () => resolve()));
     }
     finished = true;
     state.completed += 1;
