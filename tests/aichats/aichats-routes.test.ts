@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '@/simulator/start-simulator';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { createInProcessOpenAi } from '../support/in-process-openai';
 
 /**
  * ai-chats.org behind the gateway's routes, with the real openai-node SDK (its requests handed
@@ -19,18 +20,7 @@ beforeAll(async () => {
     existingSimulator: simulator,
     environment: { AICHATS_ENABLED: 'true', AICHATS_BASE_URL: simulator.url },
   });
-  client = new OpenAI({
-    baseURL: 'http://gateway.test/v1',
-    apiKey: 'unused-locally',
-    maxRetries: 0,
-    fetch: async (url: string | URL | Request, init?: RequestInit) => {
-      const request = new Request(url, init);
-      const path = new URL(request.url).pathname;
-      if (path === '/v1/chat/completions') return gateway.routes.chat.POST(request);
-      if (path === '/v1/models') return gateway.routes.models.GET(request);
-      return new Response('not routed in this test', { status: 599 });
-    },
-  });
+  client = createInProcessOpenAi({ '/v1/chat/completions': gateway.routes.chat.POST, '/v1/models': gateway.routes.models.GET });
 });
 afterEach(async () => {
   simulator.aichats.setFault(null);
