@@ -36,7 +36,7 @@ const LAYERS = [
   // Load shared between the endpoints of one model (workers, UPSTREAMS): in flight, cooldown (docs/workers.md).
   { name: 'balancing', folders: ['lib/balancing'] },
   // The providers besides XIPU (docs/providers.md): independent of each other and of XIPU.
-  { name: 'other providers', folders: ['lib/openai-compatible', 'lib/mock'] },
+  { name: 'other providers', folders: ['lib/openai-compatible', 'lib/mock', 'lib/aichats'] },
   // The worker registry: OpenAI-compatible servers that register themselves (docs/workers.md).
   { name: 'worker registry', folders: ['lib/workers'] },
   // XIPU's home, lib/xipu/: everything that knows the upstream, lowest first.

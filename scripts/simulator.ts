@@ -70,7 +70,11 @@ async function main(): Promise<void> {
       `XJTLU_PASSWORD=${simulator.portalAccount.password}`,
       `(the SSO login page is served from ${simulator.ssoUrl})`,
       '',
+      'ai-chats.org (docs/aichats.md) is simulated on the same server:',
+      `AICHATS_ENABLED=true AICHATS_BASE_URL=${simulator.url}`,
+      '',
       `Control: GET ${simulator.url}/__sim/state; POST ${simulator.url}/__sim/{faults,reset,credentials,browser-sessions,options}`,
+      `ai-chats.org: GET ${simulator.url}/__sim/aichats/state; POST ${simulator.url}/__sim/aichats/{fault,options,reset}`,
       'Ctrl-C to stop.',
     ].join('\n'),
   );

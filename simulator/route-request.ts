@@ -20,10 +20,12 @@ const requestTypes: Record<Endpoint | typeof userInfoEndpoint, string> = {
 };
 
 /**
- * The main server's request listener: `/__sim/*` control routes, the three API endpoints and
- * the chat page's `userInfo` (POST only, 405 otherwise), the login portal's pages (GET `/`,
- * `/sso/callback`, `/v3/chat`; `/favicon.ico` 204), 404 for anything else. The strict profile
- * also 404s an endpoint called without its `sf_request_type` (the default ignores the query).
+ * The main server's request listener: ai-chats.org's `POST /chat/send2/` and its
+ * `/__sim/aichats/*` controls (simulator/aichats/), the other `/__sim/*` control routes, the
+ * three API endpoints and the chat page's `userInfo` (POST only, 405 otherwise), the login
+ * portal's pages (GET `/`, `/sso/callback`, `/v3/chat`; `/favicon.ico` 204), 404 for anything
+ * else. The strict profile also 404s an endpoint called without its `sf_request_type` (the
+ * default ignores the query).
  */
 export function createRequestRouter(
   context: SimulatorContext,
@@ -33,6 +35,12 @@ export function createRequestRouter(
     const arrivedAt = context.now();
     const url = new URL(request.url ?? '/', 'http://simulator.invalid');
     const fail = (error: unknown) => answerSimulatorFailure(response, error);
+
+    // Before the control prefix: ai-chats.org's controls live under /__sim/aichats/.
+    if (context.aichats.handles(url.pathname)) {
+      context.aichats.handle(request, response, url.pathname).catch(fail);
+      return;
+    }
 
     if (url.pathname.startsWith(controlPathPrefix)) {
       handleControlRequest(controls, request, response, url.pathname).catch(fail);

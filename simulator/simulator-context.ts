@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { createAichatsSimulator, type AichatsSimulator } from '@/simulator/aichats/create-aichats-simulator';
 import { createCallPacer, type CallPacer } from '@/simulator/call-pacer';
 import { createCredentialIssuer, type CredentialIssuer } from '@/simulator/credential-issuer';
 import { createSeededRandom } from '@/simulator/create-seeded-random';
@@ -44,6 +45,8 @@ export interface SimulatorContext {
   addresses: SimulatorAddresses;
   /** Aborts when the simulator closes: stalls and streams stop. */
   closing: AbortController;
+  /** ai-chats.org's chat call and its controls, on the same server (simulator/aichats/). */
+  aichats: AichatsSimulator;
 }
 
 /** Seed of the default jitter generator: fixed, so runs repeat exactly. */
@@ -68,5 +71,6 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
     portal: createPortalBook(),
     addresses: { portalUrl: '', ssoUrl: '', apiBase: '' },
     closing: new AbortController(),
+    aichats: createAichatsSimulator(),
   };
 }

@@ -42,7 +42,8 @@ export interface SimulatorControls {
    * Clears sessions, counters (the recent prompts and the scripted replies' uses included),
    * faults (an `expire-tokens` fault included) and the frequency limit's memory. Minted
    * credentials stay valid (an sdp session dead of idleness stays dead), portal logins stay,
-   * options and scripted replies stay as set, open streams go on.
+   * options and scripted replies stay as set, open streams go on. The ai-chats.org simulator
+   * is reset whole (its counters, fault and options: simulator/aichats/README.md).
    */
   reset(): void;
   /**
@@ -88,6 +89,7 @@ export function createSimulatorControls(context: SimulatorContext): SimulatorCon
       context.scripts.resetUses();
       context.credentials.clearForcedExpiry();
       context.pacer.reset();
+      context.aichats.reset();
       context.counters = createSimulatorCounters();
       context.counters.maxConcurrentStreams = context.liveStreams.size;
     },

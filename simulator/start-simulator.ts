@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AichatsSimulator } from '@/simulator/aichats/create-aichats-simulator';
 import type { MintedCredentials } from '@/simulator/credential-issuer';
 import type { Fault } from '@/simulator/faults';
 import type { SimulatorState } from '@/simulator/read-simulator-state';
@@ -43,6 +44,8 @@ export interface SimulatorHandle {
   setOptions(options: SimulatorRuntimeOptions): void;
   /** Replaces the scripted replies (first match on the prompt wins; `times` limits each); `[]` removes them. */
   setScriptedReplies(scripts: ScriptedReply[]): void;
+  /** ai-chats.org's simulator on the same server (`${url}` is its AICHATS_BASE_URL): state, faults, options. */
+  aichats: Pick<AichatsSimulator, 'state' | 'setFault' | 'setOptions' | 'reset'>;
   /** Closes both servers, ending every open stream, stall and slowed page. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,9 +88,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ssoUrl,
     portalAccount: { username: context.settings.portal.username, password: context.settings.portal.password },
     ...controls,
+    aichats: { state: context.aichats.state, setFault: context.aichats.setFault, setOptions: context.aichats.setOptions, reset: context.aichats.reset },
     close() {
       closed ??= (async () => {
         context.closing.abort();
+        context.aichats.close();
         for (const stream of context.liveStreams) stream.response.destroy();
         await Promise.all([stopServer(server), stopServer(ssoServer)]);
       })();

@@ -3,6 +3,7 @@ import { GatewayError } from '@/lib/errors/gateway-error';
 import { createProviderRegistry, staticSource, type ProviderRegistry } from '@/lib/providers/provider-registry';
 import type { Store } from '@/lib/store/store';
 import { storeKeys } from '@/lib/store/keys';
+import { createAichatsProvider } from '@/lib/aichats/create-aichats-provider';
 import { createMockProvider } from '@/lib/mock/create-mock-provider';
 import { createUpstreamSource } from '@/lib/openai-compatible/create-upstream-source';
 import { createWorkerSource } from '@/lib/workers/create-worker-source';
@@ -83,6 +84,19 @@ export function buildGatewayContext(
               idleTimeoutMs: config.xipu.idleTimeoutMs,
               fetch: dependencies.fetch,
             }),
+          ]
+        : []),
+      // Only when asked for (AICHATS_ENABLED), demo mode included: a third-party site, best effort (docs/aichats.md).
+      ...(config.aichats.enabled
+        ? [
+            staticSource('aichats', [
+              createAichatsProvider({
+                baseUrl: config.aichats.baseUrl,
+                firstByteTimeoutMs: config.xipu.firstByteTimeoutMs,
+                idleTimeoutMs: config.xipu.idleTimeoutMs,
+                fetch: dependencies.fetch,
+              }),
+            ]),
           ]
         : []),
       // XIPU last; it takes the ids nobody lists: its list changes over time (docs/xipu-protocol.md "Models").

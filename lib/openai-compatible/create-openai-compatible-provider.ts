@@ -1,10 +1,11 @@
 import { describeErrorForLog, GatewayError } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import { fetchWithTimeouts } from '@/lib/outbound/fetch-with-timeouts';
-import type { ChatProvider, ChatStreamPart, EmbeddingsResult, ModelCard } from '@/lib/providers/chat-provider';
+import { catchStreamErrors } from '@/lib/providers/catch-stream-errors';
+import type { ChatProvider, EmbeddingsResult, ModelCard } from '@/lib/providers/chat-provider';
 import { parseEventStream } from '@/lib/sse/parse-event-stream';
-import { asStreamError, mapOpenAiChunks } from './map-openai-chunks';
-import { readUpstreamError } from './read-upstream-error';
+import { mapOpenAiChunks } from './map-openai-chunks';
+import { readUpstreamError } from '@/lib/outbound/read-upstream-error';
 import { toOpenAiChatBody } from './to-openai-chat-body';
 
 export interface OpenAiCompatibleOptions {
@@ -90,29 +91,4 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       };
     },
   };
-}
-
-/**
- * The parts, with a failure of the body (idle timeout, dropped connection) turned into a last
- * `error` part; cancelling it (client gone) aborts the upstream call.
- */
-function catchStreamErrors(parts: ReadableStream<ChatStreamPart>, upstreamName: string, abort: (reason?: unknown) => void): ReadableStream<ChatStreamPart> {
-  const reader = parts.getReader();
-  return new ReadableStream<ChatStreamPart>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        abort(error);
-        controller.enqueue({ type: 'error', error: asStreamError(error, upstreamName) });
-        controller.close();
-      }
-    },
-    cancel(reason) {
-      abort(reason);
-      return reader.cancel(reason).catch(() => undefined);
-    },
-  });
 }

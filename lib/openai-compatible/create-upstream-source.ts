@@ -8,7 +8,7 @@ import type { ModelSource } from '@/lib/providers/provider-registry';
 import { storeKeys } from '@/lib/store/keys';
 import type { Store } from '@/lib/store/store';
 import { createOpenAiCompatibleProvider } from './create-openai-compatible-provider';
-import { readUpstreamError } from './read-upstream-error';
+import { readUpstreamError } from '@/lib/outbound/read-upstream-error';
 
 /** A list read from `GET /models` is read again after this. */
 export const MODELS_REFRESH_MS = 5 * 60_000;

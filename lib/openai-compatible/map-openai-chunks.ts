@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
+import { GatewayError } from '@/lib/errors/gateway-error';
 import type { ChatStreamPart, FinishReason } from '@/lib/providers/chat-provider';
 import { createBlockWriter } from '@/lib/providers/stream-blocks';
 
@@ -113,10 +113,4 @@ function mapFinishReason(reason: string): FinishReason {
     default:
       return 'stop';
   }
-}
-
-/** What broke a stream (idle timeout, dropped connection) as a GatewayError for its `error` part. */
-export function asStreamError(error: unknown, upstreamName: string): GatewayError {
-  if (isGatewayError(error)) return error;
-  return new GatewayError(`${upstreamName}'s stream broke off.`, { status: 502, type: 'upstream_error', code: 'upstream_stream_incomplete', cause: error });
 }

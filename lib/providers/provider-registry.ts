@@ -52,21 +52,20 @@ export function createProviderRegistry(sources: ModelSource[]): ProviderRegistry
     listModels,
     findModel: async (id) => (await listModels()).find((card) => card.id === id),
     async route(model) {
-      // The pass-through source answers for every id (its endpointsFor takes unlisted ones), so
-      // it joins only when it lists the model itself; else it is the fallback when nobody does.
-      // Without this XIPU would compete for a worker's model and win whenever the workers are busy.
-      const found = (
-        await Promise.all(
-          sources.map(async (source) =>
-            !source.passThrough || (await source.listModels()).some((card) => card.id === model) ? source.endpointsFor(model) : [],
-          ),
-        )
-      ).flat();
+      // The pass-through source answers for ids it does not list too; here only a listed id
+      // counts, or a model another source serves would fail over to it (XIPU: 404 for gpt-4o),
+      // or compete for a worker's model and win whenever the workers are busy.
+      const found = (await Promise.all(sources.map((source) => (source.passThrough ? endpointsListing(source, model) : source.endpointsFor(model))))).flat();
       const passThrough = sources.find((source) => source.passThrough);
       const endpoints = found.length > 0 ? found : passThrough ? await passThrough.endpointsFor(model) : [];
       return orderByReadiness(endpoints);
     },
   };
+}
+
+/** The source's endpoints for `model` when it lists `model`, else []. */
+async function endpointsListing(source: ModelSource, model: string): Promise<ChatProvider[]> {
+  return (await source.listModels()).some((card) => card.id === model) ? source.endpointsFor(model) : [];
 }
 
 /** Unavailable ones last; then soonest start, fewest in flight, the given order. */

@@ -58,6 +58,14 @@ describe('route(model)', () => {
     expect(await createProviderRegistry([staticSource('up', [listed])]).route('new-model')).toEqual([]);
   });
 
+  it('sends an id another source lists to that source only: the pass-through source is no fallback for it', async () => {
+    const xipu = endpoint('xipu', { models: ['gpt-4.1'] });
+    const listed = endpoint('up', { models: ['llama'] });
+    const registry = createProviderRegistry([staticSource('up', [listed]), staticSource('xipu', [xipu], { passThrough: true })]);
+    expect((await registry.route('llama')).map((found) => found.id)).toEqual(['up']);
+    expect((await registry.route('gpt-4.1')).map((found) => found.id)).toEqual(['xipu']);
+  });
+
   it('reads no readiness for a single endpoint (one account costs no store command)', async () => {
     const readiness = vi.fn(async () => ready(0));
     const only = endpoint('only', { readiness });

@@ -4,6 +4,7 @@ import { embeddings } from '@/lib/handlers/embeddings';
 import { routeSet } from '@/lib/handlers/route-set';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@/simulator/openai-compatible/start-openai-compatible-server';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { createInProcessOpenAi } from '../support/in-process-openai';
 
 /**
  * UPSTREAMS and the mock behind the gateway's routes, with the real openai-node SDK (its
@@ -29,18 +30,10 @@ beforeAll(async () => {
     },
   });
   const embeddingRoutes = routeSet({ POST: embeddings }, gateway.routeOptions);
-  client = new OpenAI({
-    baseURL: 'http://gateway.test/v1',
-    apiKey: 'unused-locally',
-    maxRetries: 0,
-    fetch: async (url: string | URL | Request, init?: RequestInit) => {
-      const request = new Request(url, init);
-      const path = new URL(request.url).pathname;
-      if (path === '/v1/chat/completions') return gateway.routes.chat.POST(request);
-      if (path === '/v1/models') return gateway.routes.models.GET(request);
-      if (path === '/v1/embeddings') return embeddingRoutes.POST(request);
-      return new Response('not routed in this test', { status: 599 });
-    },
+  client = createInProcessOpenAi({
+    '/v1/chat/completions': gateway.routes.chat.POST,
+    '/v1/models': gateway.routes.models.GET,
+    '/v1/embeddings': embeddingRoutes.POST,
   });
 });
 afterEach(async () => {
