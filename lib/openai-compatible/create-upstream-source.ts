@@ -91,6 +91,9 @@ export function createUpstreamSource(entry: UpstreamEntry, options: UpstreamSour
       const models = await modelIds();
       return models.includes(model) ? [providerFor(models)] : [];
     },
+    async listEndpoints() {
+      return [providerFor(await modelIds())];
+    },
   };
 }
 

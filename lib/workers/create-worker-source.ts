@@ -64,6 +64,9 @@ export function createWorkerSource(options: WorkerSourceOptions): ModelSource {
       const serving = (await liveWorkers()).filter((worker) => worker.models.includes(model));
       return withBalancingGroup(shuffle(serving, options.random ?? Math.random).map(providerFor), options.store, options.now);
     },
+    async listEndpoints() {
+      return withBalancingGroup((await liveWorkers()).map(providerFor), options.store, options.now);
+    },
   };
 }
 

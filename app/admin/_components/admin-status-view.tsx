@@ -127,7 +127,7 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
         <SessionsPanel panel={panels.sessions} now={now} title={accountTitle(PANEL_TITLES.sessions, account)} account={account} />
         <SessionPoolPanel panel={panels.sessionPool} now={now} title={accountTitle(PANEL_TITLES.sessionPool, account)} />
         <ReachabilityPanel panel={panels.reachability} now={now} title={PANEL_TITLES.reachability} account={account} />
-        <ProvidersPanel panel={panels.providers} title={PANEL_TITLES.providers} />
+        <ProvidersPanel panel={panels.providers} title={PANEL_TITLES.providers} now={now} />
         <TrafficPanel panel={panels.traffic} now={now} title={PANEL_TITLES.traffic} />
         <ConfigurationPanel panel={panels.configuration} title={PANEL_TITLES.configuration} />
       </div>

@@ -28,6 +28,7 @@ export const adminStatusSources: AdminStatusSources = {
         ttftMs: record.ttftMs,
         durationMs: record.durationMs,
         error: record.error,
+        upstream: record.upstream,
         finishReason: record.finishReason,
         stream: record.stream,
       })),

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@/lib/config/env';
 import { accountConfig } from '@/lib/xipu/account/account-settings';
+import { describeWorkers } from '@/lib/workers/describe-workers';
 import { readLoginScreenshot, readLoginState } from '@/lib/xipu/credentials/credential-records';
 import { primaryXipuAccount, type GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
@@ -111,7 +112,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
 
   const poolPolicy = account.settings.sessionPool;
 
-  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, pool, reachability, traffic, health, providers] = await Promise.all([
+  const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, pool, reachability, traffic, health, providers, workers] = await Promise.all([
     attempt('credentials', () => resolveCurrentCredentials(forAccount, account)),
     attempt('login state', () => readLoginState(account)),
     attempt('login progress', () => readLoginProgress(account, now)),
@@ -126,6 +127,8 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     input.sources?.readTraffic ? attempt('traffic', () => input.sources!.readTraffic!(store, now)) : Promise.resolve(undefined),
     input.sources?.computeHealth ? attempt('health', () => input.sources!.computeHealth!({ config, store, now })) : Promise.resolve(undefined),
     attempt('providers', () => readProviderSources(context.providers.sources)),
+    // Two commands, only with the registry on.
+    config.workerSecret ? attempt('workers', () => describeWorkers(store, now)) : Promise.resolve(undefined),
   ]);
   // The screenshot is up to ~200 KB: read only when the last login failed and may have one.
   const screenshotAvailable =
@@ -145,7 +148,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
       problem: input.sources?.readTraffic && !traffic ? 'Traffic could not be read from the store.' : undefined,
     }),
     reachability: describeReachabilityPanel({ report: reachability, now }),
-    providers: describeProvidersPanel(providers),
+    providers: describeProvidersPanel(providers, traffic?.recent, workers),
     configuration: describeConfigurationPanel({ config, storeBackend: store.backend, deployment: readDeploymentInfo(config.deployedCommit), keepalive, now }),
   };
 

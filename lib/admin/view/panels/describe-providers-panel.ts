@@ -1,5 +1,6 @@
 import type { ChatProvider, Readiness } from '@/lib/providers/chat-provider';
 import type { ModelSource } from '@/lib/providers/provider-registry';
+import type { WorkerStatus } from '@/lib/workers/describe-workers';
 import { formatDuration } from '../format-time';
 import type { PanelState } from '../status-level';
 
@@ -12,6 +13,8 @@ export interface ProviderEndpointView {
   reason: string;
   startsInMs?: number;
   inFlight?: number;
+  /** The newest failed request among the recent ones this endpoint served (a fixed code, never a message). */
+  lastError?: { at: number; code: string };
 }
 
 export interface ProviderSourceView {
@@ -22,6 +25,8 @@ export interface ProviderSourceView {
 
 export interface ProvidersPanel extends PanelState {
   sources: ProviderSourceView[];
+  /** The worker registry's entries (WORKER_SECRET set): heartbeat, expiry, load and health; never an apiKey. */
+  workers?: WorkerStatus[];
 }
 
 /**
@@ -57,13 +62,27 @@ async function describeEndpoint(endpoint: ChatProvider): Promise<ProviderEndpoin
   return { id: endpoint.id, state: 'available', reason: `${start}; ${readiness.inFlight} in flight`, startsInMs: readiness.startsInMs, inFlight: readiness.inFlight };
 }
 
-/** Red when a source has no endpoint that can serve, amber when some endpoint cannot. */
-export function describeProvidersPanel(sources: ProviderSourceView[] | undefined): ProvidersPanel {
-  if (!sources) return { level: 'unknown', reason: 'The providers could not be read.', sources: [] };
+/**
+ * Red when a source has no endpoint that can serve, amber when some endpoint cannot. `recent`
+ * (the traffic panel's requests, newest first) gives each endpoint its last error.
+ */
+export function describeProvidersPanel(
+  read: ProviderSourceView[] | undefined,
+  recent: ReadonlyArray<{ at: number; upstream?: string; error?: string }> = [],
+  workers?: WorkerStatus[],
+): ProvidersPanel {
+  if (!read) return { level: 'unknown', reason: 'The providers could not be read.', sources: [], workers };
+  const sources = read.map((source) => ({
+    ...source,
+    endpoints: source.endpoints.map((endpoint) => {
+      const failed = recent.find((record) => record.upstream === endpoint.id && record.error !== undefined);
+      return failed ? { ...endpoint, lastError: { at: failed.at, code: failed.error! } } : endpoint;
+    }),
+  }));
   const stuck = sources.filter((source) => source.endpoints.length === 0 || source.endpoints.every((endpoint) => endpoint.state === 'unavailable'));
   const unavailable = sources.flatMap((source) => source.endpoints.filter((endpoint) => endpoint.state === 'unavailable'));
   const count = `${sources.length} source${sources.length === 1 ? '' : 's'}, ${sources.reduce((sum, source) => sum + source.endpoints.length, 0)} endpoint(s)`;
-  if (stuck.length > 0) return { level: 'red', reason: `${stuck.map((source) => source.id).join(', ')}: nothing can serve now (${count}).`, sources };
-  if (unavailable.length > 0) return { level: 'amber', reason: `${unavailable.map((endpoint) => `${endpoint.id} ${endpoint.reason}`).join('; ')} — the others serve (${count}).`, sources };
-  return { level: 'green', reason: `Every endpoint can take a call (${count}).`, sources };
+  if (stuck.length > 0) return { level: 'red', reason: `${stuck.map((source) => source.id).join(', ')}: nothing can serve now (${count}).`, sources, workers };
+  if (unavailable.length > 0) return { level: 'amber', reason: `${unavailable.map((endpoint) => `${endpoint.id} ${endpoint.reason}`).join('; ')} — the others serve (${count}).`, sources, workers };
+  return { level: 'green', reason: `Every endpoint can take a call (${count}).`, sources, workers };
 }

@@ -11,6 +11,8 @@ export interface RecentRequestView {
   durationMs?: number;
   /** A fixed error code (never a message). */
   error?: string;
+  /** The endpoint that answered or last failed (`xipu:default`, `worker:<id>`): the Providers panel's last error. */
+  upstream?: string;
   finishReason?: string;
   stream?: boolean;
 }
