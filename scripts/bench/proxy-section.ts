@@ -131,7 +131,7 @@ export function reportProxySection(section: ProxySection): string[] {
     ),
     `  memory per open stream (peak minus before, ${section.streams} open at once): ${(section.memoryPerStreamBytes / 1024).toFixed(0)} KiB resident, ` +
       `${(section.heapPerStreamBytes / 1024).toFixed(0)} KiB of heap; longest event-loop delay in the gateway process: ${ms(section.longestLoopDelayMs)}.`,
-    `  Redis commands per chat on this path: ${section.commandsPerChat.toFixed(2)} (client limits and the metrics record; no schedule, no session).` +
+    `  Redis commands per chat on this path: ${section.commandsPerChat.toFixed(2)} (client limits, the endpoint's in-flight lease taken and given back (lib/balancing), the metrics record; no schedule, no session).` +
       ` Median total time: direct ${ms(median(section.direct.map((result) => result.totalMs)))}, gateway ${ms(median(section.gateway.map((result) => result.totalMs)))}.`,
   ];
   const firstFailure = section.gateway.find((result) => !result.ok) ?? section.direct.find((result) => !result.ok);
