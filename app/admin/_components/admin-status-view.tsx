@@ -3,6 +3,8 @@ import { formatUtc } from '@/lib/admin/view/format-time';
 import type { AdminViewConfig } from '@/lib/admin/view/load-admin-view';
 import { PANEL_TITLES, type AdminStatus, type PanelId } from '@/lib/admin/view/read-admin-status';
 import { ActionButton } from './action-button';
+import { describeClientSetups } from '@/lib/admin/view/describe-client-setups';
+import { ClientSetupsPanel } from './client-setups-panel';
 import { ConfigurationPanel } from './configuration-panel';
 import { CredentialsPanel } from './credentials-panel';
 import { HeartbeatPanel } from './heartbeat-panel';
@@ -130,6 +132,7 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
         <ProvidersPanel panel={panels.providers} title={PANEL_TITLES.providers} now={now} />
         <TrafficPanel panel={panels.traffic} now={now} title={PANEL_TITLES.traffic} />
         <ConfigurationPanel panel={panels.configuration} title={PANEL_TITLES.configuration} />
+        <ClientSetupsPanel setups={describeClientSetups(config.origin)} origin={config.origin} />
       </div>
     </>
   );

@@ -74,6 +74,8 @@ table.nowrap th,table.nowrap td{white-space:nowrap}
 .swatch{display:inline-block;width:.8rem;height:.8rem;border-radius:.15rem;margin-right:.35rem;vertical-align:-.1rem}
 .signin{background:#fff;border:1px solid #d3d7dd;border-radius:.5rem;padding:1rem 1.25rem;max-width:28rem;margin:2rem auto}
 .signin p{margin:.5rem 0}
+#clients pre{white-space:pre-wrap;word-break:break-all;background:#f5f7f9;border:1px solid #e4e7eb;border-radius:4px;padding:.6rem;font-size:.85rem;user-select:all}
+#clients details{margin:.3rem 0}
 @media (max-width:40rem){
   body{padding:.6rem .6rem 2rem!important}
   .admin h1{font-size:1.25rem}

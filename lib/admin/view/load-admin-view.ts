@@ -18,6 +18,8 @@ export type AdminView =
 
 /** The few configuration facts the markup needs (never a secret). */
 export interface AdminViewConfig {
+  /** This deployment's origin as the browser reached it: the client setups' URL. */
+  origin: string;
   demoMode: boolean;
   hosted: boolean;
   loginEnabled: boolean;
@@ -59,12 +61,12 @@ export async function loadAdminView(input: {
     open,
     status,
     result: await decodeActionResult(single(input.searchParams.result), resolved.config.adminPassword, now),
-    config: viewConfig(resolved.config),
+    config: viewConfig(resolved.config, input.origin.origin),
   };
 }
 
-function viewConfig(config: GatewayConfig): AdminViewConfig {
-  return { demoMode: config.demoMode, hosted: config.hosted, loginEnabled: config.login.enabled };
+function viewConfig(config: GatewayConfig, origin: string): AdminViewConfig {
+  return { origin, demoMode: config.demoMode, hosted: config.hosted, loginEnabled: config.login.enabled };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -107,6 +107,11 @@ describe('what /admin shows', () => {
     expect(html).toContain('<svg class="chart"');
     expect(html).toContain('action="/admin/actions/heartbeat"');
     expect(html).toContain('action="/admin/actions/sign-out"');
+    // Connect a client: this deployment's URL in each setup, never a key.
+    expect(html).toContain('Connect a client');
+    expect(html).toContain(`export ANTHROPIC_BASE_URL=${GATEWAY_ORIGIN}\n`);
+    expect(html).toContain(`base_url = &quot;${GATEWAY_ORIGIN}/v1&quot;`);
+    expect(html).toContain(`Custom endpoint: ${GATEWAY_ORIGIN}\n`);
   });
 
   it('open locally (no ADMIN_PASSWORD): the panels with a loud banner', async () => {
