@@ -3,6 +3,7 @@ import { createAdminSession } from '@/lib/admin/access/admin-session';
 import { anthropicErrorResponse } from '@/lib/api/anthropic-messages/anthropic-error';
 import { createKeyHandler, listKeysHandler, revokeKeyHandler, updateKeyHandler } from '@/lib/handlers/admin-keys';
 import { anthropicMessages } from '@/lib/handlers/anthropic-messages';
+import { embeddings } from '@/lib/handlers/embeddings';
 import { routeSet } from '@/lib/handlers/route-set';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@/simulator/openai-compatible/start-openai-compatible-server';
@@ -35,7 +36,7 @@ let instances: GatewayHarness[];
 const created: string[] = [];
 const logged: string[] = [];
 
-type AdminRoutes = { collection: ReturnType<typeof routeSet>; item: ReturnType<typeof routeSet>; messages: ReturnType<typeof routeSet> };
+type AdminRoutes = { collection: ReturnType<typeof routeSet>; item: ReturnType<typeof routeSet>; messages: ReturnType<typeof routeSet>; embeddings: ReturnType<typeof routeSet> };
 const routesOf = new Map<GatewayHarness, AdminRoutes>();
 function routes(gateway: GatewayHarness): AdminRoutes {
   let sets = routesOf.get(gateway);
@@ -45,6 +46,7 @@ function routes(gateway: GatewayHarness): AdminRoutes {
       collection: routeSet({ GET: listKeysHandler, POST: createKeyHandler }, options),
       item: routeSet({ PATCH: updateKeyHandler, DELETE: revokeKeyHandler }, options),
       messages: routeSet({ POST: anthropicMessages }, { ...gateway.routeOptions, renderError: anthropicErrorResponse }),
+      embeddings: routeSet({ POST: embeddings }, gateway.routeOptions),
     };
     routesOf.set(gateway, sets);
   }
@@ -156,7 +158,7 @@ describe('a managed key', () => {
     expect((await adminItem('PATCH', 'key_0000000000000000', { rpm: 3 })).status).toBe(404);
   });
 
-  it('refuses a model outside its allow-list with 403 model_not_allowed before aliases and any upstream call, in the Anthropic shape on /v1/messages', async () => {
+  it('refuses a model outside its allow-list with 403 model_not_allowed before aliases and any upstream call, in the Anthropic shape on /v1/messages, and on /v1/embeddings', async () => {
     const { key, id } = await createKey({ name: 'bob', models: ['chat-a'] });
     expect((await chat(instances[1]!, key)).status).toBe(200);
     markCalls();
@@ -177,6 +179,14 @@ describe('a managed key', () => {
     expect(anthropicBody).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
     expect(anthropicBody.error.message).toContain('claude-sonnet-4-5');
     expect(newCalls()).toBe(0);
+    const embeddingsBefore = upstream.counters.embeddings;
+    const embedded = await routes(instances[1]!).embeddings.POST(
+      new Request('http://gateway.test/v1/embeddings', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model: 'chat-b', input: 'hi' }) }),
+    );
+    await instances[1]!.settle();
+    expect(embedded.status).toBe(403);
+    expect(await embedded.json()).toMatchObject({ error: { code: 'model_not_allowed' } });
+    expect(upstream.counters.embeddings).toBe(embeddingsBefore);
 
     const patched = await adminItem('PATCH', id, { models: null });
     expect(patched.status).toBe(200);
