@@ -25,6 +25,8 @@ const LAYERS = [
   { name: 'outbound HTTP', folders: ['lib/outbound'] },
   { name: 'store', folders: ['lib/store'] },
   { name: 'pacing', folders: ['lib/pacing'] },
+  // Managed client keys (docs/keys.md): records, lookup by hash, quota and usage counters.
+  { name: 'managed keys', folders: ['lib/keys'] },
   { name: 'client policy', folders: ['lib/auth'] },
   { name: 'simulator', folders: ['simulator'] },
   { name: 'provider interface', folders: ['lib/providers/*.ts'] },

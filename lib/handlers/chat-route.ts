@@ -1,4 +1,5 @@
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
+import { estimateRequestTokens } from '@/lib/chat/estimate-request-tokens';
 import { observeChatRun } from '@/lib/chat/observe-chat-run';
 import { runChat, type ChatRun } from '@/lib/chat/run-chat';
 import { resolveModelAlias } from '@/lib/config/model-aliases';
@@ -63,12 +64,19 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
     scope.logFields.stream = chatRequest.stream;
     recorder.describe({ model: chatRequest.model, stream: chatRequest.stream });
 
-    // The recorder's save (deferred above) frees the slot with its metrics write: one command.
-    recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
+    // The recorder's save (deferred above) frees the slot with its metrics write: one command;
+    // a managed key's usage is settled then too (docs/keys.md).
+    const lease = await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now, {
+      model: chatRequest.model,
+      estimateTokens: () => estimateRequestTokens(chatRequest),
+    });
+    recorder.holdLease(lease);
+    if (scope.client.managed) recorder.chargeTo({ keyId: scope.client.id, reservation: lease.reservation });
     const local = shape.answerLocally?.(chatRequest, startedAt);
     if (local) {
       scope.logFields.upstream = LOCAL_ANSWER;
       recorder.routedTo(LOCAL_ANSWER);
+      recorder.countedUsage(local.usage);
       // Observed like any run, so the metrics record sees its end and frees the slot at once.
       const observed = { ...local, parts: local.parts.pipeThrough(observeChatRun({ requestId: scope.requestId, startedAt, now: scope.context.now, observer: recorder })) };
       return shape.respond(observed, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });
@@ -96,6 +104,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       observer: recorder,
       toolTrigger: config.tools.trigger,
     });
+    recorder.countedUsage(run.usage);
     return shape.respond(run, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseRequestBody } from '@/lib/api/openai/parse-request-body';
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
+import { countTokens } from '@/lib/chat/count-tokens';
 import { resolveModelAlias } from '@/lib/config/model-aliases';
 import { invalidRequest, modelNotFound } from '@/lib/errors/gateway-error';
 import type { RouteHandler } from '@/lib/http/gateway-route';
@@ -39,7 +40,12 @@ export const embeddings: RouteHandler = async (request, scope) => {
   scope.logFields.model = body.model;
   recorder.describe({ model: body.model, stream: false });
   const input = normaliseInput(body.input);
-  recorder.holdLease(await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now));
+  const lease = await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now, {
+    model: body.model,
+    estimateTokens: () => estimateInputTokens(input),
+  });
+  recorder.holdLease(lease);
+  if (scope.client.managed) recorder.chargeTo({ keyId: scope.client.id, reservation: lease.reservation });
 
   const model = resolveModelAlias(config.modelAliases, body.model);
   const endpoints = await providers.route(model);
@@ -67,6 +73,7 @@ export const embeddings: RouteHandler = async (request, scope) => {
       },
     },
   );
+  recorder.countedUsage(() => ({ promptTokens: result.usage.promptTokens, completionTokens: 0 }));
   return Response.json({
     object: 'list',
     data: result.data.map((item) => ({
@@ -78,6 +85,11 @@ export const embeddings: RouteHandler = async (request, scope) => {
     usage: { prompt_tokens: result.usage.promptTokens, total_tokens: result.usage.totalTokens },
   });
 };
+
+/** An embeddings request's tokens, reserved against a key's daily quota: the texts' estimate, or the ids given. */
+function estimateInputTokens(input: string[] | number[][]): number {
+  return input.reduce<number>((total, item) => total + (typeof item === 'string' ? countTokens(item) : item.length), 0);
+}
 
 /** `input` as a list: a string alone, or token ids alone (one input), become a list of one. */
 function normaliseInput(input: string | Array<string | number | number[]>): string[] | number[][] {

@@ -1,4 +1,5 @@
 import { anthropicErrorResponse } from '@/lib/api/anthropic-messages/anthropic-error';
+import { createKeyHandler, listKeysHandler, revokeKeyHandler, updateKeyHandler } from './admin-keys';
 import { anthropicCountTokens } from './anthropic-count-tokens';
 import { anthropicMessages } from './anthropic-messages';
 import { chatCompletions } from './chat-completions';
@@ -27,3 +28,6 @@ export const anthropicCountTokensRoutes = routeSet({ POST: anthropicCountTokens 
 /** The worker registry: its own bearer (WORKER_SECRET), not a client key (lib/handlers/authorize-worker-request.ts). */
 export const workersRoutes = routeSet({ GET: listWorkersHandler, POST: registerWorkerHandler }, { authenticate: false });
 export const workerRoutes = routeSet({ DELETE: deregisterWorkerHandler }, { authenticate: false });
+/** The managed client keys: the admin's bearer or session, not a client key (lib/handlers/authorize-admin-request.ts). */
+export const adminKeysRoutes = routeSet({ GET: listKeysHandler, POST: createKeyHandler }, { authenticate: false });
+export const adminKeyRoutes = routeSet({ PATCH: updateKeyHandler, DELETE: revokeKeyHandler }, { authenticate: false });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { after } from 'next/server';
-import { authenticateClient, type ClientIdentity } from '@/lib/auth/authenticate-client';
+import type { ClientIdentity } from '@/lib/auth/authenticate-client';
+import { identifyClient } from '@/lib/auth/identify-client';
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
 import { getGatewayContext } from '@/lib/gateway/get-gateway-context';
 import { GatewayError, isGatewayError } from '@/lib/errors/gateway-error';
@@ -62,7 +63,7 @@ type NextRouteContext = { params: Promise<Record<string, string | string[] | und
 /**
  * Turns a handler into a Next route handler with what every route needs: a request id
  * (header and log line), configuration checks (503 naming the variable), client
- * authentication, CORS on every response, and one error policy — any failure becomes
+ * authentication (API_KEYS or a managed key: lib/auth/identify-client.ts), CORS on every response, and one error policy — any failure becomes
  * error JSON (OpenAI's unless `renderError` says otherwise) with its real status, never a bare 500.
  */
 export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions = {}) {
@@ -77,7 +78,7 @@ export function gatewayRoute(handler: RouteHandler, options: GatewayRouteOptions
     let response: Response;
     try {
       context = await (options.getContext ?? getGatewayContext)();
-      client = options.authenticate === false ? { name: '-', id: '-' } : authenticateClient(request.headers, context.config);
+      client = options.authenticate === false ? { name: '-', id: '-' } : await identifyClient(request.headers, context.config, context.store, context.now());
       if (client.id === 'anonymous') warnAnonymousOnce();
       response = await handler(request, {
         context,

@@ -1,6 +1,8 @@
 import { releaseLease } from '@/lib/auth/concurrency-lease';
 import type { ChatRunEnd, ChatRunObserver } from '@/lib/chat/observe-chat-run';
 import type { RouteAnswer } from '@/lib/http/gateway-route';
+import type { TokenReservation } from '@/lib/keys/reserve-daily-tokens';
+import { settleKeyUsage } from '@/lib/keys/settle-key-usage';
 import { logEvent } from '@/lib/log/log-event';
 import type { Store } from '@/lib/store/store';
 import { recordRequest } from './record-request';
@@ -16,6 +18,13 @@ export interface RequestRecorder extends ChatRunObserver {
   answered(answer: RouteAnswer): void;
   /** The request holds this concurrency slot: save() releases it with the same store command. */
   holdLease(lease: { key: string; member: string }): void;
+  /**
+   * The request belongs to a managed key (lib/keys): save() also settles its usage — the
+   * tokens `countedUsage` reads, replacing what was reserved — in one more store command.
+   */
+  chargeTo(charge: { keyId: string; reservation?: TokenReservation }): void;
+  /** Where the request's token counts are read once it has ended (a chat's run.usage()). */
+  countedUsage(read: () => { promptTokens: number; completionTokens: number }): void;
   /**
    * Writes the record (once; later calls do nothing). Meant for `after()`, when the response
    * has closed and a streamed answer has ended. Never throws: a store failure is logged, a
@@ -57,6 +66,8 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
   let end: ChatRunEnd | undefined;
   let saved = false;
   let lease: { key: string; member: string } | undefined;
+  let charge: { keyId: string; reservation?: TokenReservation } | undefined;
+  let readUsage: (() => { promptTokens: number; completionTokens: number }) | undefined;
   let notifyEnd: (() => void) | undefined;
   const endSeen = new Promise<void>((resolve) => {
     notifyEnd = resolve;
@@ -117,12 +128,19 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
     holdLease(held) {
       lease = held;
     },
+    chargeTo(charged) {
+      charge = charged;
+    },
+    countedUsage(read) {
+      readUsage = read;
+    },
     async save() {
       if (saved) return;
       saved = true;
       if (!answer) {
         logEvent('warn', 'metrics_without_answer', { requestId: options.requestId });
         if (lease) await releaseLease(options.store, lease.key, lease.member).catch(() => undefined);
+        await settle();
         return;
       }
       if (answer.status < 400 && !end) await waitForEnd(options.endWaitMs ?? DEFAULT_END_WAIT_MS);
@@ -133,6 +151,18 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
         // The slot must not stay taken because the metrics failed; its lease would free it later anyway.
         if (lease) await releaseLease(options.store, lease.key, lease.member).catch(() => undefined);
       }
+      await settle();
     },
   };
+
+  /** A managed key's usage, counted once the answer ended; a failure is logged (the reservation lapses with its day). */
+  async function settle(): Promise<void> {
+    if (!charge) return;
+    const usage = readUsage?.() ?? { promptTokens: 0, completionTokens: 0 };
+    try {
+      await settleKeyUsage(options.store, { ...charge, ...usage, at: options.now() });
+    } catch (error) {
+      logEvent('warn', 'key_usage_write_failed', { requestId: options.requestId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 }

@@ -46,6 +46,14 @@ export const storeKeys = {
   balanceInFlight: (endpointId: string) => `${PREFIX}balance:${endpointId}:in-flight`,
   /** Hash per endpoint (lib/balancing): consecutive failures, cooldown and probe state; deleted by a success. */
   balanceHealth: (endpointId: string) => `${PREFIX}balance:${endpointId}:health`,
+  /** Hash: the managed client keys (lib/keys), one field per key id holding its record's JSON (the key's SHA-256, never the key). */
+  managedKeys: `${PREFIX}keys`,
+  /** Hash: a managed key's SHA-256 (hex) → its id, so the presented key is found in one command. */
+  managedKeyByHash: `${PREFIX}keys:by-hash`,
+  /** String per managed key and UTC day (`YYYY-MM-DD`): tokens used plus reserved that day (the daily quota). */
+  managedKeyTokens: (keyId: string, day: string) => `${PREFIX}keys:${keyId}:tokens:${day}`,
+  /** Hash per managed key: `<day>:requests|prompt|completion` counters and `lastUsedAt`, expiring a month after the last use. */
+  managedKeyUsage: (keyId: string) => `${PREFIX}keys:${keyId}:usage`,
 } as const;
 
 /** Keys only the admin page uses. */
@@ -74,4 +82,8 @@ export const storeTtls = {
   balanceLeaseMs: 320_000,
   /** An endpoint's failure record outlives its cooldown by this much, then goes (a quiet endpoint starts afresh). */
   balanceHealthKeepMs: 3_600_000,
+  /** A day's token counter outlives its UTC day (and a request that crosses midnight) by a day. */
+  managedKeyTokensMs: 2 * 24 * 3_600_000,
+  /** A key's usage counters: the 30-day view plus a day, renewed by every use. */
+  managedKeyUsageMs: 31 * 24 * 3_600_000,
 } as const;

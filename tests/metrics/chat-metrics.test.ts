@@ -138,10 +138,14 @@ describe('chat metrics', () => {
     expect(await records()).toMatchObject([{ status: 499, error: 'client_closed_request', stream: true }]);
   });
 
-  it('records nothing for a request refused by authentication (it costs no store command)', async () => {
+  it('records nothing for a request refused by authentication (a key not in API_KEYS costs its one lookup among the managed keys; no key costs nothing)', async () => {
     await start();
     const response = await gateway.chat({ model: 'gpt-4.1', messages: [user('hello')] }, { headers: { authorization: 'Bearer wrong-key-123' } });
     expect(response.status).toBe(401);
+    await gateway.settle();
+    expect(counted.calls).toEqual(['findManagedKey']);
+    counted.reset();
+    expect((await gateway.chat({ model: 'gpt-4.1', messages: [user('hello')] })).status).toBe(401);
     await gateway.settle();
     expect(counted.calls).toEqual([]);
     expect(await records()).toEqual([]);
