@@ -106,7 +106,7 @@ const environmentSchema = z.object({
   PACER_MAX_WAIT_MS: wholeNumber(30_000, { min: 1_000, max: 120_000 }),
   PACER_SERIALIZE_STREAMS: flag,
   RATE_LIMIT_RPM: optionalWholeNumber(1, 100_000),
-  MAX_CONCURRENT_PER_KEY: wholeNumber(3, { min: 1, max: 1_000 }),
+  MAX_CONCURRENT_PER_KEY: wholeNumber(16, { min: 1, max: 1_000 }),
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: wholeNumber(30_000, { min: 1_000, max: 300_000 }),
   UPSTREAM_IDLE_TIMEOUT_MS: wholeNumber(90_000, { min: 1_000, max: 300_000 }),
   MAX_REQUEST_BYTES: wholeNumber(4_000_000, { min: 1_024, max: 50_000_000 }),

@@ -103,6 +103,8 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       origin: new URL(request.url).origin,
       observer: recorder,
       toolTrigger: config.tools.trigger,
+      // Requests waiting for an account's schedule are served round robin across keys.
+      queueAs: { client: scope.client.id, arrivedAt: startedAt },
     });
     recorder.countedUsage(run.usage);
     return shape.respond(run, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });

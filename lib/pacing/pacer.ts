@@ -5,7 +5,7 @@ import { cancelSlot } from './cancel-slot';
 import { releaseSlot } from './release-slot';
 import { renewSlotHold } from './renew-slot-hold';
 import { reserveSlot } from './reserve-slot';
-import type { SlotReservation } from './slot-schedule';
+import { queueToken, type QueuePlace, type SlotReservation } from './slot-schedule';
 import { upstreamBusyError } from './upstream-busy-error';
 import { logEvent } from '@/lib/log/log-event';
 
@@ -113,6 +113,14 @@ export interface WaitForTurnOptions {
   background?: boolean;
   /** Background only: ask no earlier than this (epoch ms), e.g. one spacing after the caller's last call. */
   notBefore?: number;
+  /**
+   * The request's client and arrival: waiters are then served round robin across clients
+   * (fair queuing, ./slot-schedule.ts), so one key's burst cannot push another key's request
+   * behind all of it. Such a wait may grow after it began (another client's request takes a
+   * place ahead); the signal (the request-start deadline) ends it then. Absent (heartbeats,
+   * deletes): first come first served, and the slot never moves. Ignored with a hold.
+   */
+  queueAs?: QueuePlace;
 }
 
 /**
@@ -238,7 +246,7 @@ export function createPacer(options: PacerOptions): Pacer {
       defer?.(() => settled);
       try {
         if (turnOptions.background) return await waitForBackgroundSlot(call, signal, turnOptions.notBefore);
-        return await waitForSlot(call, signal, serializeStreams && holdStream);
+        return await waitForSlot(call, signal, serializeStreams && holdStream, turnOptions.queueAs);
       } finally {
         settle();
       }
@@ -292,12 +300,17 @@ export function createPacer(options: PacerOptions): Pacer {
   }
 
   /** waitForTurn without its defer: resolves with the turn, or rejects after giving the slot back. */
-  async function waitForSlot(call: UpstreamCall, signal: AbortSignal | undefined, holds: boolean): Promise<PacerTurn> {
+  async function waitForSlot(call: UpstreamCall, signal: AbortSignal | undefined, holds: boolean, queueAs: QueuePlace | undefined): Promise<PacerTurn> {
     const startedAt = now();
     const deadline = startedAt + maxWaitMs;
-    // One token per waiter: its slot in the schedule, and the holder of its hold.
-    const token = `${call}:${randomUUID()}`;
     const hold = holds ? { leaseMs: holdLeaseMs } : undefined;
+    // One token per waiter: its slot in the schedule, the holder of its hold, and (fair
+    // queuing) its client and arrival.
+    const place = hold ? undefined : queueAs;
+    const token = queueToken(place, call, randomUUID());
+    // The waiter keeps the promise the schedule relies on to move its slot: it asks again
+    // while the wait the schedule reported exceeds recheckBeyondMs (the loop below).
+    const fair = place ? { recheckBeyondMs } : undefined;
     /** Whether the schedule holds a slot of this waiter that nothing has used yet. */
     let reserved = false;
 
@@ -313,6 +326,7 @@ export function createPacer(options: PacerOptions): Pacer {
         allowanceMs,
         maxWaitMs: Math.max(0, deadline - askedAt - lead),
         hold,
+        fair,
       });
       const roundTrip = now() - askedAt;
       roundTripMs = Math.max(roundTrip, roundTripMs * ROUND_TRIP_DECAY);
@@ -331,9 +345,11 @@ export function createPacer(options: PacerOptions): Pacer {
           await sleepUntil(wakeAt, signal);
           continue;
         }
-        // A long wait re-checks at geometric intervals: waiters ahead may have given up.
+        // A long wait re-checks at geometric intervals: waiters ahead may have given up, or
+        // (fair queuing) another client's request took a place ahead. The test is the wait
+        // the schedule reported, the same one it decides a slot's movability by.
         let lostSlot = false;
-        while (reservation.slotAt - now() > recheckBeyondMs) {
+        while (reservation.waitMs > recheckBeyondMs) {
           // Halfway: at least one spacing is still left then, so the answer is back in time.
           await sleepUntil(now() + Math.ceil((reservation.slotAt - now()) / 2), signal);
           const rechecked = await reserve();

@@ -15,6 +15,7 @@ export async function reserveSlot(store: Store, key: string, request: SlotReques
     request.token,
     ...[request.now, request.gapMs, request.allowanceMs, request.maxWaitMs, request.hold?.leaseMs ?? 0, storeTtls.pacerIdleMs].map(wholeMs),
     request.background ? 1 : 0,
+    request.fair ? wholeMs(request.fair.recheckBeyondMs) : -1,
   ]);
 }
 
@@ -25,11 +26,13 @@ const reserveSlotReplySchema = z.union([
 ]);
 
 /**
- * KEYS[1] the schedule hash   KEYS[2] the sorted set of reserved slots.
+ * KEYS[1] the schedule hash   KEYS[2] the sorted set of reserved slots   KEYS[3] the sorted set
+ * of movable slots (fair queuing).
  * ARGV[1] token   ARGV[2] now (caller's clock, epoch ms)   ARGV[3] gapMs   ARGV[4] allowanceMs
  * ARGV[5] maxWaitMs   ARGV[6] hold leaseMs, 0 for no hold (the holder is the token)
  * ARGV[7] idleMs: the keys outlive the latest time they hold by this much.
  * ARGV[8] 1 for the background class (SlotRequest.background), else 0.
+ * ARGV[9] fair queuing's recheckBeyondMs (SlotRequest.fair), -1 (or absent) for none.
  *
  * Returns {"busy", holdUntil} | {"refused", waitMs} | {"refused", waitMs, 1} (background: others
  * wait or hold the account) | {"reserved", slotAt, waitMs}.
@@ -39,6 +42,7 @@ export const RESERVE_SLOT_SCRIPT: StoreScript<SlotReservation> = {
   lua: `
 local scheduleKey = KEYS[1]
 local slotsKey    = KEYS[2]
+local movableKey  = KEYS[3]
 local token       = ARGV[1]
 local now         = tonumber(ARGV[2])
 local gapMs       = tonumber(ARGV[3])
@@ -47,7 +51,33 @@ local maxWaitMs   = tonumber(ARGV[5])
 local leaseMs     = tonumber(ARGV[6])
 local idleMs      = tonumber(ARGV[7])
 local background  = ARGV[8] == "1"
+local recheckBeyond = tonumber(ARGV[9]) or -1
 local spacing     = gapMs + allowanceMs
+local fair        = recheckBeyond >= 0 and leaseMs == 0 and not background
+
+-- A fair waiter's slot stays movable while its waiter will ask again (its wait exceeds recheckBeyond).
+local function settleMovable(slot)
+  if not fair then
+    return
+  end
+  if slot - now > recheckBeyond then
+    redis.call("ZADD", movableKey, slot, token)
+    local ttl = redis.call("PTTL", slotsKey)
+    if ttl > 0 then
+      redis.call("PEXPIRE", movableKey, ttl)
+    end
+  else
+    redis.call("ZREM", movableKey, token)
+  end
+end
+-- A token's client ("lane") and its request's arrival: queueToken's "<client>|<arrivedAt>|…".
+local function laneOf(member)
+  local lane, arrived = string.match(member, "^([^|]*)|(%d+)|")
+  if lane then
+    return lane, tonumber(arrived)
+  end
+  return "", 0
+end
 
 local state     = redis.call("HMGET", scheduleKey, "next", "holder", "holdUntil", "waiterUntil")
 local floorAt   = tonumber(state[1]) or 0
@@ -64,6 +94,7 @@ if holder and holder ~= token and holdUntil > now then
     return {"refused", holdUntil - now, 1}
   end
   if ownSlot then
+    settleMovable(ownSlot)
     return {"reserved", ownSlot, ownSlot - now}
   end
   -- A waiter told "busy" books nothing: it leaves a mark, so that when the hold ends a
@@ -78,6 +109,7 @@ if background and waiterUntil > now then
 end
 
 redis.call("ZREMRANGEBYSCORE", slotsKey, "-inf", now - spacing)
+redis.call("ZREMRANGEBYSCORE", movableKey, "-inf", now - spacing)
 local taken = redis.call("ZRANGE", slotsKey, 0, -1, "WITHSCORES")
 if background and #taken > 0 then
   local lastSlot = tonumber(taken[#taken])
@@ -99,17 +131,99 @@ for index = 1, #taken, 2 do
   end
 end
 
+-- Fair queuing: a new call's place in the round robin across clients, when it comes before
+-- slotAt (slot-schedule.ts). Movable slots from there on move later; nothing else moves.
+local moves = nil
+if fair and not ownSlot then
+  local myLane, myArrival = laneOf(token)
+  local movable = {}
+  for _, member in ipairs(redis.call("ZRANGE", movableKey, 0, -1)) do
+    movable[member] = true
+  end
+  local round = 0
+  local afterOwn = 0
+  for index = 1, #taken, 2 do
+    if tonumber(taken[index + 1]) > now then
+      local lane, arrived = laneOf(taken[index])
+      if lane == myLane and arrived <= myArrival then
+        round = round + 1
+        afterOwn = index
+      end
+    end
+  end
+  local seen = {}
+  local place = nil
+  for index = 1, #taken, 2 do
+    local at = tonumber(taken[index + 1])
+    if at > now then
+      local lane, arrived = laneOf(taken[index])
+      local rank = seen[lane] or 0
+      seen[lane] = rank + 1
+      if place == nil and index > afterOwn and at < slotAt and movable[taken[index]]
+          and (rank > round or (rank == round and lane == myLane and arrived > myArrival)) then
+        place = index
+      end
+    end
+  end
+  if place then
+    local fixed = {}
+    local movers = {}
+    for index = 1, #taken, 2 do
+      local at = tonumber(taken[index + 1])
+      if index >= place and at > now and movable[taken[index]] then
+        movers[#movers + 1] = {taken[index], at}
+      else
+        fixed[#fixed + 1] = at
+      end
+    end
+    -- The earliest time from 'at' at least one spacing from every fixed slot.
+    local function fit(at)
+      local moved = true
+      while moved do
+        moved = false
+        for _, other in ipairs(fixed) do
+          if math.abs(at - other) < spacing then
+            at = other + spacing
+            moved = true
+          end
+        end
+      end
+      return at
+    end
+    local mine = fit(math.max(tonumber(taken[place + 1]), now, floorAt))
+    if mine < slotAt then
+      fixed[#fixed + 1] = mine
+      local previous = mine
+      for _, mover in ipairs(movers) do
+        local at = fit(math.max(mover[2], previous + spacing))
+        fixed[#fixed + 1] = at
+        previous = at
+        mover[2] = at
+      end
+      slotAt = mine
+      moves = movers
+    end
+  end
+end
+
 local waitMs = slotAt - now
 if background and waitMs > 0 then
   return {"refused", waitMs}
 end
 if ownSlot and (ownSlot <= slotAt or waitMs > maxWaitMs) then
+  settleMovable(ownSlot)
   return {"reserved", ownSlot, ownSlot - now}
 end
 if waitMs > maxWaitMs then
   return {"refused", waitMs}
 end
 
+if moves then
+  for _, mover in ipairs(moves) do
+    redis.call("ZADD", slotsKey, mover[2], mover[1])
+    redis.call("ZADD", movableKey, mover[2], mover[1])
+  end
+end
 redis.call("ZADD", slotsKey, slotAt, token)
 if state[4] then
   -- A waiter got its slot: background calls queue behind slots from here on.
@@ -128,12 +242,27 @@ elseif holder then
 end
 redis.call("PEXPIRE", scheduleKey, latest - now + idleMs)
 redis.call("PEXPIRE", slotsKey, latest - now + idleMs)
+settleMovable(slotAt)
+redis.call("PEXPIRE", movableKey, latest - now + idleMs)
 return {"reserved", slotAt, waitMs}
 `,
-  inMemory(redis, [scheduleKey = '', slotsKey = ''], [token = '', ...numbers]) {
-    const [now, gapMs, allowanceMs, maxWaitMs, leaseMs, idleMs, backgroundFlag] = numbers.map(Number) as [number, number, number, number, number, number, number];
+  inMemory(redis, [scheduleKey = '', slotsKey = '', movableKey = ''], [token = '', ...numbers]) {
+    const [now, gapMs, allowanceMs, maxWaitMs, leaseMs, idleMs, backgroundFlag, recheckText] = numbers.map(Number) as [number, number, number, number, number, number, number, number?];
     const background = backgroundFlag === 1;
+    const recheckBeyond = recheckText !== undefined && Number.isFinite(recheckText) ? recheckText : -1;
     const spacing = gapMs + allowanceMs;
+    const fair = recheckBeyond >= 0 && leaseMs === 0 && !background;
+
+    const settleMovable = (slot: number): void => {
+      if (!fair) return;
+      if (slot - now > recheckBeyond) {
+        redis.zAdd(movableKey, slot, token);
+        const ttl = redis.pTtl(slotsKey);
+        if (ttl > 0) redis.pExpire(movableKey, ttl);
+      } else {
+        redis.zRem(movableKey, token);
+      }
+    };
 
     const [next, holder, holdUntilText, waiterUntilText] = redis.hmGet(scheduleKey, 'next', 'holder', 'holdUntil', 'waiterUntil');
     const floorAt = luaToNumber(next ?? null) ?? 0;
@@ -149,6 +278,7 @@ return {"reserved", slotAt, waitMs}
         return ['refused', holdUntil - now, 1];
       }
       if (ownSlot !== null) {
+        settleMovable(ownSlot);
         return ['reserved', ownSlot, ownSlot - now];
       }
       if (maxWaitMs >= 0) {
@@ -161,6 +291,7 @@ return {"reserved", slotAt, waitMs}
     }
 
     redis.zRemRangeByScore(slotsKey, -Infinity, now - spacing);
+    redis.zRemRangeByScore(movableKey, -Infinity, now - spacing);
     const taken = redis.zRangeWithScores(slotsKey, 0, -1);
     if (background && taken.length > 0) {
       const lastSlot = taken[taken.length - 1]![1];
@@ -181,17 +312,36 @@ return {"reserved", slotAt, waitMs}
       }
     }
 
+    let moves: Array<[member: string, at: number]> | undefined;
+    if (fair && ownSlot === null) {
+      const fairPlace = findFairPlace(token, taken, new Set(redis.zRangeWithScores(movableKey, 0, -1).map(([member]) => member)), {
+        now,
+        floorAt,
+        spacing,
+        slotAt,
+      });
+      if (fairPlace) {
+        slotAt = fairPlace.slotAt;
+        moves = fairPlace.moves;
+      }
+    }
+
     const waitMs = slotAt - now;
     if (background && waitMs > 0) {
       return ['refused', waitMs];
     }
     if (ownSlot !== null && (ownSlot <= slotAt || waitMs > maxWaitMs)) {
+      settleMovable(ownSlot);
       return ['reserved', ownSlot, ownSlot - now];
     }
     if (waitMs > maxWaitMs) {
       return ['refused', waitMs];
     }
 
+    for (const [member, at] of moves ?? []) {
+      redis.zAdd(slotsKey, at, member);
+      redis.zAdd(movableKey, at, member);
+    }
     redis.zAdd(slotsKey, slotAt, token);
     if (waiterUntilText != null) {
       redis.hDel(scheduleKey, 'waiterUntil');
@@ -209,6 +359,8 @@ return {"reserved", slotAt, waitMs}
     }
     redis.pExpire(scheduleKey, latest - now + idleMs);
     redis.pExpire(slotsKey, latest - now + idleMs);
+    settleMovable(slotAt);
+    redis.pExpire(movableKey, latest - now + idleMs);
     return ['reserved', slotAt, waitMs];
   },
   parse(reply) {
@@ -223,3 +375,74 @@ return {"reserved", slotAt, waitMs}
     }
   },
 };
+
+/** A token's client ("lane") and its request's arrival (queueToken); a token without them is in lane "" at 0. */
+function laneOf(member: string): [lane: string, arrivedAt: number] {
+  const match = /^([^|]*)\|(\d+)\|/.exec(member);
+  return match ? [match[1]!, Number(match[2])] : ['', 0];
+}
+
+/**
+ * The in-memory twin of the script's fair place: where a new call of `token`'s client goes in
+ * the round robin when that is before `slotAt`, and the movable slots it moves later.
+ */
+function findFairPlace(
+  token: string,
+  taken: Array<[member: string, at: number]>,
+  movable: Set<string>,
+  { now, floorAt, spacing, slotAt }: { now: number; floorAt: number; spacing: number; slotAt: number },
+): { slotAt: number; moves: Array<[member: string, at: number]> } | undefined {
+  const [myLane, myArrival] = laneOf(token);
+  let round = 0;
+  let afterOwn = -1;
+  taken.forEach(([member, at], index) => {
+    if (at <= now) return;
+    const [lane, arrived] = laneOf(member);
+    if (lane === myLane && arrived <= myArrival) {
+      round += 1;
+      afterOwn = index;
+    }
+  });
+  const seen = new Map<string, number>();
+  let place: number | undefined;
+  taken.forEach(([member, at], index) => {
+    if (at <= now) return;
+    const [lane, arrived] = laneOf(member);
+    const rank = seen.get(lane) ?? 0;
+    seen.set(lane, rank + 1);
+    if (place === undefined && index > afterOwn && at < slotAt && movable.has(member) && (rank > round || (rank === round && lane === myLane && arrived > myArrival))) {
+      place = index;
+    }
+  });
+  if (place === undefined) return undefined;
+  const fixed: number[] = [];
+  const movers: Array<[member: string, at: number]> = [];
+  taken.forEach(([member, at], index) => {
+    if (index >= place! && at > now && movable.has(member)) movers.push([member, at]);
+    else fixed.push(at);
+  });
+  const fit = (start: number): number => {
+    let at = start;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const other of fixed) {
+        if (Math.abs(at - other) < spacing) {
+          at = other + spacing;
+          moved = true;
+        }
+      }
+    }
+    return at;
+  };
+  const mine = fit(Math.max(taken[place]![1], now, floorAt));
+  if (mine >= slotAt) return undefined;
+  fixed.push(mine);
+  let previous = mine;
+  const moves = movers.map(([member, at]): [string, number] => {
+    const moved = fit(Math.max(at, previous + spacing));
+    fixed.push(moved);
+    previous = moved;
+    return [member, moved];
+  });
+  return { slotAt: mine, moves };
+}

@@ -33,6 +33,22 @@
  * Both keys expire `storeTtls.pacerIdleMs` after the latest time they hold, so an idle
  * schedule disappears.
  *
+ * Fair queuing (round robin across clients, SlotRequest.fair): a waiter's token may name its
+ * client and when its request arrived (queueToken). Such a waiter promises to ask again while
+ * its wait exceeds `recheckBeyondMs`; while it does, its slot is in the sorted set
+ * `<key>:movable`, and the schedule may move it later. A new fair reservation of client C takes
+ * the earliest slot t0 as above, unless C's place in the round robin comes before it: each
+ * pending slot (score > now) has a round, its rank among its client's pending slots; C's new
+ * call has round r = the number of C's pending calls whose request arrived no later. Its place
+ * is the first movable slot X after C's own earlier ones whose round is > r (or = r, of C, for
+ * a request that arrived later); it takes X's time, and X and every movable slot after it move
+ * later as little as keeps the spacing — slots not movable (calls about to start, tokens
+ * without a client, waiters that will not ask again) stay where they are. So a key's burst of
+ * ten cannot push another key's single request behind all ten: it goes after each key's first
+ * pending call. A moved waiter learns its later slot at its next re-check, which comes before
+ * its old slot; the request-start deadline (not maxWaitMs, which is checked on arrival) ends a
+ * wait that grew later.
+ *
  * Each step is one StoreScript (lib/store/store-script.ts): Lua for Redis (one round trip,
  * atomic, deterministic because the caller's clock is an argument) and its in-memory twin,
  * kept equivalent by one suite run on both stores (tests/pacing/slot-schedule.test.ts).
@@ -40,9 +56,26 @@
  * most the slots of one maxWaitMs (plus one spacing): a reservation reads them all.
  */
 
-/** KEYS of the schedule's scripts: the hash, then the sorted set of reserved slots. */
-export function slotScheduleKeys(key: string): [hash: string, slots: string] {
-  return [key, `${key}:slots`];
+/** KEYS of the schedule's scripts: the hash, the sorted set of reserved slots, the sorted set of movable ones. */
+export function slotScheduleKeys(key: string): [hash: string, slots: string, movable: string] {
+  return [key, `${key}:slots`, `${key}:movable`];
+}
+
+/** Where a waiter's request stands in the round robin across clients (fair queuing). */
+export interface QueuePlace {
+  /** Who asks (the client key's id); requests of one client are served in arrival order. */
+  client: string;
+  /** When the request arrived (epoch ms): a chat's later calls keep the request's place. */
+  arrivedAt: number;
+}
+
+/**
+ * A waiter's token naming its place in the round robin: `<client>|<arrivedAt>|<call>:<id>`.
+ * The schedule reads the client and arrival back from it (a token without them belongs to one
+ * lane of its own, "", served first come first served).
+ */
+export function queueToken(place: QueuePlace | undefined, call: string, id: string): string {
+  return place ? `${place.client.replaceAll('|', '_')}|${wholeMs(place.arrivedAt)}|${call}:${id}` : `${call}:${id}`;
 }
 
 export interface SlotRequest {
@@ -77,6 +110,14 @@ export interface SlotRequest {
    * request could have had, and books nothing in the future. Never with `hold`.
    */
   background?: boolean;
+  /**
+   * Fair queuing across clients (the token names its client: queueToken): a new reservation
+   * takes its place in the round robin, moving movable slots of clients with more calls
+   * waiting later; and the waiter promises to ask again, with the same token, while its wait
+   * exceeds `recheckBeyondMs`, so until then its own slot may be moved later. Absent: first
+   * come first served, and the slot never moves. Never with `hold` or `background`.
+   */
+  fair?: { recheckBeyondMs: number };
 }
 
 export type SlotReservation =

@@ -1,5 +1,6 @@
 import type { ResponseFormat, ToolRequest } from './tool-request';
 import type { GatewayError } from '@/lib/errors/gateway-error';
+import type { QueuePlace } from '@/lib/pacing/slot-schedule';
 
 /**
  * The provider contract. A provider turns a normalised chat request into a stream of typed
@@ -96,6 +97,11 @@ export interface ChatCallOptions {
   requestId: string;
   /** This deployment's origin as the client reached it (for work in other routes, e.g. a login). */
   origin?: string;
+  /**
+   * The client key and when its request arrived: a provider that queues for a shared schedule
+   * (XIPU's pacer) serves waiting requests round robin across keys by it (lib/pacing/slot-schedule.ts).
+   */
+  queueAs?: QueuePlace;
 }
 
 /**

@@ -90,6 +90,28 @@ describe.each(storeFactories)('pacer on %s', (_backend, createStore) => {
     expect(order).toEqual(turns.map((turn) => turn.index));
   });
 
+  it("serves another client's waiter round robin: it goes before most of a burst, and the turns stay spaced", async () => {
+    const gapMs = 40;
+    const pacer = createPacer({ store, key, gapMs, allowanceMs: 120, maxWaitMs: 10_000, serializeStreams: false });
+    const opening = await openSchedule(store, key);
+    const arrivedAt = Date.now();
+    const take = async (client: string, index: number) => {
+      const turn = await pacer.waitForTurn('completions', { queueAs: { client, arrivedAt } });
+      return { client, index, slotAt: turn.slotAt, startedAt: Date.now() };
+    };
+    const burst = Array.from({ length: 8 }, (_, index) => take('A', index));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const turns = await Promise.all([...burst, take('B', 0)]);
+
+    expect(Math.min(...turns.map((turn) => turn.slotAt))).toBeGreaterThanOrEqual(opening.nextSlotAt);
+    // Moved waiters were handed out at their later slot, never at the one they first had.
+    expectSpacedTurns(turns, gapMs);
+    const order = [...turns].sort((first, second) => first.slotAt - second.slotAt).map((turn) => turn.client);
+    // The waits of the first slots are too short to re-check, so they stay; B comes right after.
+    expect(order.indexOf('B')).toBeLessThanOrEqual(4);
+    expect(order.filter((client) => client === 'A')).toHaveLength(8);
+  });
+
   it('refuses with 429 upstream_busy and Retry-After beyond maxWait, reserving nothing', async () => {
     // Slots 260 ms apart (gap + allowance; the allowance also lets a turn wake up to 30 ms
     // late on a loaded machine): two fit within 400 ms, the third does not.

@@ -3,6 +3,7 @@ import { cancelSlot } from '@/lib/pacing/cancel-slot';
 import { releaseSlot } from '@/lib/pacing/release-slot';
 import { renewSlotHold } from '@/lib/pacing/renew-slot-hold';
 import { reserveSlot } from '@/lib/pacing/reserve-slot';
+import { queueToken } from '@/lib/pacing/slot-schedule';
 import { storeTtls } from '@/lib/store/keys';
 import { readSortedSet } from '../support/read-sorted-set';
 import { STORE_BACKENDS, useStoreBackend } from '../support/store-backends';
@@ -22,6 +23,101 @@ describe.each(STORE_BACKENDS)('slot schedule on %s', (_name, createBackend) => {
   const reserve = (token: string, now: number, more: { maxWaitMs?: number; hold?: { leaseMs: number } } = {}) =>
     reserveSlot(backend.store, key('s'), { token, now, gapMs, allowanceMs, maxWaitMs: 60_000, ...more });
   const reservedAt = (slotAt: number, now: number) => ({ status: 'reserved', slotAt, waitMs: slotAt - now });
+
+  describe('fair queuing: round robin across clients', () => {
+    /** A waiter that asks again while its wait exceeds two spacings (the pacer's rule). */
+    const recheckBeyondMs = 2 * slotSpacing;
+    const tokenOf = (client: string, arrivedAt: number, id: string) => queueToken({ client, arrivedAt }, 'completions', id);
+    const reserveFair = (token: string, now: number, maxWaitMs = 60_000) =>
+      reserveSlot(backend.store, key('s'), { token, now, gapMs, allowanceMs, maxWaitMs, fair: { recheckBeyondMs } });
+    const slots = async () => (await readSortedSet(backend.store, `${key('s')}:slots`)).map(([member, at]) => [member.split('|').slice(0, 1).concat(member.split(':').at(-1) ?? '').join(' '), at]);
+    const movable = async () => (await readSortedSet(backend.store, `${key('s')}:movable`)).map(([member]) => member.split(':').at(-1));
+    /** Client A books six calls of six requests that arrived at t. */
+    const burstOfA = async (t: number) => {
+      for (let index = 0; index < 6; index += 1) await reserveFair(tokenOf('A', t, `a${index}`), t);
+    };
+
+    it("puts another client's single request after each client's first pending calls, moving only slots that will be re-checked", async () => {
+      const t = backend.now();
+      await burstOfA(t);
+      // Waits of 0, 1.2 and 2.4 s are not re-checked: those three slots stay; the later three may move.
+      expect(await movable()).toEqual(['a3', 'a4', 'a5']);
+      const b = await reserveFair(tokenOf('B', t + 300, 'b0'), t + 300);
+      // Pending at t + 300: a1 … a5 (ranks 0 … 4). B's round is 0: its place is the first
+      // movable slot of a higher rank, a3's.
+      expect(b).toEqual(reservedAt(t + 3 * slotSpacing, t + 300));
+      expect(await slots()).toEqual([
+        ['A a0', t],
+        ['A a1', t + slotSpacing],
+        ['A a2', t + 2 * slotSpacing],
+        ['B b0', t + 3 * slotSpacing],
+        ['A a3', t + 4 * slotSpacing],
+        ['A a4', t + 5 * slotSpacing],
+        ['A a5', t + 6 * slotSpacing],
+      ]);
+      // a3's waiter learns its later slot when it asks again (before its old one).
+      expect(await reserveFair(tokenOf('A', t, 'a3'), t + 1_800)).toEqual(reservedAt(t + 4 * slotSpacing, t + 1_800));
+    });
+
+    it("serves a third client's first call before a second client's second one", async () => {
+      const t = backend.now();
+      await burstOfA(t);
+      await reserveFair(tokenOf('B', t + 100, 'b0'), t + 100);
+      // b1 is B's round 1: after A's rank-1 call (a2, which stays put), before a3 (rank 2).
+      await reserveFair(tokenOf('B', t + 100, 'b1'), t + 100);
+      await reserveFair(tokenOf('C', t + 200, 'c0'), t + 200);
+      expect((await slots()).map(([member]) => member)).toEqual(['A a0', 'A a1', 'A a2', 'B b0', 'C c0', 'B b1', 'A a3', 'A a4', 'A a5']);
+      const times = (await slots()).map(([, at]) => at as number);
+      // Still one spacing apart, start to start.
+      expect(times.slice(1).map((at, index) => at - times[index]!)).toEqual(new Array(8).fill(slotSpacing));
+    });
+
+    it("keeps a client's own requests in arrival order: a chat's second call goes before the client's later requests", async () => {
+      const t = backend.now();
+      // Six requests of A that arrived one after the other, each waiting for its first call.
+      for (let index = 0; index < 6; index += 1) await reserveFair(tokenOf('A', t + index, `first${index}`), t + index);
+      // Request 0's first call has started; its second call (same arrival) takes the place of
+      // the first movable call of a request that came later.
+      expect(await reserveFair(tokenOf('A', t, 'second0'), t + 500)).toEqual(reservedAt(t + 3 * slotSpacing, t + 500));
+      expect((await slots()).map(([member]) => member)).toEqual(['A first0', 'A first1', 'A first2', 'A second0', 'A first3', 'A first4', 'A first5']);
+    });
+
+    it('checks maxWait against the place a new call gets: the other client is served, the busy one refused', async () => {
+      const t = backend.now();
+      await burstOfA(t);
+      // The end of the queue is 7.2 s away; a place in the round robin is 3.6 s away.
+      expect(await reserveFair(tokenOf('A', t + 10, 'a6'), t + 10, 5_000)).toEqual({ status: 'refused', waitMs: 6 * slotSpacing - 10 });
+      expect(await reserveFair(tokenOf('B', t + 10, 'b0'), t + 10, 5_000)).toEqual(reservedAt(t + 3 * slotSpacing, t + 10));
+    });
+
+    it('never moves a slot whose waiter will not ask again, nor one booked first come first served', async () => {
+      const t = backend.now();
+      await burstOfA(t);
+      // a3 asks again when its wait is down to 2.4 s: from then on it stays put.
+      await reserveFair(tokenOf('A', t, 'a3'), t + slotSpacing);
+      expect(await movable()).toEqual(['a4', 'a5']);
+      // A call without a client (a heartbeat, a delete) books at the end and is never moved.
+      await reserveSlot(backend.store, key('s'), { token: 'heartbeat:h', now: t + slotSpacing, gapMs, allowanceMs, maxWaitMs: 60_000 });
+      expect(await reserveFair(tokenOf('B', t + slotSpacing + 10, 'b0'), t + slotSpacing + 10)).toEqual(reservedAt(t + 4 * slotSpacing, t + slotSpacing + 10));
+      // a0 (started a spacing ago) no longer constrains; a4 and a5 move, a5 past the heartbeat.
+      expect(await slots()).toEqual([
+        ['A a1', t + slotSpacing],
+        ['A a2', t + 2 * slotSpacing],
+        ['A a3', t + 3 * slotSpacing],
+        ['B b0', t + 4 * slotSpacing],
+        ['A a4', t + 5 * slotSpacing],
+        ['heartbeat:h h', t + 6 * slotSpacing],
+        ['A a5', t + 7 * slotSpacing],
+      ]);
+    });
+
+    it('gives a cancelled slot back from the movable set too', async () => {
+      const t = backend.now();
+      await burstOfA(t);
+      await cancelSlot(backend.store, key('s'), tokenOf('A', t, 'a4'));
+      expect(await movable()).toEqual(['a3', 'a5']);
+    });
+  });
 
   describe('the background class (pool refills, batched deletes)', () => {
     const reserveBackground = (token: string, now: number) =>

@@ -1,3 +1,4 @@
+import type { QueuePlace } from '@/lib/pacing/slot-schedule';
 import { describeErrorForLog } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import type { Pacer } from '@/lib/pacing/pacer';
@@ -27,7 +28,7 @@ export interface OpenUpstreamSessionOptions {
   account: AccountStore;
   /** Other credentials for the delete, when XIPU rejects the current ones (CredentialSource.fresherThan). */
   fresherThan: (rejected: StoredCredentials) => Promise<StoredCredentials | undefined>;
-  call: { requestId: string; signal: AbortSignal; defer: (task: () => Promise<void>) => void };
+  call: { requestId: string; signal: AbortSignal; defer: (task: () => Promise<void>) => void; queueAs?: QueuePlace };
   now: () => number;
   /** The warm pool and delete queue (absent: create the session, delete it after the chat). */
   upkeep?: SessionUpkeep;
@@ -89,6 +90,7 @@ export async function openUpstreamSession(options: OpenUpstreamSessionOptions): 
     const reply = await pacedXipuCall(pacer, 'saveSession', () => saveSession(options.settings, { ...options.api, signal: undefined }), {
       signal: call.signal,
       defer: call.defer,
+      queueAs: call.queueAs,
       rateLimitBudget,
     });
     if (reply.ok) {

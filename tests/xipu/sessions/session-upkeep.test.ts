@@ -269,7 +269,9 @@ describe('refills and batched deletes take background turns only', () => {
     const refillsBefore = (await poolStatus(account)).refills;
     reservations.splice(0);
     turns.splice(0);
-    const booked = (prefix: string) => reservations.filter((entry) => entry.token.startsWith(prefix) && !entry.background && entry.result.status === 'reserved');
+    // A request's calls name its client and arrival first (fair queuing: queueToken).
+    const callOf = (token: string) => token.split('|').at(-1)!;
+    const booked = (prefix: string) => reservations.filter((entry) => callOf(entry.token).startsWith(prefix) && !entry.background && entry.result.status === 'reserved');
     const firstBookingOf = (token: string) => reservations.find((entry) => entry.token === token && entry.result.status === 'reserved');
 
     // A takes pooled session 2 and answers; its after() (its session's retirement, the refills) waits.
@@ -290,7 +292,7 @@ describe('refills and batched deletes take background turns only', () => {
     // Now A's after(): its refill asks for a turn (from one spacing after A's completions) and is
     // refused while B and C wait.
     const afterA = a.after();
-    const refused = await until(() => reservations.find((entry) => entry.background && entry.token.startsWith('saveSession:') && entry.result.status === 'refused'));
+    const refused = await until(() => reservations.find((entry) => entry.background && callOf(entry.token).startsWith('saveSession:') && entry.result.status === 'refused'));
     // D asks after the refill was refused: D is served, the refill is not in its way.
     const d = gateway!.chat({ model: MODEL, messages: [user('SIM-REPLY: D')] }).then((response) => response.json());
     await Promise.all([b, c, d, afterA]);
