@@ -1,4 +1,4 @@
-import type { ChatProvider, ChatRequest, ChatStreamPart } from '@/lib/providers/chat-provider';
+import type { ChatCallOptions, ChatProvider, ChatRequest, ChatStreamPart } from '@/lib/providers/chat-provider';
 import { applyToolPrompt } from '@/lib/tools/apply-tool-prompt';
 import { detectToolCalls } from '@/lib/tools/detect-tool-calls';
 import { reaskRequest } from '@/lib/tools/reask-request';
@@ -35,6 +35,8 @@ export interface ChatRunScope {
   observer?: ChatRunObserver;
   /** The deployment's tool-call trigger word (TOOL_CALL_TRIGGER), for emulated tools. */
   toolTrigger: string;
+  /** Told of each turn in the account's schedule before the answer starts (ChatCallOptions.onTurn). */
+  onTurn?: ChatCallOptions['onTurn'];
 }
 
 /** A started chat, for an API shape's encoder to answer in its wire format. */
@@ -64,7 +66,7 @@ export interface ChatRun {
 export async function runChat(request: ChatRequest, scope: ChatRunScope): Promise<ChatRun> {
   const createdAt = scope.now();
   const start = (upstreamRequest: ChatRequest, signal: AbortSignal) =>
-    scope.provider.streamChat(upstreamRequest, { signal, defer: scope.defer, requestId: scope.requestId, origin: scope.origin });
+    scope.provider.streamChat(upstreamRequest, { signal, defer: scope.defer, requestId: scope.requestId, origin: scope.origin, onTurn: scope.onTurn });
   // Tools and JSON answers are emulated on the text (docs/tool-calls.md) unless the provider
   // has them natively; a request without them goes to the provider exactly as the client sent it.
   const native = scope.provider.native;

@@ -96,6 +96,19 @@ export interface ChatCallOptions {
   requestId: string;
   /** This deployment's origin as the client reached it (for work in other routes, e.g. a login). */
   origin?: string;
+  /**
+   * Told of each turn this chat got in its account's call schedule (lib/pacing) before its
+   * answer started, with how long it waited for it: the request's queue wait, which the /admin
+   * chat shows. A provider without a schedule never calls it. Must not throw.
+   */
+  onTurn?: (turn: ScheduleTurn) => void;
+}
+
+/** One turn a chat got in its account's call schedule: the call, and how long it waited for its turn. */
+export interface ScheduleTurn {
+  /** The call, in the provider's words (XIPU: `saveSession`, `completions`). */
+  call: string;
+  waitedMs: number;
 }
 
 /**

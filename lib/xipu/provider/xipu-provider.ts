@@ -126,7 +126,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     call.defer(() => session.close());
 
     try {
-      const opened = await openCompletionsPaced(session, flattenMessages(request.messages), api, call.defer);
+      const opened = await openCompletionsPaced(session, flattenMessages(request.messages), api, call);
       // The token served a whole chat (saveSession alone is not enough: a policy that refuses
       // completions must not pass for a revocation): a later rejection means revoked or
       // expired, and a login helps.
@@ -165,7 +165,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     session: SessionLifecycle,
     text: string,
     api: XipuApiOptions,
-    defer: ChatCallOptions['defer'],
+    call: Pick<ChatCallOptions, 'defer' | 'onTurn'>,
   ): Promise<Awaited<ReturnType<typeof openCompletions>>> {
     return pacedXipuCall(
       options.pacer,
@@ -178,7 +178,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
         session.attachUpstream(opened.abort);
         return opened;
       },
-      { signal: api.signal, holdStream: options.serializeStreams, defer, afterFailure: () => session.endStream() },
+      { signal: api.signal, holdStream: options.serializeStreams, defer: call.defer, onTurn: call.onTurn, afterFailure: () => session.endStream() },
     );
   }
 }
