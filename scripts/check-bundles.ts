@@ -1,6 +1,7 @@
 /**
  * Proves from the build output that the browser stays out of the API: no /v1 route (nor its
- * alias without /v1) traces puppeteer-core or @sparticuz/chromium, and the routes that log
+ * alias without /v1, nor another streaming route of function-plan.ts such as /api/admin/chat)
+ * traces puppeteer-core or @sparticuz/chromium, and the routes that log
  * in do trace Chromium's bin/ files (which Next does not find by itself: next.config.mjs).
  * Nor does an API route trace a file of the simulator, the separate program in `simulator/`:
  * demo mode's lazy import of it (lib/gateway/start-demo-upstream.ts) is compiled into a
@@ -36,7 +37,9 @@ export function checkBundles(traces: RouteTraces): BundleCheck {
   const violations: string[] = [];
   const v1Routes = [...traces.keys()].filter((route) => route === 'v1' || route.startsWith('v1/'));
   const aliases = v1Routes.map((route) => route.slice('v1/'.length)).filter((route) => traces.has(route));
-  const apiRoutes = [...v1Routes, ...aliases].sort();
+  // The streaming routes outside /v1 (the /admin chat) run chats too: browser-free as well.
+  const streaming = FUNCTION_PLAN.streamingRoutes.map((route) => route.slice(1)).filter((route) => traces.has(route));
+  const apiRoutes = [...new Set([...v1Routes, ...aliases, ...streaming])].sort();
   if (v1Routes.length === 0) violations.push('no /v1 route traces found: is this a build of the gateway?');
 
   for (const route of apiRoutes) {

@@ -28,7 +28,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <script dangerouslySetInnerHTML={{ __html: FRAME_GUARD_SCRIPT }} />
       <style dangerouslySetInnerHTML={{ __html: ADMIN_STYLES }} />
       {view.kind === 'status' ? (
-        <AdminStatusView status={view.status} open={view.open} result={view.result} config={view.config} />
+        <AdminStatusView status={view.status} open={view.open} result={view.result} config={view.config} chat={view.chat} />
       ) : view.kind === 'sign-in' ? (
         <SignInView notice={view.notice} cookieWillNotStick={view.cookieWillNotStick} />
       ) : view.kind === 'not-configured' ? (

@@ -45,11 +45,14 @@ export function authenticateClient(headers: Headers, config: GatewayConfig): Cli
 export function matchEnvironmentKey(given: string, config: Pick<GatewayConfig, 'clientKeys'>): ClientIdentity | undefined {
   let matched: ClientIdentity | undefined;
   for (const clientKey of config.clientKeys) {
-    if (timingSafeEqual(given, clientKey.key) && !matched) {
-      matched = { name: clientKey.name, id: createHash('sha256').update(clientKey.key).digest('hex').slice(0, 16) };
-    }
+    if (timingSafeEqual(given, clientKey.key) && !matched) matched = environmentKeyIdentity(clientKey);
   }
   return matched;
+}
+
+/** An API_KEYS entry's identity: its name, and an id derived from the key (never the key). */
+export function environmentKeyIdentity(clientKey: GatewayConfig['clientKeys'][number]): ClientIdentity {
+  return { name: clientKey.name, id: createHash('sha256').update(clientKey.key).digest('hex').slice(0, 16) };
 }
 
 /** 401 `invalid_api_key`, OpenAI's answer to a wrong (or revoked) key. */

@@ -32,7 +32,11 @@ export async function identifyClient(headers: Headers, config: GatewayConfig, st
   return ANONYMOUS;
 }
 
-function admitManagedKey(record: ManagedKeyRecord, now: number): ClientIdentity {
+/**
+ * A managed key's identity with its limits, as a request with that key gets it.
+ * @throws GatewayError 401 `invalid_api_key` (revoked), `api_key_expired`.
+ */
+export function admitManagedKey(record: ManagedKeyRecord, now: number): ClientIdentity {
   if (record.revokedAt !== undefined) throw invalidApiKey('This API key was revoked.');
   if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now) {
     throw new GatewayError(`This API key expired at ${record.expiresAt}.`, { status: 401, type: 'authentication_error', code: 'api_key_expired', retryable: false });

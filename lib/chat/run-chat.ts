@@ -37,6 +37,8 @@ export interface ChatRunScope {
   toolTrigger: string;
   /** The client key and the request's arrival, for fair queuing (ChatCallOptions.queueAs). */
   queueAs?: ChatCallOptions['queueAs'];
+  /** Told of each turn in the account's schedule before the answer starts (ChatCallOptions.onTurn). */
+  onTurn?: ChatCallOptions['onTurn'];
 }
 
 /** A started chat, for an API shape's encoder to answer in its wire format. */
@@ -66,7 +68,7 @@ export interface ChatRun {
 export async function runChat(request: ChatRequest, scope: ChatRunScope): Promise<ChatRun> {
   const createdAt = scope.now();
   const start = (upstreamRequest: ChatRequest, signal: AbortSignal) =>
-    scope.provider.streamChat(upstreamRequest, { signal, defer: scope.defer, requestId: scope.requestId, origin: scope.origin, queueAs: scope.queueAs });
+    scope.provider.streamChat(upstreamRequest, { signal, defer: scope.defer, requestId: scope.requestId, origin: scope.origin, queueAs: scope.queueAs, onTurn: scope.onTurn });
   // Tools and JSON answers are emulated on the text (docs/tool-calls.md) unless the provider
   // has them natively; a request without them goes to the provider exactly as the client sent it.
   const native = scope.provider.native;

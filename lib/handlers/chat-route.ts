@@ -1,3 +1,4 @@
+import type { ClientIdentity } from '@/lib/auth/authenticate-client';
 import { enforceClientLimits } from '@/lib/auth/enforce-client-limits';
 import { estimateRequestTokens } from '@/lib/chat/estimate-request-tokens';
 import { observeChatRun } from '@/lib/chat/observe-chat-run';
@@ -6,7 +7,7 @@ import { resolveModelAlias } from '@/lib/config/model-aliases';
 import type { RouteHandler, RouteScope } from '@/lib/http/gateway-route';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { createRequestRecorder } from '@/lib/metrics/create-request-recorder';
-import type { ChatRequest } from '@/lib/providers/chat-provider';
+import type { ChatCallOptions, ChatRequest } from '@/lib/providers/chat-provider';
 import { failoverProvider } from '@/lib/providers/fail-over';
 import { modelNotFound } from '@/lib/errors/gateway-error';
 
@@ -31,6 +32,14 @@ export interface ChatRouteShape<Parsed = ChatRequest> {
    * `max_tokens: 1` quota probe), after the client's limits: its run, else undefined.
    */
   answerLocally?(chat: ChatRequest, startedAt: number): ChatRun | undefined;
+  /**
+   * Whose chat this is, when not the caller's key's: the /admin chat runs for a key the admin
+   * names (lib/handlers/admin-chat.ts), whose allow-list, limits, quota and usage then apply as
+   * if that key had called. Absent: `scope.client`.
+   */
+  clientOf?(parsed: Parsed, scope: RouteScope): Promise<ClientIdentity>;
+  /** Told of each turn in the account's schedule before the answer starts (ChatCallOptions.onTurn). */
+  onTurn?: ChatCallOptions['onTurn'];
 }
 
 /** The upstream id of answers the gateway gives itself, in logs and metrics. */
@@ -62,16 +71,18 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
     const chatRequest = shape.chatOf ? shape.chatOf(parsed) : (parsed as ChatRequest);
     scope.logFields.model = chatRequest.model;
     scope.logFields.stream = chatRequest.stream;
-    recorder.describe({ model: chatRequest.model, stream: chatRequest.stream });
+    const client = shape.clientOf ? await shape.clientOf(parsed, scope) : scope.client;
+    if (client !== scope.client) scope.logFields.client = client.name;
+    recorder.describe({ model: chatRequest.model, stream: chatRequest.stream, client: client.name });
 
     // The recorder's save (deferred above) frees the slot with its metrics write: one command;
     // a managed key's usage is settled then too (docs/keys.md).
-    const lease = await enforceClientLimits(store, scope.client, config.limits, scope.requestId, scope.context.now, {
+    const lease = await enforceClientLimits(store, client, config.limits, scope.requestId, scope.context.now, {
       model: chatRequest.model,
       estimateTokens: () => estimateRequestTokens(chatRequest),
     });
     recorder.holdLease(lease);
-    if (scope.client.managed) recorder.chargeTo({ keyId: scope.client.id, reservation: lease.reservation });
+    if (client.managed) recorder.chargeTo({ keyId: client.id, reservation: lease.reservation });
     const local = shape.answerLocally?.(chatRequest, startedAt);
     if (local) {
       scope.logFields.upstream = LOCAL_ANSWER;
@@ -105,6 +116,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       toolTrigger: config.tools.trigger,
       // Requests waiting for an account's schedule are served round robin across keys.
       queueAs: { client: scope.client.id, arrivedAt: startedAt },
+      onTurn: shape.onTurn,
     });
     recorder.countedUsage(run.usage);
     return shape.respond(run, parsed, { systemFingerprint: scope.context.systemFingerprint, scope });

@@ -1,4 +1,5 @@
 import { anthropicErrorResponse } from '@/lib/api/anthropic-messages/anthropic-error';
+import { adminChat } from './admin-chat';
 import { createKeyHandler, listKeysHandler, revokeKeyHandler, updateKeyHandler } from './admin-keys';
 import { anthropicCountTokens } from './anthropic-count-tokens';
 import { anthropicMessages } from './anthropic-messages';
@@ -31,3 +32,5 @@ export const workerRoutes = routeSet({ DELETE: deregisterWorkerHandler }, { auth
 /** The managed client keys: the admin's bearer or session, not a client key (lib/handlers/authorize-admin-request.ts). */
 export const adminKeysRoutes = routeSet({ GET: listKeysHandler, POST: createKeyHandler }, { authenticate: false });
 export const adminKeyRoutes = routeSet({ PATCH: updateKeyHandler, DELETE: revokeKeyHandler }, { authenticate: false });
+/** The /admin chat: the admin's bearer or session; the chat runs as the key the body names (lib/handlers/admin-chat.ts). */
+export const adminChatRoutes = routeSet({ POST: adminChat }, { authenticate: false });

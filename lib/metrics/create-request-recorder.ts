@@ -10,8 +10,11 @@ import { MAX_RECORDED_MODEL_LENGTH, type RequestRecord } from './request-record'
 
 /** Collects one chat request's record from the three places that each know part of it. */
 export interface RequestRecorder extends ChatRunObserver {
-  /** The handler read the body: which model, streamed or not. */
-  describe(details: { model: string; stream: boolean }): void;
+  /**
+   * The handler read the body: which model, streamed or not, and (when the route acts for
+   * another key than the caller's: the /admin chat) whose request it is.
+   */
+  describe(details: { model: string; stream: boolean; client?: string }): void;
   /** The provider (and account) the model routed to: its ChatProvider.id. */
   routedTo(upstream: string): void;
   /** The route answered (RouteScope.onAnswered): status and error code, success or failure. */
@@ -59,7 +62,7 @@ const CLIENT_CLOSED: Pick<RequestRecord, 'status' | 'error'> = { status: 499, er
  * record holds timing and outcome only (request-record.ts).
  */
 export function createRequestRecorder(options: RequestRecorderOptions): RequestRecorder {
-  let details: { model: string; stream: boolean } | undefined;
+  let details: { model: string; stream: boolean; client?: string } | undefined;
   let upstream: string | undefined;
   let answer: RouteAnswer | undefined;
   let firstTokenAt: number | undefined;
@@ -96,7 +99,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
     return {
       at: options.startedAt,
       requestId: options.requestId,
-      client: options.client,
+      client: details?.client ?? options.client,
       ...(details ? { model: details.model.slice(0, MAX_RECORDED_MODEL_LENGTH), stream: details.stream } : {}),
       ...(upstream === undefined ? {} : { upstream }),
       status: outcome.status,

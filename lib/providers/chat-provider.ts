@@ -102,6 +102,19 @@ export interface ChatCallOptions {
    * (XIPU's pacer) serves waiting requests round robin across keys by it (lib/pacing/slot-schedule.ts).
    */
   queueAs?: QueuePlace;
+  /**
+   * Told of each turn this chat got in its account's call schedule (lib/pacing) before its
+   * answer started, with how long it waited for it: the request's queue wait, which the /admin
+   * chat shows. A provider without a schedule never calls it. Must not throw.
+   */
+  onTurn?: (turn: ScheduleTurn) => void;
+}
+
+/** One turn a chat got in its account's call schedule: the call, and how long it waited for its turn. */
+export interface ScheduleTurn {
+  /** The call, in the provider's words (XIPU: `saveSession`, `completions`). */
+  call: string;
+  waitedMs: number;
 }
 
 /**

@@ -26,6 +26,8 @@ export const STREAMING_ROUTES = [
   '/responses',
   '/v1/messages',
   '/messages',
+  // The /admin chat (lib/handlers/admin-chat.ts): streams like /v1/chat/completions.
+  '/api/admin/chat',
 ] as const;
 
 export interface FunctionPlan {

@@ -31,6 +31,12 @@ describe('checkBundles', () => {
     expect(result.violations).toEqual(['/v1/chat/completions bundles puppeteer-core (../../node_modules/puppeteer-core/lib/cjs/puppeteer.js)']);
   });
 
+  it('checks a streaming route outside /v1 (the /admin chat) too', () => {
+    expect(checkBundles(traces({ ...healthy, 'api/admin/chat': clean })).apiRoutes).toContain('api/admin/chat');
+    const result = checkBundles(traces({ ...healthy, 'api/admin/chat': [...clean, '../../../node_modules/puppeteer-core/lib/esm/index.js'] }));
+    expect(result.violations).toEqual(['/api/admin/chat bundles puppeteer-core (../../../node_modules/puppeteer-core/lib/esm/index.js)']);
+  });
+
   it('fails when an alias without /v1 traces Chromium', () => {
     const result = checkBundles(traces({ ...healthy, models: [...clean, chromiumBin] }));
     expect(result.violations).toEqual([`/models bundles @sparticuz/chromium (${chromiumBin})`]);
@@ -60,5 +66,6 @@ describe('checkBundles', () => {
     expect(result.violations).toEqual([]);
     expect(result.apiRoutes).toContain('v1/chat/completions');
     expect(result.apiRoutes).toContain('chat/completions');
+    expect(result.apiRoutes).toContain('api/admin/chat');
   });
 });

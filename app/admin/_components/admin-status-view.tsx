@@ -1,8 +1,10 @@
 import type { ActionResult } from '@/lib/admin/view/action-result';
 import { formatUtc } from '@/lib/admin/view/format-time';
 import type { AdminViewConfig } from '@/lib/admin/view/load-admin-view';
+import type { AdminChatChoices } from '@/lib/admin/view/read-chat-choices';
 import { PANEL_TITLES, type AdminStatus, type PanelId } from '@/lib/admin/view/read-admin-status';
 import { ActionButton } from './action-button';
+import { ChatPanel } from './chat-panel';
 import { describeClientSetups } from '@/lib/admin/view/describe-client-setups';
 import { ClientSetupsPanel } from './client-setups-panel';
 import { ConfigurationPanel } from './configuration-panel';
@@ -20,7 +22,7 @@ import { TrafficPanel } from './traffic-panel';
 const RESULT_LEVELS = { ok: 'green', failed: 'red', info: 'unknown' } as const;
 
 /** The signed-in page: the verdict, every panel at a glance, then each panel with its actions. */
-export function AdminStatusView({ status, open, result, config }: { status: AdminStatus; open: boolean; result?: ActionResult; config: AdminViewConfig }) {
+export function AdminStatusView({ status, open, result, config, chat }: { status: AdminStatus; open: boolean; result?: ActionResult; config: AdminViewConfig; chat: AdminChatChoices }) {
   const now = status.generatedAt;
   const { panels } = status;
   const order = Object.keys(PANEL_TITLES) as PanelId[];
@@ -120,6 +122,8 @@ export function AdminStatusView({ status, open, result, config }: { status: Admi
           ))}
         </ul>
       </nav>
+
+      <ChatPanel choices={chat} />
 
       <div className="panels">
         <CredentialsPanel panel={panels.credentials} now={now} title={accountTitle(PANEL_TITLES.credentials, account)} account={account} />

@@ -76,6 +76,16 @@ table.nowrap th,table.nowrap td{white-space:nowrap}
 .signin p{margin:.5rem 0}
 #clients pre{white-space:pre-wrap;word-break:break-all;background:#f5f7f9;border:1px solid #e4e7eb;border-radius:4px;padding:.6rem;font-size:.85rem;user-select:all}
 #clients details{margin:.3rem 0}
+#chat{margin:0 0 1rem;--level:#0b57d0}
+.chat-pickers{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,16rem),1fr));gap:0 1rem}
+.chat-form select,.chat-form textarea{font:inherit;width:100%;padding:.5rem;border:1px solid #767c85;border-radius:.35rem;box-sizing:border-box;background:#fff;color:#1b1d21}
+.chat-form textarea{resize:vertical;min-height:4.5rem}
+button:disabled{opacity:.55;cursor:default}
+.chat-output{margin-top:.75rem;border-top:1px solid #e4e7eb;padding-top:.5rem}
+.chat-text{white-space:pre-wrap;overflow-wrap:anywhere}
+.chat-answer{min-height:1.5rem;padding:.5rem .6rem;background:#f8f9fa;border:1px solid #e4e7eb;border-radius:.35rem}
+.chat-reasoning .chat-text{color:#4a4f57;font-size:.9rem;border-left:3px solid #b0bcc4;padding:.2rem .6rem;margin:.3rem 0}
+.chat-output[data-outcome=failed] .chat-answer{border-color:#eba39d}
 @media (max-width:40rem){
   body{padding:.6rem .6rem 2rem!important}
   .admin h1{font-size:1.25rem}

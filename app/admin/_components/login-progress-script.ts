@@ -1,9 +1,9 @@
 import { STEP_STATE_LABELS } from '@/lib/xipu/credentials/login-progress';
 
 /**
- * The page's only script: while a login started here runs, ask GET /admin/status every
- * second and update the step list; when the login ends, load the page again so every panel
- * shows the outcome. Plain DOM, text only (no HTML from the answer). Without JavaScript the
+ * One of the page's two scripts (the other: the chat panel's CHAT_PANEL_SCRIPT): while a login
+ * started here runs, ask GET /admin/status every second and update the step list; when the
+ * login ends, load the page again so every panel shows the outcome. Plain DOM, text only (no HTML from the answer). Without JavaScript the
  * "Refresh" link does the same by hand.
  */
 export const LOGIN_PROGRESS_SCRIPT = `(function () {

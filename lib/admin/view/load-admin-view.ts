@@ -4,6 +4,7 @@ import { resolveAdminContext, type AdminDependencies } from '../context/admin-de
 import { readAdminStatus, type AdminStatus, type AdminStatusSources } from './read-admin-status';
 import { needsSecureCookie, type RequestOrigin } from '../access/read-request-origin';
 import { readAdminAccess } from '../access/read-admin-access';
+import { readChatChoices, type AdminChatChoices } from './read-chat-choices';
 
 /** What the page renders: exactly one of these, and nothing beyond it. */
 export type AdminView =
@@ -14,7 +15,7 @@ export type AdminView =
   | { kind: 'sign-in'; notice?: 'failed' | 'signed-out'; cookieWillNotStick: boolean }
   /** Signed in (or open), but the gateway cannot run (hosted without Upstash). */
   | { kind: 'unavailable'; message: string; open: boolean }
-  | { kind: 'status'; open: boolean; status: AdminStatus; result?: ActionResult; config: AdminViewConfig };
+  | { kind: 'status'; open: boolean; status: AdminStatus; result?: ActionResult; config: AdminViewConfig; chat: AdminChatChoices };
 
 /** The few configuration facts the markup needs (never a secret). */
 export interface AdminViewConfig {
@@ -55,13 +56,17 @@ export async function loadAdminView(input: {
   const resolved = await resolveAdminContext(input.dependencies);
   if (resolved.kind === 'misconfigured') return { kind: 'misconfigured', message: resolved.message };
   if (resolved.kind === 'unavailable') return { kind: 'unavailable', message: resolved.message, open };
-  const status = await readAdminStatus({ config: resolved.config, context: resolved.context, now, accountId: single(input.searchParams.account), sources: input.sources });
+  const [status, chat] = await Promise.all([
+    readAdminStatus({ config: resolved.config, context: resolved.context, now, accountId: single(input.searchParams.account), sources: input.sources }),
+    readChatChoices(resolved.context, now),
+  ]);
   return {
     kind: 'status',
     open,
     status,
     result: await decodeActionResult(single(input.searchParams.result), resolved.config.adminPassword, now),
     config: viewConfig(resolved.config, input.origin.origin),
+    chat,
   };
 }
 

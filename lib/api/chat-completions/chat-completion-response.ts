@@ -17,7 +17,14 @@ import { createChatStreamEncoder } from './encode-chat-stream';
 export async function chatCompletionResponse(
   run: ChatRun,
   request: Pick<ChatRequest, 'model' | 'stream' | 'includeUsage'>,
-  options: { systemFingerprint?: string },
+  options: {
+    systemFingerprint?: string;
+    /**
+     * Streaming only: one more complete SSE event, sent after the chat's own last event
+     * (`[DONE]`, or the error event) — the /admin chat's timings. Called when the answer has ended.
+     */
+    lastEvent?: () => string;
+  },
 ): Promise<Response> {
   const shared = {
     id: newChatCompletionId(),
@@ -27,10 +34,14 @@ export async function chatCompletionResponse(
     countUsage: run.usage,
   };
   if (request.stream) {
-    const events = run.parts
-      .pipeThrough(createChatStreamEncoder({ ...shared, includeUsage: request.includeUsage }))
-      .pipeThrough(insertKeepAlive());
-    return sseResponse(events);
+    let events = run.parts.pipeThrough(createChatStreamEncoder({ ...shared, includeUsage: request.includeUsage }));
+    if (options.lastEvent) events = events.pipeThrough(appendEvent(options.lastEvent));
+    return sseResponse(events.pipeThrough(insertKeepAlive()));
   }
   return Response.json(await collectChatCompletion(run.parts, shared));
+}
+
+/** Passes the events through, then sends `event()` once they have ended. */
+function appendEvent(event: () => string): TransformStream<string, string> {
+  return new TransformStream<string, string>({ flush: (controller) => controller.enqueue(event()) });
 }

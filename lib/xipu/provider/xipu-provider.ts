@@ -165,7 +165,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
     session: SessionLifecycle,
     text: string,
     api: XipuApiOptions,
-    { defer, queueAs }: Pick<ChatCallOptions, 'defer' | 'queueAs'>,
+    call: Pick<ChatCallOptions, 'defer' | 'onTurn' | 'queueAs'>,
   ): Promise<Awaited<ReturnType<typeof openCompletions>>> {
     return pacedXipuCall(
       options.pacer,
@@ -178,7 +178,7 @@ export function createXipuProvider(options: XipuProviderOptions): ChatProvider {
         session.attachUpstream(opened.abort);
         return opened;
       },
-      { signal: api.signal, holdStream: options.serializeStreams, defer, queueAs, afterFailure: () => session.endStream() },
+      { signal: api.signal, holdStream: options.serializeStreams, defer: call.defer, onTurn: call.onTurn, queueAs: call.queueAs, afterFailure: () => session.endStream() },
     );
   }
 }

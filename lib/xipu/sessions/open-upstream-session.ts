@@ -1,7 +1,7 @@
-import type { QueuePlace } from '@/lib/pacing/slot-schedule';
 import { describeErrorForLog } from '@/lib/errors/gateway-error';
 import { logEvent } from '@/lib/log/log-event';
 import type { Pacer } from '@/lib/pacing/pacer';
+import type { ChatCallOptions } from '@/lib/providers/chat-provider';
 import type { AccountStore } from '@/lib/xipu/account/account-store';
 import { xipuAccountTtls } from '@/lib/xipu/account/account-keys';
 import type { StoredCredentials } from '@/lib/xipu/api/stored-credentials';
@@ -28,7 +28,7 @@ export interface OpenUpstreamSessionOptions {
   account: AccountStore;
   /** Other credentials for the delete, when XIPU rejects the current ones (CredentialSource.fresherThan). */
   fresherThan: (rejected: StoredCredentials) => Promise<StoredCredentials | undefined>;
-  call: { requestId: string; signal: AbortSignal; defer: (task: () => Promise<void>) => void; queueAs?: QueuePlace };
+  call: Pick<ChatCallOptions, 'requestId' | 'signal' | 'defer' | 'onTurn' | 'queueAs'>;
   now: () => number;
   /** The warm pool and delete queue (absent: create the session, delete it after the chat). */
   upkeep?: SessionUpkeep;
@@ -92,6 +92,7 @@ export async function openUpstreamSession(options: OpenUpstreamSessionOptions): 
       defer: call.defer,
       queueAs: call.queueAs,
       rateLimitBudget,
+      onTurn: call.onTurn,
     });
     if (reply.ok) {
       // The caller defers the delete as soon as this returns; a failed record only costs the

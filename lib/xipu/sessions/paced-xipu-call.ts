@@ -1,5 +1,6 @@
 import { isGatewayError } from '@/lib/errors/gateway-error';
 import type { Pacer, PacerTurn, UpstreamCall, WaitForTurnOptions } from '@/lib/pacing/pacer';
+import type { ChatCallOptions } from '@/lib/providers/chat-provider';
 
 /** 429s retried (each after a new turn) before giving up: docs/xipu-protocol.md "Common errors". */
 export const MAX_RATE_LIMIT_RETRIES = 2;
@@ -20,6 +21,8 @@ export interface PacedXipuCallOptions extends WaitForTurnOptions {
    * loop calls again (saveSession after a sweep). Default: a fresh one for this call.
    */
   rateLimitBudget?: RateLimitBudget;
+  /** Told of every turn granted, with its wait (ChatCallOptions.onTurn: the request's queue wait). */
+  onTurn?: ChatCallOptions['onTurn'];
 }
 
 /**
@@ -34,9 +37,10 @@ export async function pacedXipuCall<Result>(
   operation: (turn: PacerTurn) => Promise<Result>,
   options: PacedXipuCallOptions = {},
 ): Promise<Result> {
-  const { afterFailure, rateLimitBudget = { retried: 0 }, ...turnOptions } = options;
+  const { afterFailure, rateLimitBudget = { retried: 0 }, onTurn, ...turnOptions } = options;
   for (;;) {
     const turn = await pacer.waitForTurn(call, turnOptions);
+    onTurn?.({ call, waitedMs: turn.waitedMs });
     let result: Result;
     try {
       result = await operation(turn);

@@ -98,7 +98,7 @@ describe('what /admin shows', () => {
     expect(panels.configuration.items.find((item) => item.name === 'API_KEYS')).toMatchObject({ value: 'set: 1 key(s)' });
     expect(loaded.status.overall.checks?.length).toBeGreaterThan(0);
 
-    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config }));
+    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config, chat: loaded.chat }));
     const secrets = [kit.harness.config.xipu.manualCredentials!.jmToken, kit.harness.config.xipu.manualCredentials!.sdpSession, 'sk-live-key-0123456789', ADMIN_PASSWORD];
     for (const secret of secrets) expect(html).not.toContain(secret);
     for (const title of ['Upstream credentials', 'Last login', 'Heartbeat', 'Pacer', 'Sessions', 'Session pool', 'Traffic', 'Reachability', 'Configuration']) {
@@ -112,6 +112,11 @@ describe('what /admin shows', () => {
     expect(html).toContain(`export ANTHROPIC_BASE_URL=${GATEWAY_ORIGIN}\n`);
     expect(html).toContain(`base_url = &quot;${GATEWAY_ORIGIN}/v1&quot;`);
     expect(html).toContain(`Custom endpoint: ${GATEWAY_ORIGIN}\n`);
+    // Try a chat: the models and the keys by name, never a key's text (checked above).
+    expect(html).toContain('Try a chat');
+    expect(loaded.chat.models).toContain('gpt-4.1');
+    expect(loaded.chat.keys).toEqual([{ value: 'laptop', name: 'laptop', source: 'environment' }]);
+    expect(html).toContain('<option value="laptop">laptop (API_KEYS)</option>');
   });
 
   it('open locally (no ADMIN_PASSWORD): the panels with a loud banner', async () => {
@@ -119,7 +124,7 @@ describe('what /admin shows', () => {
     const loaded = await view();
     if (loaded.kind !== 'status') throw new Error(`expected the status view, got ${loaded.kind}`);
     expect(loaded.open).toBe(true);
-    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config }));
+    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config, chat: loaded.chat }));
     expect(html).toContain('This page is open to anyone who can reach this port.');
     expect(html).not.toContain('sign-out');
   });

@@ -231,7 +231,7 @@ describe('the whole page from one store', () => {
   const gateway = config();
   const pageOf = async (store: Store) => {
     const status = await readAdminStatus({ config: gateway, context: buildGatewayContext(gateway, { store, now: () => NOW }), now: NOW });
-    const html = renderToStaticMarkup(createElement(AdminStatusView, { status, open: false, config: { origin: 'https://gateway.example', demoMode: false, hosted: false, loginEnabled: false } }));
+    const html = renderToStaticMarkup(createElement(AdminStatusView, { status, open: false, config: { origin: 'https://gateway.example', demoMode: false, hosted: false, loginEnabled: false }, chat: { models: [], keys: [], problems: [] } }));
     return { status, html };
   };
 

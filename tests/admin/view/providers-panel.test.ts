@@ -61,7 +61,7 @@ describe('the Providers panel', () => {
     expect(panel.workers?.map((worker) => [worker.id, worker.health, worker.inFlight])).toEqual([['gpu-box', 'ok', 0]]);
     expect(panel.level).toBe('red');
 
-    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config }));
+    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config, chat: loaded.chat }));
     expect(html).toContain('upstream:lab');
     expect(html).toContain('gpu-box');
     expect(html).not.toContain('sk-upstream-secret-key');

@@ -57,7 +57,7 @@ describe('/admin with several XIPU accounts', () => {
     expect(second.status.accounts.selected).toBe('expired');
     expect(second.status.panels.credentials.reason).toMatch(/expired/i);
     expect(first.status.panels.credentials.reason).not.toMatch(/expired/i);
-    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: second.status, open: second.open, result: second.result, config: second.config }));
+    const html = renderToStaticMarkup(createElement(AdminStatusView, { status: second.status, open: second.open, result: second.result, config: second.config, chat: second.chat }));
     expect(html).toContain('href="/admin?account=one"');
     expect(html).toContain('action="/admin/actions/heartbeat?account=expired"');
     expect(html).toContain('Heartbeat · expired');

@@ -75,6 +75,18 @@ describe('pacedXipuCall', () => {
     expect(waits).toEqual([{ call: 'saveSession', options: { signal, holdStream: true, defer } }]);
   });
 
+  it('tells onTurn of every turn with its wait (a 429 retry too), and does not pass it to the pacer', async () => {
+    const { pacer, events, waits } = recordingPacer();
+    const turns: unknown[] = [];
+    const result = await pacedXipuCall(pacer, 'completions', scripted([rateLimited], events), { onTurn: (turn) => turns.push(turn) });
+    expect(result).toBe('ok');
+    expect(turns).toEqual([
+      { call: 'completions', waitedMs: 0 },
+      { call: 'completions', waitedMs: 0 },
+    ]);
+    expect(waits.map((wait) => wait.options)).toEqual([{}, {}]);
+  });
+
   it.each([
     { retriedBefore: 0, failures: 2, result: 'ok' },
     { retriedBefore: 1, failures: 1, result: 'ok' },
