@@ -51,6 +51,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       store,
       requestId: scope.requestId,
       client: scope.client.name,
+      keyId: scope.client.managed ? scope.client.id : undefined,
       startedAt,
       now: scope.context.now,
       signal: request.signal,
