@@ -104,6 +104,7 @@ beforeAll(async () => {
     ADMIN_PASSWORD,
     API_KEYS: `env-user:${ENV_KEY}`,
     UPSTREAMS: JSON.stringify([{ id: 'lab', baseUrl: upstream.url, models: ['chat-a', 'chat-b', 'claude-sonnet-4-5'] }]),
+    MODEL_ALIASES: 'team-model=chat-b',
   };
   const first = await startGatewayHarness({ environment, store: store(), now });
   instances = [first, ...(await Promise.all([1, 2].map(() => startGatewayHarness({ environment, store: store(), now, existingSimulator: first.simulator }))))];
@@ -290,6 +291,40 @@ describe('errors per day', () => {
     redis.resetCount();
     expect((await adminList()).status).toBe(200);
     expect(redis.commandCount()).toBe(2);
+  });
+});
+
+describe('/v1/models with an allow-list', () => {
+  const models = async (key: string, headers: Record<string, string> = {}) => {
+    const response = await instances[0]!.routes.models.GET(new Request('http://gateway.test/v1/models', { headers: { authorization: `Bearer ${key}`, ...headers } }));
+    expect(response.status).toBe(200);
+    return (await response.json()) as { data: Array<{ id: string; owned_by?: string }> };
+  };
+  const model = (key: string, id: string) =>
+    instances[1]!.routes.model.GET(new Request(`http://gateway.test/v1/models/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({ id: [id] }) });
+
+  it('lists exactly the allowed ids served (an alias under its own name), and 404s the others by id', async () => {
+    const { key } = await createKey({ name: 'listing', models: ['team-model', 'chat-a', 'nothing-serves-this'] });
+    const listedModels = await models(key);
+    expect(listedModels.data.map((entry) => [entry.id, entry.owned_by])).toEqual([['team-model', 'lab'], ['chat-a', 'lab']]);
+    const anthropic = (await models(key, { 'anthropic-version': '2023-06-01' })) as unknown as { data: Array<{ id: string }> };
+    expect(anthropic.data.map((entry) => entry.id)).toEqual(['team-model', 'chat-a']);
+    expect((await model(key, 'chat-a')).status).toBe(200);
+    expect(await (await model(key, 'team-model')).json()).toMatchObject({ id: 'team-model', object: 'model', owned_by: 'lab' });
+    for (const outside of ['chat-b', 'nothing-serves-this']) {
+      const refused = await model(key, outside);
+      expect(refused.status).toBe(404);
+      expect(await refused.json()).toMatchObject({ error: { code: 'model_not_found' } });
+    }
+  });
+
+  it('a key without an allow-list and an API_KEYS key see every model, as before', async () => {
+    const { key } = await createKey({ name: 'no-list' });
+    const everything = (await models(ENV_KEY)).data.map((entry) => entry.id);
+    expect(everything).toEqual(expect.arrayContaining(['chat-a', 'chat-b', 'claude-sonnet-4-5']));
+    expect(everything).not.toContain('team-model');
+    expect((await models(key)).data.map((entry) => entry.id)).toEqual(everything);
+    expect((await model(ENV_KEY, 'chat-b')).status).toBe(200);
   });
 });
 
