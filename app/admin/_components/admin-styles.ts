@@ -76,6 +76,11 @@ table.nowrap th,table.nowrap td{white-space:nowrap}
 .signin p{margin:.5rem 0}
 #clients pre{white-space:pre-wrap;word-break:break-all;background:#f5f7f9;border:1px solid #e4e7eb;border-radius:4px;padding:.6rem;font-size:.85rem;user-select:all}
 #clients details{margin:.3rem 0}
+input[type=number],input[type=datetime-local]{font:inherit;width:100%;max-width:32rem;padding:.45rem;border:1px solid #767c85;border-radius:.35rem;box-sizing:border-box;background:#fff;color:#1b1d21}
+.key-fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,15rem),1fr));gap:0 1rem}
+.key-details{border-top:1px solid #e4e7eb;padding-top:.4rem}
+button.danger{border-color:#b3261e;color:#b3261e}
+button.danger:hover{background:#fce8e6}
 @media (max-width:40rem){
   body{padding:.6rem .6rem 2rem!important}
   .admin h1{font-size:1.25rem}
