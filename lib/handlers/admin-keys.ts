@@ -1,13 +1,13 @@
 import type { z } from 'zod';
-import { describeIssue } from '@/lib/config/provider-entries';
 import { GatewayError, invalidRequest } from '@/lib/errors/gateway-error';
 import type { RouteHandler, RouteScope } from '@/lib/http/gateway-route';
 import { readJsonBody } from '@/lib/http/read-json-body';
 import { createManagedKey } from '@/lib/keys/create-managed-key';
 import { listManagedKeys } from '@/lib/keys/list-managed-keys';
-import { createKeySchema, patchKeySchema, toKeyView } from '@/lib/keys/managed-key';
-import { readKeyUsage } from '@/lib/keys/read-key-usage';
+import { createKeySchema, KEY_ID_PATTERN, patchKeySchema, toKeyView } from '@/lib/keys/managed-key';
+import { readKeysUsage } from '@/lib/keys/read-keys-usage';
 import { revokeManagedKey, updateManagedKey } from '@/lib/keys/update-managed-key';
+import { validateKeySettings } from '@/lib/keys/validate-key-settings';
 import { authorizeAdminRequest } from './authorize-admin-request';
 
 /** A key's settings are a few hundred bytes; this bounds what an admin call can make the store hold. */
@@ -17,13 +17,18 @@ const NO_STORE = { 'cache-control': 'no-store' };
 /**
  * GET /api/admin/keys: the managed keys (`source: "store"`) with their limits and usage, then
  * API_KEYS' entries by name (`source: "environment"`, read-only: changed by a redeploy). Never
- * a key or its hash. One store command, plus one per managed key for its usage.
+ * a key or its hash. Two store commands whatever the number of keys (the records; every key's
+ * usage in one script), one without managed keys. `usage.days` lists only the days with use.
  */
 export const listKeysHandler: RouteHandler = async (request, scope) => {
   const { config, store, now } = scope.context;
   await authorizeAdminRequest(request, config, now());
   const records = await listManagedKeys(store);
-  const managed = await Promise.all(records.map(async (record) => ({ ...toKeyView(record), source: 'store' as const, usage: await readKeyUsage(store, record.id, now()) })));
+  const usage = await readKeysUsage(store, records.map((record) => record.id), now());
+  const managed = records.map((record) => {
+    const { days, ...summary } = usage.get(record.id)!;
+    return { ...toKeyView(record), source: 'store' as const, usage: { ...summary, days: days.filter((day) => day.requests > 0 || day.errors > 0) } };
+  });
   const environment = config.clientKeys.map((clientKey) => ({ name: clientKey.name, source: 'environment' as const, readOnly: true }));
   return Response.json({ object: 'list', data: [...managed, ...environment] }, { headers: NO_STORE });
 };
@@ -58,18 +63,15 @@ export const revokeKeyHandler: RouteHandler = async (request, scope) => {
 };
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') || null;
-    throw invalidRequest(`Invalid key settings: ${describeIssue(parsed.error)}.`, field, 'invalid_key_settings');
-  }
-  return parsed.data;
+  const checked = validateKeySettings(schema, body);
+  if (!checked.ok) throw invalidRequest(checked.message, checked.field, 'invalid_key_settings');
+  return checked.settings;
 }
 
 function keyIdParam(scope: RouteScope): string {
   const raw = scope.params.id;
   const id = Array.isArray(raw) ? raw.join('/') : (raw ?? '');
-  if (!/^key_[0-9a-f]{16}$/.test(id)) throw invalidRequest('The key id in the path looks like key_ and 16 hex digits.', 'id', 'invalid_key_id');
+  if (!KEY_ID_PATTERN.test(id)) throw invalidRequest('The key id in the path looks like key_ and 16 hex digits.', 'id', 'invalid_key_id');
   return id;
 }
 

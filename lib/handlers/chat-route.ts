@@ -60,6 +60,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       store,
       requestId: scope.requestId,
       client: scope.client.name,
+      keyId: scope.client.managed ? scope.client.id : undefined,
       startedAt,
       now: scope.context.now,
       signal: request.signal,
@@ -115,7 +116,7 @@ export function chatRoute<Parsed = ChatRequest>(shape: ChatRouteShape<Parsed>): 
       observer: recorder,
       toolTrigger: config.tools.trigger,
       // Requests waiting for an account's schedule are served round robin across keys.
-      queueAs: { client: scope.client.id, arrivedAt: startedAt },
+      queueAs: { client: client.id, arrivedAt: startedAt },
       onTurn: shape.onTurn,
     });
     recorder.countedUsage(run.usage);

@@ -32,7 +32,7 @@ const embeddingsRequestSchema = z.looseObject({
 export const embeddings: RouteHandler = async (request, scope) => {
   const { config, store, providers } = scope.context;
   const startedAt = scope.context.now();
-  const recorder = createRequestRecorder({ store, requestId: scope.requestId, client: scope.client.name, startedAt, now: scope.context.now, signal: request.signal });
+  const recorder = createRequestRecorder({ store, requestId: scope.requestId, client: scope.client.name, keyId: scope.client.managed ? scope.client.id : undefined, startedAt, now: scope.context.now, signal: request.signal });
   scope.onAnswered(recorder.answered);
   scope.defer(recorder.save);
 

@@ -50,6 +50,9 @@ export type ManagedKeyRecord = z.infer<typeof managedKeyRecordSchema>;
 /** A managed key as the admin API shows it: no key, no hash. */
 export type ManagedKeyView = Omit<ManagedKeyRecord, 'hash'>;
 
+/** A managed key's id: `key_` and 16 hex digits (public: in URLs, forms, logs and request records, never a secret). */
+export const KEY_ID_PATTERN = /^key_[0-9a-f]{16}$/;
+
 /** The hex SHA-256 under which a key is found: a key has ≥ 128 random bits, so a fast hash is enough. */
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');

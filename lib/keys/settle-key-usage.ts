@@ -14,12 +14,14 @@ export interface KeyUsage {
   at: number;
   /** The tokens reserved up front, if the key has a daily quota: replaced by what was used. */
   reservation?: TokenReservation;
+  /** The request failed (the recorder's countsAsError): counted in the day's `errors` too. */
+  failed?: boolean;
 }
 
 /**
  * After the response closed: replaces the request's reservation by the tokens counted (on the
- * day reserved; never below zero) and adds the request to the key's usage counters. One store
- * command.
+ * day reserved; never below zero) and adds the request to the key's usage counters (and to the
+ * day's `errors` when it failed). One store command.
  */
 export async function settleKeyUsage(store: Store, usage: KeyUsage): Promise<void> {
   const prompt = Math.max(0, Math.round(usage.promptTokens));
@@ -28,14 +30,15 @@ export async function settleKeyUsage(store: Store, usage: KeyUsage): Promise<voi
   await store.run(
     SETTLE_USAGE_SCRIPT,
     [storeKeys.managedKeyUsage(usage.keyId), reservation ? storeKeys.managedKeyTokens(reservation.keyId, reservation.day) : ''],
-    [utcDay(usage.at), prompt, completion, reservation ? prompt + completion - reservation.tokens : 0, Math.round(usage.at), storeTtls.managedKeyUsageMs, storeTtls.managedKeyTokensMs],
+    [utcDay(usage.at), prompt, completion, reservation ? prompt + completion - reservation.tokens : 0, Math.round(usage.at), storeTtls.managedKeyUsageMs, storeTtls.managedKeyTokensMs, usage.failed ? 1 : 0],
   );
 }
 
 /**
  * KEYS[1] the key's usage hash   KEYS[2] the reserved day's token counter, or "" without a quota.
  * ARGV[1] day   ARGV[2] prompt tokens   ARGV[3] completion tokens   ARGV[4] correction (used − reserved)
- * ARGV[5] now   ARGV[6] usage ttlMs   ARGV[7] counter ttlMs.  Returns 1.
+ * ARGV[5] now   ARGV[6] usage ttlMs   ARGV[7] counter ttlMs   ARGV[8] 1 when the request failed, else 0.
+ * Returns 1. (`<day>:errors` is new: a usage hash written before it has none, read as 0.)
  */
 const SETTLE_USAGE_SCRIPT: StoreScript<void> = {
   name: 'settleKeyUsage',
@@ -44,6 +47,7 @@ local day = ARGV[1]
 redis.call("HINCRBY", KEYS[1], day .. ":requests", 1)
 redis.call("HINCRBY", KEYS[1], day .. ":prompt", tonumber(ARGV[2]))
 redis.call("HINCRBY", KEYS[1], day .. ":completion", tonumber(ARGV[3]))
+if ARGV[8] == "1" then redis.call("HINCRBY", KEYS[1], day .. ":errors", 1) end
 redis.call("HSET", KEYS[1], "lastUsedAt", ARGV[5])
 redis.call("PEXPIRE", KEYS[1], tonumber(ARGV[6]))
 if KEYS[2] ~= "" then
@@ -53,10 +57,11 @@ if KEYS[2] ~= "" then
 end
 return 1
 `,
-  inMemory(redis, [usageKey = '', counterKey = ''], [day = '', prompt, completion, correction, now = '', usageTtl, counterTtl]) {
+  inMemory(redis, [usageKey = '', counterKey = ''], [day = '', prompt, completion, correction, now = '', usageTtl, counterTtl, failed]) {
     redis.hIncrBy(usageKey, `${day}:requests`, 1);
     redis.hIncrBy(usageKey, `${day}:prompt`, Number(prompt));
     redis.hIncrBy(usageKey, `${day}:completion`, Number(completion));
+    if (failed === '1') redis.hIncrBy(usageKey, `${day}:errors`, 1);
     redis.hSet(usageKey, { lastUsedAt: now });
     redis.pExpire(usageKey, Number(usageTtl));
     if (counterKey !== '') {

@@ -5,6 +5,7 @@ import type { TokenReservation } from '@/lib/keys/reserve-daily-tokens';
 import { settleKeyUsage } from '@/lib/keys/settle-key-usage';
 import { logEvent } from '@/lib/log/log-event';
 import type { Store } from '@/lib/store/store';
+import { countsAsError } from './classify-request-outcome';
 import { recordRequest } from './record-request';
 import { MAX_RECORDED_MODEL_LENGTH, type RequestRecord } from './request-record';
 
@@ -41,6 +42,8 @@ export interface RequestRecorderOptions {
   requestId: string;
   /** The client key's name (ClientIdentity.name), never the key. */
   client: string;
+  /** A managed key's id (ClientIdentity.id of a key with `managed`), recorded with the request. */
+  keyId?: string;
   /** When the request started (epoch ms, the context's clock). */
   startedAt: number;
   now: () => number;
@@ -85,7 +88,14 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
     return Promise.race([endSeen, timeout]).finally(() => clearTimeout(timer));
   }
 
-  function buildRecord(routeAnswer: RouteAnswer): RequestRecord {
+  /** What the request charges its managed key (undefined for other keys): the tokens counted once it ended. */
+  function chargedUsage(): { promptTokens: number; completionTokens: number } | undefined {
+    if (!charge) return undefined;
+    const usage = readUsage?.() ?? { promptTokens: 0, completionTokens: 0 };
+    return { promptTokens: Math.max(0, Math.round(usage.promptTokens)), completionTokens: Math.max(0, Math.round(usage.completionTokens)) };
+  }
+
+  function buildRecord(routeAnswer: RouteAnswer, charged: { promptTokens: number; completionTokens: number } | undefined): RequestRecord {
     let outcome: Pick<RequestRecord, 'status' | 'error'> = {
       status: routeAnswer.status,
       error: routeAnswer.error ?? (end?.outcome === 'error' ? end.error : undefined),
@@ -100,6 +110,8 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       at: options.startedAt,
       requestId: options.requestId,
       client: details?.client ?? options.client,
+      // The key charged (the /admin chat's chosen key) or the one that authenticated.
+      ...((charge?.keyId ?? options.keyId) === undefined ? {} : { keyId: charge?.keyId ?? options.keyId }),
       ...(details ? { model: details.model.slice(0, MAX_RECORDED_MODEL_LENGTH), stream: details.stream } : {}),
       ...(upstream === undefined ? {} : { upstream }),
       status: outcome.status,
@@ -107,6 +119,7 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(firstTokenAt === undefined ? {} : { ttftMs: Math.max(0, firstTokenAt - options.startedAt) }),
       durationMs: Math.max(0, Math.max(endedAt, routeAnswer.at) - options.startedAt),
+      ...(charged ?? {}),
     };
   }
 
@@ -143,27 +156,31 @@ export function createRequestRecorder(options: RequestRecorderOptions): RequestR
       if (!answer) {
         logEvent('warn', 'metrics_without_answer', { requestId: options.requestId });
         if (lease) await releaseLease(options.store, lease.key, lease.member).catch(() => undefined);
-        await settle();
+        await settle(chargedUsage(), false);
         return;
       }
       if (answer.status < 400 && !end) await waitForEnd(options.endWaitMs ?? DEFAULT_END_WAIT_MS);
+      const charged = chargedUsage();
+      const record = buildRecord(answer, charged);
       try {
-        await recordRequest(options.store, buildRecord(answer), lease);
+        await recordRequest(options.store, record, lease);
       } catch (error) {
         logEvent('warn', 'metrics_write_failed', { requestId: options.requestId, error: error instanceof Error ? error.message : String(error) });
         // The slot must not stay taken because the metrics failed; its lease would free it later anyway.
         if (lease) await releaseLease(options.store, lease.key, lease.member).catch(() => undefined);
       }
-      await settle();
+      await settle(charged, countsAsError(record));
     },
   };
 
-  /** A managed key's usage, counted once the answer ended; a failure is logged (the reservation lapses with its day). */
-  async function settle(): Promise<void> {
-    if (!charge) return;
-    const usage = readUsage?.() ?? { promptTokens: 0, completionTokens: 0 };
+  /**
+   * A managed key's usage, counted once the answer ended — an error too when `failed` (the same
+   * verdict as the hourly `errors` counter); a failure is logged (the reservation lapses with its day).
+   */
+  async function settle(usage: { promptTokens: number; completionTokens: number } | undefined, failed: boolean): Promise<void> {
+    if (!charge || !usage) return;
     try {
-      await settleKeyUsage(options.store, { ...charge, ...usage, at: options.now() });
+      await settleKeyUsage(options.store, { ...charge, ...usage, at: options.now(), failed });
     } catch (error) {
       logEvent('warn', 'key_usage_write_failed', { requestId: options.requestId, error: error instanceof Error ? error.message : String(error) });
     }

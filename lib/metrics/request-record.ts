@@ -11,6 +11,8 @@ export interface RequestRecord {
   requestId: string;
   /** The client key's name from API_KEYS (or its masked form, or "anonymous"): never the key. */
   client: string;
+  /** A managed key's id (lib/keys; `key_…`, public, never the key): the admin page's last requests per key. Absent for API_KEYS and anonymous use. */
+  keyId?: string;
   /** The model asked for (cut to MAX_RECORDED_MODEL_LENGTH); absent when the body was unreadable. */
   model?: string;
   /** The provider and account the model routed to (`xipu:default`, ChatProvider.id): metrics per account. */
@@ -29,6 +31,9 @@ export interface RequestRecord {
   durationMs: number;
   /** The error's OpenAI `code` (else its `type`): a fixed identifier, never a message. */
   error?: string;
+  /** The tokens charged to a managed key (as its usage counters got them); absent for other keys. */
+  promptTokens?: number;
+  completionTokens?: number;
 }
 
 /** Model ids are client input: long ones are cut, so a record stays small. */
@@ -39,6 +44,7 @@ export const requestRecordSchema: z.ZodType<RequestRecord> = z.object({
   at: z.number(),
   requestId: z.string(),
   client: z.string(),
+  keyId: z.string().optional(),
   model: z.string().optional(),
   upstream: z.string().optional(),
   status: z.number().int(),
@@ -47,4 +53,6 @@ export const requestRecordSchema: z.ZodType<RequestRecord> = z.object({
   ttftMs: z.number().optional(),
   durationMs: z.number(),
   error: z.string().optional(),
+  promptTokens: z.number().optional(),
+  completionTokens: z.number().optional(),
 });

@@ -65,6 +65,8 @@ export const adminStoreKeys = {
   signInRateLimit: `${PREFIX}admin:sign-in`,
   /** String: JSON of the last reachability check {at, targets}. */
   reachability: `${PREFIX}admin:reachability`,
+  /** String per "Create a key" form sent (its random form id): a resent form (a reload of the answer) makes no second key. */
+  keyFormSent: (formId: string) => `${PREFIX}admin:key-form:${formId}`,
 } as const;
 
 export const storeTtls = {
@@ -72,6 +74,8 @@ export const storeTtls = {
   concurrencyLeaseMs: 320_000,
   /** A reachability result older than a day says little about now. */
   reachabilityMs: 24 * 3_600_000,
+  /** A create-key form is remembered a day: longer than anyone keeps the answer's tab to reload it. */
+  keyFormSentMs: 24 * 3_600_000,
   /** The schedule key expires when idle; it only ever holds near-future times. */
   pacerIdleMs: 600_000,
   /** The recent-requests list outlives a quiet weekend day, then disappears with the last request. */

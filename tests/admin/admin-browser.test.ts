@@ -11,7 +11,7 @@ import { PER_CHAT_SESSIONS, startGatewayProcess, type GatewayProcess } from '../
 /**
  * The admin page in a real headless Chromium against `next start` of the built gateway,
  * pointed at the simulator (API, login portal and SSO): sign in, every panel with live data,
- * every action, a cross-site form refused, and screenshots at desktop and phone widths in
+ * every action, a client key created in the Keys panel and used, a cross-site form refused, and screenshots at desktop and phone widths in
  * test-artifacts/admin/ (gitignored) for a person to look at. Needs `npx next build` first.
  */
 const ADMIN_PASSWORD = 'browser-test-admin-password';
@@ -62,10 +62,10 @@ afterAll(async () => {
 const textOf = (selector: string) => page.$eval(selector, (element) => element.textContent ?? '');
 const reasonOf = (panel: string) => textOf(`#${panel} .reason`);
 
-async function chat(content: string) {
+async function chat(content: string, key?: string) {
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content }] }),
   });
   return { status: response.status, body: await response.json() };
@@ -153,7 +153,7 @@ describe('the admin page in Chromium', () => {
     expect(configuration).not.toContain('browser-test-cron-secret');
     // One line per panel at a glance, the session pool's included (off here: PER_CHAT_SESSIONS),
     // and the providers' (one account: no list of accounts above it).
-    expect(await page.$$eval('.glance li', (items) => items.length)).toBe(10);
+    expect(await page.$$eval('.glance li', (items) => items.length)).toBe(11);
     expect(await reasonOf('providers')).toMatch(/every endpoint can take a call/i);
     expect(await reasonOf('sessionPool')).toMatch(/off/i);
     expect(await textOf('.overall')).toMatch(/OK|Check|Problem/i);
@@ -236,6 +236,47 @@ describe('the admin page in Chromium', () => {
     expect(await textOf('#credentials')).toContain('automatic login');
   }, 90_000);
 
+  // After every anonymous chat above: once a managed key exists, every request needs a key.
+  it('client keys: a key created in the panel is shown once, then listed with its usage and last request after one chat', async () => {
+    await page.goto(`${gateway.url}/admin#keys`);
+    expect(await reasonOf('keys')).toContain('No client key yet');
+    await page.type('#new-key-name', 'browser-key');
+    await page.type('#new-key-models', 'gpt-4.1');
+    await page.type('#new-key-rpm', '30');
+    await submit('form[action="/admin/actions/create-key"] button');
+    expect(new URL(page.url()).pathname).toBe('/admin/actions/create-key');
+    const key = (await textOf('#one-time-secret')).trim();
+    expect(key).toMatch(/^sk-[A-Za-z0-9_-]{32}$/);
+    expect(page.url()).not.toContain(key.slice(3));
+    await screenshot('desktop-key-created');
+    // Phone width without isMobile: changing that makes Chromium reload, which would send the form again.
+    await screenshot('phone-key-created', { width: PHONE.width, height: PHONE.height });
+    // A reload of that answer sends the form again: no second key, and the key is not shown again.
+    await page.reload();
+    await page.waitForFunction(() => location.pathname === '/admin' && document.readyState === 'complete');
+    expect(await textOf('#action-result')).toContain('nothing new was created');
+    expect(await page.content()).not.toContain(key.slice(3));
+
+    const { status, body } = await chat('SIM-REPLY: with a managed key', key);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect((await chat('SIM-REPLY: without a key')).status).toBe(401);
+    // The usage is written after the response (after()): reload until it shows.
+    await until(async () => {
+      await page.goto(`${gateway.url}/admin#keys`);
+      return (await textOf('#keys [data-usage-of]')).replace(/\s+/g, ' ').startsWith('browser-key1');
+    }, 'the key\'s usage on the page');
+    expect(await reasonOf('keys')).toBe('1 managed key(s), 0 from API_KEYS; managed keys today: 1 request(s), 0 error(s).');
+    expect(await textOf('#keys table')).toMatch(/browser-key\s*key_[0-9a-f]{16}\s*active\s*gpt-4\.1\s*30/);
+    await page.click('#keys details.key-details > summary');
+    expect(await page.$('#keys details.key-details svg.chart rect')).not.toBeNull();
+    expect(await textOf('#keys details.key-details')).toMatch(/Last requests.*gpt-4\.1\s*200/s);
+    expect(await page.content()).not.toContain(key.slice(3));
+    await (await page.$('#keys'))!.screenshot({ path: path.join(ARTIFACTS, 'desktop-panel-keys.png') });
+    await page.setViewport(PHONE);
+    await (await page.$('#keys'))!.screenshot({ path: path.join(ARTIFACTS, 'phone-panel-keys.png') });
+    await page.setViewport(DESKTOP);
+  }, 60_000);
+
   it('screenshots at desktop and phone widths', async () => {
     await page.goto(`${gateway.url}/admin`);
     await screenshot('desktop');
@@ -246,7 +287,7 @@ describe('the admin page in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     // The full page is very tall at this width: the first screen and each panel on their own too.
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-first-screen.png') });
-    for (const panel of ['credentials', 'login', 'heartbeat', 'pacer', 'sessions', 'reachability', 'traffic', 'configuration']) {
+    for (const panel of ['credentials', 'login', 'heartbeat', 'pacer', 'sessions', 'reachability', 'traffic', 'keys', 'configuration']) {
       await (await page.$(`#${panel}`))!.screenshot({ path: path.join(ARTIFACTS, `phone-panel-${panel}.png`) });
     }
     await page.setViewport(DESKTOP);

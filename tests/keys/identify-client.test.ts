@@ -5,7 +5,7 @@ import { parseConfig, type GatewayConfig } from '@/lib/config/env';
 import { isGatewayError } from '@/lib/errors/gateway-error';
 import { authorizeAdminRequest } from '@/lib/handlers/authorize-admin-request';
 import { createManagedKey } from '@/lib/keys/create-managed-key';
-import { readKeyUsage } from '@/lib/keys/read-key-usage';
+import { readKeysUsage } from '@/lib/keys/read-keys-usage';
 import { revokeManagedKey } from '@/lib/keys/update-managed-key';
 import { settleKeyUsage } from '@/lib/keys/settle-key-usage';
 import { storeKeys } from '@/lib/store/keys';
@@ -93,8 +93,8 @@ describe('the daily quota', () => {
     // Settled after midnight: the reserved day's counter is corrected, the usage counts on the new day.
     await settleKeyUsage(store, { keyId: record.id, promptTokens: 30, completionTokens: 70, at: NOW + 120_000, reservation: lease.reservation });
     expect(await store.get(storeKeys.managedKeyTokens(record.id, '2026-03-01'))).toBe('100');
-    const usage = await readKeyUsage(store, record.id, NOW + 120_000);
-    expect(usage.today).toEqual({ requests: 1, promptTokens: 30, completionTokens: 70 });
+    const usage = (await readKeysUsage(store, [record.id], NOW + 120_000)).get(record.id)!;
+    expect(usage.today).toEqual({ requests: 1, promptTokens: 30, completionTokens: 70, errors: 0 });
     expect(usage.last30Days.requests).toBe(1);
   });
 });

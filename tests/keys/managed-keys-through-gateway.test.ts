@@ -8,7 +8,9 @@ import { routeSet } from '@/lib/handlers/route-set';
 import { createUpstashStore } from '@/lib/store/upstash-store';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@/simulator/openai-compatible/start-openai-compatible-server';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
-import { connectResp, type RespClient, type RespValue } from '../support/resp-client';
+import { captureConsole } from '../support/capture-console';
+import { dumpRedis } from '../support/dump-redis';
+import { connectResp, type RespClient } from '../support/resp-client';
 import { startRealRedisUpstash, type RealRedisUpstash } from '../support/start-real-redis-upstash';
 
 /**
@@ -93,13 +95,7 @@ async function chat(gateway: GatewayHarness, key: string, body: Record<string, u
 }
 
 beforeAll(async () => {
-  for (const method of ['log', 'error', 'warn', 'info'] as const) {
-    const original = console[method].bind(console);
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map(String).join(' '));
-      if (method === 'error' || method === 'warn') original(...args);
-    });
-  }
+  captureConsole(logged);
   redis = await startRealRedisUpstash();
   resp = await connectResp({ port: redis.redisPort });
   const store = () => createUpstashStore({ url: redis.url, token: redis.token, retry: false });
@@ -108,6 +104,7 @@ beforeAll(async () => {
     ADMIN_PASSWORD,
     API_KEYS: `env-user:${ENV_KEY}`,
     UPSTREAMS: JSON.stringify([{ id: 'lab', baseUrl: upstream.url, models: ['chat-a', 'chat-b', 'claude-sonnet-4-5'] }]),
+    MODEL_ALIASES: 'team-model=chat-b',
   };
   const first = await startGatewayHarness({ environment, store: store(), now });
   instances = [first, ...(await Promise.all([1, 2].map(() => startGatewayHarness({ environment, store: store(), now, existingSimulator: first.simulator }))))];
@@ -254,6 +251,83 @@ describe('a managed key', () => {
   });
 });
 
+describe('errors per day', () => {
+  it('counts a request that failed upstream in the day\'s errors (one settle, no extra command), in the list and its days', async () => {
+    const { key, id } = await createKey({ name: 'flaky' });
+    expect((await chat(instances[0]!, key)).status).toBe(200);
+    upstream.setFault('status-500');
+    try {
+      expect((await chat(instances[1]!, key)).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      upstream.setFault(undefined);
+    }
+    // A request refused by the key's own limits is not the key's error: a 400 neither.
+    expect((await chat(instances[2]!, key, { messages: 'not a list' })).status).toBe(400);
+    const { usage } = await listed(id);
+    expect(usage.today).toMatchObject({ requests: 2, errors: 1 });
+    expect(usage.last30Days).toMatchObject({ requests: 2, errors: 1 });
+    expect(usage.days).toEqual([{ day: new Date(clock.time).toISOString().slice(0, 10), requests: 2, promptTokens: usage.today.promptTokens, completionTokens: usage.today.completionTokens, errors: 1 }]);
+    // The recent list names the key by id (the 400 too), with the tokens charged to it (none for the 400).
+    const recent = (await resp.send(['LRANGE', 'xipu-gw:metrics:recent', '0', '9'])) as Buffer[];
+    const mine = recent.map((entry) => JSON.parse(entry.toString()) as Record<string, unknown>).filter((entry) => entry.keyId === id);
+    expect(mine.map((entry) => entry.status)).toEqual([400, expect.any(Number), 200]);
+    expect(Number(mine[1]!.status)).toBeGreaterThanOrEqual(500);
+    expect(mine[0]).not.toHaveProperty('promptTokens');
+    expect(mine[2]).toMatchObject({ client: 'flaky', promptTokens: expect.any(Number), completionTokens: expect.any(Number) });
+    expect(Number(mine[2]!.completionTokens)).toBeGreaterThan(0);
+  });
+
+  it('reads a usage hash written before errors were counted as 0 errors', async () => {
+    const { id } = await createKey({ name: 'from-before' });
+    const day = new Date(clock.time).toISOString().slice(0, 10);
+    await resp.send(['HSET', `xipu-gw:keys:${id}:usage`, `${day}:requests`, '4', `${day}:prompt`, '40', `${day}:completion`, '8', 'lastUsedAt', String(clock.time)]);
+    const { usage } = await listed(id);
+    expect(usage.today).toEqual({ requests: 4, promptTokens: 40, completionTokens: 8, errors: 0 });
+  });
+
+  it('the list costs two Redis commands whatever the number of keys', async () => {
+    const before = (await (await adminList()).json()) as { data: Array<{ source: string }> };
+    expect(before.data.filter((entry) => entry.source === 'store').length).toBeGreaterThan(5);
+    redis.resetCount();
+    expect((await adminList()).status).toBe(200);
+    expect(redis.commandCount()).toBe(2);
+  });
+});
+
+describe('/v1/models with an allow-list', () => {
+  const models = async (key: string, headers: Record<string, string> = {}) => {
+    const response = await instances[0]!.routes.models.GET(new Request('http://gateway.test/v1/models', { headers: { authorization: `Bearer ${key}`, ...headers } }));
+    expect(response.status).toBe(200);
+    return (await response.json()) as { data: Array<{ id: string; owned_by?: string }> };
+  };
+  const model = (key: string, id: string) =>
+    instances[1]!.routes.model.GET(new Request(`http://gateway.test/v1/models/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({ id: [id] }) });
+
+  it('lists exactly the allowed ids served (an alias under its own name), and 404s the others by id', async () => {
+    const { key } = await createKey({ name: 'listing', models: ['team-model', 'chat-a', 'nothing-serves-this'] });
+    const listedModels = await models(key);
+    expect(listedModels.data.map((entry) => [entry.id, entry.owned_by])).toEqual([['team-model', 'lab'], ['chat-a', 'lab']]);
+    const anthropic = (await models(key, { 'anthropic-version': '2023-06-01' })) as unknown as { data: Array<{ id: string }> };
+    expect(anthropic.data.map((entry) => entry.id)).toEqual(['team-model', 'chat-a']);
+    expect((await model(key, 'chat-a')).status).toBe(200);
+    expect(await (await model(key, 'team-model')).json()).toMatchObject({ id: 'team-model', object: 'model', owned_by: 'lab' });
+    for (const outside of ['chat-b', 'nothing-serves-this']) {
+      const refused = await model(key, outside);
+      expect(refused.status).toBe(404);
+      expect(await refused.json()).toMatchObject({ error: { code: 'model_not_found' } });
+    }
+  });
+
+  it('a key without an allow-list and an API_KEYS key see every model, as before', async () => {
+    const { key } = await createKey({ name: 'no-list' });
+    const everything = (await models(ENV_KEY)).data.map((entry) => entry.id);
+    expect(everything).toEqual(expect.arrayContaining(['chat-a', 'chat-b', 'claude-sonnet-4-5']));
+    expect(everything).not.toContain('team-model');
+    expect((await models(key)).data.map((entry) => entry.id)).toEqual(everything);
+    expect((await model(ENV_KEY, 'chat-b')).status).toBe(200);
+  });
+});
+
 describe('API_KEYS beside managed keys', () => {
   it('still work, and are listed read-only by name', async () => {
     expect((await chat(instances[0]!, ENV_KEY)).status).toBe(200);
@@ -322,30 +396,3 @@ describe('storage', () => {
     for (const key of created) expect(logText).not.toContain(key.slice(3));
   });
 });
-
-/** Every key and value in Redis as one text (a raw scan over RESP). */
-async function dumpRedis(client: RespClient): Promise<string> {
-  const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, names] = (await client.send(['SCAN', cursor, 'COUNT', '1000'])) as [Buffer, Buffer[]];
-    cursor = next.toString();
-    for (const nameBuffer of names) {
-      const name = nameBuffer.toString();
-      const type = String(await client.send(['TYPE', name]));
-      const read: Record<string, string[]> = {
-        string: ['GET', name],
-        hash: ['HGETALL', name],
-        list: ['LRANGE', name, '0', '-1'],
-        set: ['SMEMBERS', name],
-        zset: ['ZRANGE', name, '0', '-1', 'WITHSCORES'],
-      };
-      parts.push(name, flatten(read[type] ? await client.send(read[type]) : null));
-    }
-  } while (cursor !== '0');
-  return parts.join('\n');
-}
-function flatten(value: RespValue): string {
-  if (Array.isArray(value)) return value.map(flatten).join('\n');
-  return value === null ? '' : String(value);
-}

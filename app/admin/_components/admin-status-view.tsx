@@ -10,6 +10,7 @@ import { ClientSetupsPanel } from './client-setups-panel';
 import { ConfigurationPanel } from './configuration-panel';
 import { CredentialsPanel } from './credentials-panel';
 import { HeartbeatPanel } from './heartbeat-panel';
+import { KeysPanel } from './keys-panel';
 import { LoginPanel } from './login-panel';
 import { PacerPanel } from './pacer-panel';
 import { ProvidersPanel } from './providers-panel';
@@ -135,6 +136,7 @@ export function AdminStatusView({ status, open, result, config, chat }: { status
         <ReachabilityPanel panel={panels.reachability} now={now} title={PANEL_TITLES.reachability} account={account} />
         <ProvidersPanel panel={panels.providers} title={PANEL_TITLES.providers} now={now} />
         <TrafficPanel panel={panels.traffic} now={now} title={PANEL_TITLES.traffic} />
+        <KeysPanel panel={panels.keys} now={now} title={PANEL_TITLES.keys} />
         <ConfigurationPanel panel={panels.configuration} title={PANEL_TITLES.configuration} />
         <ClientSetupsPanel setups={describeClientSetups(config.origin)} origin={config.origin} />
       </div>

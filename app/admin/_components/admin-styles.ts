@@ -86,6 +86,11 @@ button:disabled{opacity:.55;cursor:default}
 .chat-answer{min-height:1.5rem;padding:.5rem .6rem;background:#f8f9fa;border:1px solid #e4e7eb;border-radius:.35rem}
 .chat-reasoning .chat-text{color:#4a4f57;font-size:.9rem;border-left:3px solid #b0bcc4;padding:.2rem .6rem;margin:.3rem 0}
 .chat-output[data-outcome=failed] .chat-answer{border-color:#eba39d}
+input[type=number],input[type=datetime-local]{font:inherit;width:100%;max-width:32rem;padding:.45rem;border:1px solid #767c85;border-radius:.35rem;box-sizing:border-box;background:#fff;color:#1b1d21}
+.key-fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,15rem),1fr));gap:0 1rem}
+.key-details{border-top:1px solid #e4e7eb;padding-top:.4rem}
+button.danger{border-color:#b3261e;color:#b3261e}
+button.danger:hover{background:#fce8e6}
 @media (max-width:40rem){
   body{padding:.6rem .6rem 2rem!important}
   .admin h1{font-size:1.25rem}

@@ -18,6 +18,12 @@ export interface AdminActionOutcome {
   outcome: 'ok' | 'failed' | 'info';
   message: string;
   anchor: string;
+  /**
+   * A secret to show this once (a new client key): the POST is then answered by a page that
+   * shows it, instead of the redirect, so it travels in no URL, cookie or signed result and is
+   * neither logged nor stored (lib/admin/routes/admin-responses.ts `oneTimeSecretPage`).
+   */
+  reveal?: { label: string; secret: string };
 }
 
 export type AdminAction = (input: AdminActionInput) => Promise<AdminActionOutcome>;

@@ -3,14 +3,15 @@ import { logEvent } from '@/lib/log/log-event';
 import type { AdminAction } from '../actions/admin-action';
 import { describeError } from '../actions/admin-action';
 import type { AdminHandler } from './admin-route';
-import { adminMessagePage, redirectToAdmin } from './admin-responses';
+import { adminMessagePage, oneTimeSecretPage, redirectToAdmin } from './admin-responses';
 import { signOutResponse } from './handle-sign-in';
 import { MAX_ADMIN_FORM_BYTES, readAdminForm } from './read-admin-form';
 import { verifyAdminAction } from './verify-admin-action';
 
 /**
  * POST /admin/actions/<name>: the auth and cross-site checks (verifyAdminAction), then the
- * action, then a 303 back to the page carrying what it did (Post/Redirect/Get). `sign-out`
+ * action, then a 303 back to the page carrying what it did (Post/Redirect/Get) — or, for an
+ * action that reveals a secret (a new client key), a page showing it in this answer. `sign-out`
  * is built in. An unknown name is a 404; an action that throws becomes a failed result.
  * `options.name` fixes the action for a route of its own (log-in, the only one that loads
  * the browser).
@@ -36,6 +37,7 @@ export function handleAdminAction(actions: Record<string, AdminAction>, options:
       result = { outcome: 'failed' as const, anchor: 'top', message: `${name} failed: ${describeError(error)}` };
     }
     logEvent(result.outcome === 'failed' ? 'warn' : 'info', 'admin_action', { action: name, account: account.settings.id, outcome: result.outcome });
+    if (result.reveal) return oneTimeSecretPage({ title: result.message, ...result.reveal, anchor: result.anchor });
     return redirectToAdmin({
       result: { action: name, outcome: result.outcome, message: result.message, at: dependencies.now() },
       password: config.adminPassword,

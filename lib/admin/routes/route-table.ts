@@ -2,11 +2,14 @@ import { after } from 'next/server';
 import type { AdminAction } from '../actions/admin-action';
 import { checkReachability } from '../actions/check-reachability';
 import { clearLoginBackoff } from '../actions/clear-login-backoff';
+import { createKey } from '../actions/create-key';
 import { heartbeatNow } from '../actions/heartbeat-now';
 import type { CreateLogin } from '@/lib/xipu/credentials/start-login';
 import { createLogInNow } from '../actions/log-in-now';
+import { revokeKey } from '../actions/revoke-key';
 import { saveManualCredentials } from '../actions/save-manual-credentials';
 import { sweepNow } from '../actions/sweep-now';
+import { updateKeyLimits } from '../actions/update-key-limits';
 import { productionAdminDependencies, type AdminDependencies } from '../context/admin-dependencies';
 import { adminRoute } from './admin-route';
 import { handleAdminAction } from './handle-admin-action';
@@ -26,6 +29,9 @@ export const ADMIN_ACTIONS: Readonly<Record<string, AdminAction>> = {
   'save-credentials': saveManualCredentials,
   'clear-backoff': clearLoginBackoff,
   'check-reachability': checkReachability,
+  'create-key': createKey,
+  'update-key': updateKeyLimits,
+  'revoke-key': revokeKey,
 };
 
 /** Every admin route but log-in, on the given dependencies (tests pass the harness's). */

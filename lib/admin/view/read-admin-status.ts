@@ -13,6 +13,7 @@ import { readLoginProgress } from '@/lib/xipu/credentials/login-progress';
 import { describeConfigurationPanel, type ConfigurationPanel } from './panels/describe-configuration-panel';
 import { describeCredentialsPanel, type CredentialsPanel } from './panels/describe-credentials-panel';
 import { describeHeartbeatPanel, type HeartbeatPanel } from './panels/describe-heartbeat-panel';
+import { describeKeysPanel, readKeysPanelSource, type KeysPanel } from './panels/describe-keys-panel';
 import { describeLoginPanel, type LoginPanel } from './panels/describe-login-panel';
 import { describePacerPanel, type PacerPanel } from './panels/describe-pacer-panel';
 import { describeProvidersPanel, readProviderSources, type ProvidersPanel } from './panels/describe-providers-panel';
@@ -34,6 +35,7 @@ export interface AdminPanels {
   sessions: SessionsPanel;
   sessionPool: SessionPoolPanel;
   traffic: TrafficPanel;
+  keys: KeysPanel;
   reachability: ReachabilityPanel;
   providers: ProvidersPanel;
   configuration: ConfigurationPanel;
@@ -50,6 +52,7 @@ export const PANEL_TITLES: Record<PanelId, string> = {
   sessions: 'Sessions',
   sessionPool: 'Session pool',
   traffic: 'Traffic',
+  keys: 'Client keys',
   reachability: 'Reachability',
   providers: 'Providers',
   configuration: 'Configuration',
@@ -111,6 +114,8 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
   const registry = createSessionRegistry(account, () => now, account.settings.sessionLeaseMs);
 
   const poolPolicy = account.settings.sessionPool;
+  // Three commands whatever the number of keys (one without managed keys): docs/keys.md "The keys panel".
+  const keysRead = attempt('client keys', () => readKeysPanelSource(store, now));
 
   const [credentials, loginState, progress, heartbeat, keepalive, schedule, records, sweep, pool, reachability, traffic, health, providers, workers] = await Promise.all([
     attempt('credentials', () => resolveCurrentCredentials(forAccount, account)),
@@ -130,6 +135,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
     // Two commands, only with the registry on.
     config.workerSecret ? attempt('workers', () => describeWorkers(store, now)) : Promise.resolve(undefined),
   ]);
+  const keys = await keysRead;
   // The screenshot is up to ~200 KB: read only when the last login failed and may have one.
   const screenshotAvailable =
     loginState?.outcome === 'failure' ? Boolean(await attempt('login screenshot', () => readLoginScreenshot(account))) : false;
@@ -147,6 +153,7 @@ export async function readAdminStatus(input: { config: GatewayConfig; context: G
       series: traffic?.series,
       problem: input.sources?.readTraffic && !traffic ? 'Traffic could not be read from the store.' : undefined,
     }),
+    keys: describeKeysPanel({ source: keys, config, now }),
     reachability: describeReachabilityPanel({ report: reachability, now }),
     providers: describeProvidersPanel(providers, traffic?.recent, workers),
     configuration: describeConfigurationPanel({ config, storeBackend: store.backend, deployment: readDeploymentInfo(config.deployedCommit), keepalive, now }),

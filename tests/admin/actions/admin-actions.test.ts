@@ -8,6 +8,7 @@ import { readLoginState, readStoredCredentials, saveLoginState } from '@/lib/xip
 import { readHeartbeatState } from '@/lib/xipu/keepalive/beat-heartbeat';
 import { createSessionRegistry } from '@/lib/xipu/sessions/session-registry';
 import { storeKeys } from '@/lib/store/keys';
+import { listManagedKeys } from '@/lib/keys/list-managed-keys';
 import { maskSessionId } from '@/lib/xipu/api/mask-session-id';
 import { freePort } from '../../support/gateway-process';
 import { ADMIN_PASSWORD, GATEWAY_ORIGIN, resultParam, rewriteJwsPayload, startAdminKit, type AdminKit } from '../admin-test-kit';
@@ -22,7 +23,7 @@ afterEach(async () => {
   kit = undefined;
 });
 
-const ACTIONS = ['heartbeat', 'sweep', 'save-credentials', 'clear-backoff', 'check-reachability', 'log-in', 'sign-out'];
+const ACTIONS = ['heartbeat', 'sweep', 'save-credentials', 'clear-backoff', 'check-reachability', 'create-key', 'update-key', 'revoke-key', 'log-in', 'sign-out'];
 
 /** What the page will show after the redirect. */
 async function resultOf(response: Response) {
@@ -34,12 +35,13 @@ describe('every admin action is refused without a session and cross-site', () =>
   it.each(ACTIONS)('%s: no session → 401, nothing changes', async (action) => {
     kit = await startAdminKit();
     const before = await kit.harness.store.get(DEFAULT_KEYS.heartbeatState);
-    const response = await kit.post(action, { fields: { 'jm-token': 'x'.repeat(40), 'sdp-app-session': 'y'.repeat(40) } });
+    const response = await kit.post(action, { fields: { 'jm-token': 'x'.repeat(40), 'sdp-app-session': 'y'.repeat(40), name: 'would-be-key' } });
     expect(response.status).toBe(401);
     expect(response.headers.get('cache-control')).toContain('no-store');
     expect(response.headers.get('set-cookie')).toBeNull();
     expect(await kit.harness.store.get(DEFAULT_KEYS.heartbeatState)).toBe(before);
     expect(await readStoredCredentials(accountStore(kit.harness.store))).toBeUndefined();
+    expect(await listManagedKeys(kit.harness.store)).toEqual([]);
     expect(kit.harness.simulator.state().calls.saveSession).toBe(0);
   });
 
@@ -53,12 +55,13 @@ describe('every admin action is refused without a session and cross-site', () =>
     const response = await kit.post(action, {
       cookie: await kit.signIn(),
       headers,
-      fields: { 'jm-token': 'x'.repeat(40), 'sdp-app-session': 'y'.repeat(40) },
+      fields: { 'jm-token': 'x'.repeat(40), 'sdp-app-session': 'y'.repeat(40), name: 'would-be-key' },
     });
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
     expect(await response.text()).toContain('cross-site');
     expect(await readStoredCredentials(accountStore(kit.harness.store))).toBeUndefined();
+    expect(await listManagedKeys(kit.harness.store)).toEqual([]);
     expect(kit.harness.simulator.state().calls.saveSession).toBe(0);
   });
 

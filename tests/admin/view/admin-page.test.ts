@@ -101,7 +101,7 @@ describe('what /admin shows', () => {
     const html = renderToStaticMarkup(createElement(AdminStatusView, { status: loaded.status, open: loaded.open, result: loaded.result, config: loaded.config, chat: loaded.chat }));
     const secrets = [kit.harness.config.xipu.manualCredentials!.jmToken, kit.harness.config.xipu.manualCredentials!.sdpSession, 'sk-live-key-0123456789', ADMIN_PASSWORD];
     for (const secret of secrets) expect(html).not.toContain(secret);
-    for (const title of ['Upstream credentials', 'Last login', 'Heartbeat', 'Pacer', 'Sessions', 'Session pool', 'Traffic', 'Reachability', 'Configuration']) {
+    for (const title of ['Upstream credentials', 'Last login', 'Heartbeat', 'Pacer', 'Sessions', 'Session pool', 'Traffic', 'Client keys', 'Reachability', 'Configuration']) {
       expect(html).toContain(title);
     }
     expect(html).toContain('<svg class="chart"');

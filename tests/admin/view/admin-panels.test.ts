@@ -274,11 +274,11 @@ describe('traffic', () => {
     expect(chart.bars[2]!.requestsHeight).toBeGreaterThan(chart.bars[0]!.requestsHeight);
     expect(chart.bars[0]!.errorsHeight).toBeCloseTo(chart.bars[0]!.requestsHeight / 4, 0);
     expect(chart.bars[1]!.requestsHeight).toBe(0);
-    expect(chart.ttftPath.match(/M/g)).toHaveLength(2);
+    expect(chart.linePath.match(/M/g)).toHaveLength(2);
     expect(chart.totals).toEqual({ requests: 14, errors: 1, ttftAvgMs: (4 * 800 + 10 * 1200) / 14 });
     expect(chart.requestTicks.map((tick) => tick.label)).toEqual(['0', '5', '10', '15', '20']);
     expect(layoutTrafficChart(hours([[3, 0, 120]])).requestTicks.map((tick) => tick.label)).toEqual(['0', '1', '2', '3', '4']);
-    expect(layoutTrafficChart(hours([[3, 0, 1_200]])).ttftTicks.map((tick) => tick.label)).toEqual(['0 ms', '500 ms', '1 s', '1.5 s', '2 s']);
+    expect(layoutTrafficChart(hours([[3, 0, 1_200]])).lineTicks.map((tick) => tick.label)).toEqual(['0 ms', '500 ms', '1 s', '1.5 s', '2 s']);
   });
 
   it.each([
