@@ -4,7 +4,7 @@ import { resolveAdminContext, type AdminDependencies } from '../context/admin-de
 import { readAdminStatus, type AdminStatus, type AdminStatusSources } from './read-admin-status';
 import { needsSecureCookie, type RequestOrigin } from '../access/read-request-origin';
 import { readAdminAccess } from '../access/read-admin-access';
-import { readChatChoices, type AdminChatChoices } from './read-chat-choices';
+import { chatChoicesOf, readChatModels, type AdminChatChoices } from './read-chat-choices';
 
 /** What the page renders: exactly one of these, and nothing beyond it. */
 export type AdminView =
@@ -56,10 +56,12 @@ export async function loadAdminView(input: {
   const resolved = await resolveAdminContext(input.dependencies);
   if (resolved.kind === 'misconfigured') return { kind: 'misconfigured', message: resolved.message };
   if (resolved.kind === 'unavailable') return { kind: 'unavailable', message: resolved.message, open };
-  const [status, chat] = await Promise.all([
+  const [status, models] = await Promise.all([
     readAdminStatus({ config: resolved.config, context: resolved.context, now, accountId: single(input.searchParams.account), sources: input.sources }),
-    readChatChoices(resolved.context, now),
+    readChatModels(resolved.context),
   ]);
+  // The chat's key picker comes from the keys panel's read: the records are read once per page.
+  const chat = chatChoicesOf(models, status.panels.keys);
   return {
     kind: 'status',
     open,

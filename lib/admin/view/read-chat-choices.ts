@@ -1,6 +1,6 @@
 import type { GatewayContext } from '@/lib/gateway/build-gateway-context';
-import { listManagedKeys } from '@/lib/keys/list-managed-keys';
 import { logEvent } from '@/lib/log/log-event';
+import type { KeysPanel } from './panels/describe-keys-panel';
 
 /** What the "Try a chat" panel offers: the models /v1/models lists, and the keys by name (never their text). */
 export interface AdminChatChoices {
@@ -20,33 +20,29 @@ export interface AdminChatKeyChoice {
 }
 
 /**
- * The panel's choices: every model of the deployment (the list GET /v1/models gives) and every
- * client key by name — managed keys (revoked and expired ones too, marked: choosing one shows
- * the error its requests get), then API_KEYS' entries. One store command for the managed keys
- * besides what the model list reads. Never throws: a failed read leaves its list empty and says so.
+ * The deployment's models (the list GET /v1/models gives) for the panel. Never throws: a
+ * failed read leaves the list empty and says so in `problems`.
  */
-export async function readChatChoices(context: Pick<GatewayContext, 'providers' | 'store' | 'config'>, now: number): Promise<AdminChatChoices> {
-  const problems: string[] = [];
-  const [models, managed] = await Promise.all([
-    context.providers.listModels().then(
-      (cards) => [...new Set(cards.map((card) => card.id))],
-      (error: unknown) => failed('the model list', error),
-    ),
-    listManagedKeys(context.store).then(
-      (records) =>
-        records.map((record): AdminChatKeyChoice => {
-          const state = record.revokedAt !== undefined ? 'revoked' : record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now ? 'expired' : undefined;
-          return { value: record.id, name: record.name, source: 'store', ...(state ? { state } : {}) };
-        }),
-      (error: unknown) => failed('the managed keys', error),
-    ),
-  ]);
-  const environment = context.config.clientKeys.map((clientKey): AdminChatKeyChoice => ({ value: clientKey.name, name: clientKey.name, source: 'environment' }));
-  return { models, keys: [...managed, ...environment], problems };
-
-  function failed(what: string, error: unknown): never[] {
-    problems.push(`Could not read ${what}.`);
-    logEvent('warn', 'admin_chat_choices_failed', { what, error: error instanceof Error ? error.message : String(error) });
-    return [];
+export async function readChatModels(context: Pick<GatewayContext, 'providers'>): Promise<Pick<AdminChatChoices, 'models' | 'problems'>> {
+  try {
+    return { models: [...new Set((await context.providers.listModels()).map((card) => card.id))], problems: [] };
+  } catch (error) {
+    logEvent('warn', 'admin_chat_choices_failed', { what: 'the model list', error: error instanceof Error ? error.message : String(error) });
+    return { models: [], problems: ['Could not read the model list.'] };
   }
+}
+
+/**
+ * The panel's choices: the models, and every client key by name — managed keys (revoked and
+ * expired ones too, marked: choosing one shows the error its requests get), then API_KEYS'
+ * entries — from the keys panel the page has read already (no second read of the records).
+ */
+export function chatChoicesOf(models: Pick<AdminChatChoices, 'models' | 'problems'>, keys: KeysPanel): AdminChatChoices {
+  const managed = keys.managed.map((key): AdminChatKeyChoice => ({ value: key.id, name: key.name, source: 'store', ...(key.state === 'active' ? {} : { state: key.state }) }));
+  const environment = keys.environment.map((name): AdminChatKeyChoice => ({ value: name, name, source: 'environment' }));
+  return {
+    models: models.models,
+    keys: [...managed, ...environment],
+    problems: keys.available ? models.problems : [...models.problems, 'Could not read the managed keys.'],
+  };
 }
